@@ -1,0 +1,3 @@
+from ideadb.cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""JSON API of accounts: tokens, the current user, user creation."""
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, g
+
+from ideadb.accounts import service
+from ideadb.accounts.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from ideadb.accounts.views import login_limits
+from ideadb.core.api import doc, load_json, signed_in_actor
+from ideadb.core.errors import NotAuthenticated
+from ideadb.extensions import db
+
+bp = Blueprint("accounts_api", __name__)
+
+
+@bp.post("/auth/tokens")
+@login_limits
+@doc("Issue an API token", body=TokenRequestSchema, response=TokenSchema, status=201, auth=False)
+def create_token():
+    data = load_json(TokenRequestSchema())
+    user = service.authenticate(db.session, data["username"], data["password"])
+    if user is None:
+        g.login_failed = True
+        raise NotAuthenticated(service.BAD_CREDENTIALS)
+    hours = current_app.config["TOKEN_LIFETIME_HOURS"]
+    token, expires_at = service.issue_token(db.session, user, timedelta(hours=hours))
+    return TokenSchema().dump({"token": token, "expires_at": expires_at}), 201
+
+
+@bp.delete("/auth/tokens/current")
+@doc("Revoke the token of this request")
+def delete_token():
+    user = signed_in_actor()
+    token = g.get("api_token")
+    if token is None:
+        raise NotAuthenticated("Cần gửi mã truy cập cần thu hồi trong tiêu đề Authorization.")
+    service.revoke_token(db.session, user, token)
+    return "", 204
+
+
+@bp.get("/users/me")
+@doc("The signed-in user", response=UserSchema)
+def me():
+    return UserSchema().dump(signed_in_actor())
+
+
+@bp.post("/users")
+@doc("Create a user (admin)", body=UserSchema, response=UserSchema, status=201)
+def create_user():
+    actor = signed_in_actor()
+    data = load_json(UserSchema())
+    user = service.create_user(db.session, actor, **data)
+    return UserSchema().dump(user), 201

@@ -1,0 +1,83 @@
+"""Declarative base, UTC datetimes and the unit of work every state change goes through."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Session
+
+log = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite returns naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run callback once the current unit of work has committed (never after a rollback)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """One transaction: commit everything on success, roll everything back on error.
+
+    Nested use joins the outer unit of work, so a service may call another service.
+    """
+    depth = session.info.get("uow_depth", 0)
+    session.info["uow_depth"] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.rollback()
+            session.info.pop("after_commit", None)
+        raise
+    finally:
+        session.info["uow_depth"] = depth
+    if depth == 0:
+        for callback in session.info.pop("after_commit", []):
+            try:
+                callback()
+            except Exception:  # the change is committed; a derived copy catches up later
+                log.exception("after-commit callback failed")

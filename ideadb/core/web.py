@@ -1,0 +1,232 @@
+"""Application-wide web behaviour: error pages and JSON errors, security headers, locale."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, session
+from flask import url_for as flask_url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+
+from ideadb.core import fmt
+from ideadb.core.api import API_PREFIX
+from ideadb.core.errors import DomainError, NotAuthenticated
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+# Role-aware navigation: (label, endpoint, roles that see it; None = everyone, "*" = signed in).
+# Entries whose page is not registered are simply not shown.
+NAV: list[tuple[str, str, tuple[str, ...] | str | None]] = [
+    ("Tra cứu ý tưởng", "search.catalogue", None),
+    ("Thống kê", "reports.statistics", None),
+    ("Đăng ký ý tưởng", "ideas.new", ("submitter", "unit_officer")),
+    ("Ý tưởng của tôi", "ideas.mine", ("submitter", "unit_officer")),
+    ("Ý tưởng của đơn vị", "ideas.unit_list", ("unit_officer",)),
+    ("Nhập từ tệp", "ideas.import_page", ("unit_officer", "secretary")),
+    ("Phiếu chấm của tôi", "reviews.my_assignments", ("reviewer",)),
+    ("Đợt xét chọn", "reviews.rounds", ("secretary",)),
+    ("Bộ tiêu chí", "criteria.index", ("secretary", "admin")),
+    ("Tìm kiếm nội bộ", "search.staff", ("secretary", "admin", "unit_officer", "reviewer")),
+    ("Báo cáo", "reports.index", ("secretary", "admin", "unit_officer")),
+    ("Người dùng", "accounts.users", ("admin",)),
+    ("Đơn vị", "units.index", ("admin",)),
+    ("Nhật ký", "audit.index", ("admin",)),
+]
+
+
+def nav_items(actor) -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) of the navigation entries this actor may use."""
+    from flask import current_app
+
+    from ideadb.core.permissions import is_signed_in, roles_of
+
+    roles = roles_of(actor)
+    items = []
+    for label, endpoint, allowed in NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if allowed == "*" and not is_signed_in(actor):
+            continue
+        if isinstance(allowed, tuple) and not roles & set(allowed):
+            continue
+        items.append((_(label), flask_url_for(endpoint), endpoint))
+    return items
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("Yêu cầu không hợp lệ."),
+        401: _("Vui lòng đăng nhập để tiếp tục."),
+        403: _("Bạn không có quyền truy cập trang này."),
+        404: _("Không tìm thấy trang hoặc đối tượng yêu cầu."),
+        405: _("Phương thức không được hỗ trợ."),
+        409: _("Thao tác xung đột với trạng thái hiện tại."),
+        413: _("Dữ liệu gửi lên quá lớn."),
+        415: _("Định dạng dữ liệu không được hỗ trợ."),
+        422: _("Dữ liệu không hợp lệ."),
+        429: _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ít phút."),
+        500: _("Đã có lỗi xảy ra. Vui lòng thử lại sau."),
+    }
+
+
+def wants_json() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def error_response(status: int, message: str | None = None, fields=None, code: str | None = None):
+    message = message or _messages().get(status, _messages()[500])
+    if wants_json():
+        body = {"error": {"code": code or HTTP_CODES.get(status, "error"), "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        resp = jsonify(body)
+        resp.status_code = status
+        if status == 401:
+            resp.headers["WWW-Authenticate"] = "Bearer"
+        return resp
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+    return render_template(template, status=status, message=message, fields=fields), status
+
+
+def init_app(app: Flask) -> None:
+    from ideadb.extensions import db
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if isinstance(exc, NotAuthenticated) and not wants_json():
+            flash(exc.message, "warning")
+            return redirect(flask_url_for("accounts.sign_in", next=request.full_path))
+        return error_response(exc.status, exc.message, exc.fields, exc.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(
+            400,
+            _(
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+            ),
+        )
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        resp = error_response(429)
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = None
+        if status == 400 and wants_json():
+            message = _("Yêu cầu không hợp lệ.")
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_response(500)
+
+    @app.after_request
+    def security_headers(resp: Response) -> Response:
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+    @app.get("/lang/<code>")
+    def set_language(code: str):
+        if code in app.config["LANGUAGES"]:
+            session["lang"] = code
+        target = request.args.get("next") or "/"
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"
+        return redirect(target)
+
+    def nav_url(endpoint: str, **values) -> str | None:
+        """url_for that answers None for pages a feature has not registered."""
+        if endpoint not in app.view_functions:
+            return None
+        try:
+            return flask_url_for(endpoint, **values)
+        except BuildError:
+            return None
+
+    @app.context_processor
+    def template_helpers():
+        from ideadb.core import permissions
+
+        return {
+            "nav_url": nav_url,
+            "nav_items": nav_items,
+            "current_locale": str(get_locale()),
+            "can": permissions.can,
+            "has_role": permissions.has_role,
+        }
+
+    app.add_template_filter(fmt.fmt_date, "date")
+    app.add_template_filter(fmt.fmt_datetime, "datetime")
+    app.add_template_filter(fmt.fmt_number, "number")
+    app.add_template_filter(fmt.fmt_money, "money")
+
+    @app.before_request
+    def remember_locale() -> None:
+        g.locale_choice = session.get("lang")
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    choice = session.get("lang")
+    if choice in current_app.config["LANGUAGES"]:
+        return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+class Page:
+    """One page of a list for templates: items, total, page, pages, per_page."""
+
+    def __init__(self, items: list, total: int, page: int, per_page: int):
+        self.items, self.total, self.page, self.per_page = items, total, page, per_page
+        self.pages = max(1, -(-total // per_page))
+        self.has_prev = page > 1
+        self.has_next = page < self.pages
+
+
+def paginate_select(session, stmt, per_page: int = 25) -> Page:
+    from sqlalchemy import func, select
+
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total or 0, page, per_page)

@@ -1,0 +1,217 @@
+"""Units: reference data, creation, edits and retirement (with a successor), hierarchy queries."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ideadb.audit.service import record
+from ideadb.core.db import unit_of_work
+from ideadb.core.errors import NotFound, ValidationFailed
+from ideadb.core.permissions import SYSTEM, require
+from ideadb.units import reference
+from ideadb.units.models import KIND_VALUES, Area, Unit
+
+UNIT_FIELDS = ("name", "kind", "code", "parent_id", "valid_from", "valid_to", "successor_id")
+
+
+def snapshot(unit: Unit) -> dict[str, Any]:
+    return {f: getattr(unit, f) for f in UNIT_FIELDS}
+
+
+def get_unit(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    return unit
+
+
+def list_units(
+    session: Session,
+    *,
+    kind: str | None = None,
+    parent_id: int | None = None,
+    current_only: bool = False,
+    query: str | None = None,
+):
+    stmt = sa.select(Unit).order_by(Unit.kind, Unit.name, Unit.id)
+    if kind:
+        stmt = stmt.where(Unit.kind == kind)
+    if parent_id:
+        stmt = stmt.where(Unit.parent_id == parent_id)
+    if current_only:
+        stmt = stmt.where(Unit.valid_to.is_(None))
+    if query:
+        stmt = stmt.where(sa.func.lower(Unit.name).like(f"%{query.strip().lower()}%"))
+    return stmt
+
+
+def _validate(
+    session: Session, data: dict[str, Any], unit: Unit | None = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if "name" in data and not (data["name"] or "").strip():
+        errors["name"] = ["Vui lòng nhập tên đơn vị."]
+    if "kind" in data and data["kind"] not in KIND_VALUES:
+        errors["kind"] = ["Loại đơn vị không hợp lệ."]
+    code = data.get("code")
+    if code:
+        clash = session.scalar(sa.select(Unit.id).where(Unit.code == code))
+        if clash is not None and (unit is None or clash != unit.id):
+            errors["code"] = ["Mã đơn vị đã tồn tại."]
+    for ref in ("parent_id", "successor_id"):
+        ref_id = data.get(ref)
+        if ref_id is not None:
+            if session.get(Unit, ref_id) is None:
+                errors[ref] = ["Đơn vị không tồn tại."]
+            elif unit is not None and ref_id == unit.id:
+                errors[ref] = ["Không thể trỏ tới chính đơn vị này."]
+    if unit is not None and data.get("parent_id") is not None and "parent_id" not in errors:
+        # Refuse cycles: the new parent must not sit below this unit.
+        node = session.get(Unit, data["parent_id"])
+        while node is not None:
+            if node.id == unit.id:
+                errors["parent_id"] = ["Đơn vị cấp trên không thể là đơn vị cấp dưới của nó."]
+                break
+            node = node.parent
+    vf = data.get("valid_from", unit.valid_from if unit else None)
+    vt = data.get("valid_to", unit.valid_to if unit else None)
+    if vf and vt and vt < vf:
+        errors["valid_to"] = ["Ngày hết hiệu lực phải sau ngày bắt đầu."]
+    return errors
+
+
+def create_unit(session: Session, actor: Any, data: dict[str, Any]) -> Unit:
+    require(actor, "unit.manage")
+    data = {k: data.get(k) for k in UNIT_FIELDS if k in data}
+    data["name"] = unicodedata.normalize("NFC", (data.get("name") or "").strip())
+    data.setdefault("kind", None)
+    if data.get("code") == "":
+        data["code"] = None
+    errors = _validate(session, data)
+    if errors:
+        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+    with unit_of_work(session):
+        unit = Unit(**data)
+        session.add(unit)
+        session.flush()
+        record(session, actor, "unit.create", "unit", unit.id, None, snapshot(unit))
+    return unit
+
+
+def update_unit(session: Session, actor: Any, unit_id: int, data: dict[str, Any]) -> Unit:
+    require(actor, "unit.manage")
+    unit = get_unit(session, unit_id)
+    data = {k: v for k, v in data.items() if k in UNIT_FIELDS}
+    if "name" in data:
+        data["name"] = unicodedata.normalize("NFC", (data["name"] or "").strip())
+    if data.get("code") == "":
+        data["code"] = None
+    errors = _validate(session, data, unit)
+    if errors:
+        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+    with unit_of_work(session):
+        before = snapshot(unit)
+        for key, value in data.items():
+            setattr(unit, key, value)
+        if snapshot(unit) != before:
+            record(session, actor, "unit.update", "unit", unit.id, before, snapshot(unit))
+    return unit
+
+
+def retire_unit(
+    session: Session, actor: Any, unit_id: int, valid_to: date, successor_id: int | None = None
+) -> Unit:
+    """End a unit's validity (merged or abolished); records keep pointing to it."""
+    return update_unit(
+        session, actor, unit_id, {"valid_to": valid_to, "successor_id": successor_id}
+    )
+
+
+def district_of(unit: Unit | None) -> Unit | None:
+    """The district a unit lies in (itself when it is one), or None above district level."""
+    node = unit
+    while node is not None:
+        if node.kind == "district":
+            return node
+        node = node.parent
+    return None
+
+
+def descendant_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(sa.select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def areas(session: Session) -> list[Area]:
+    return list(session.scalars(sa.select(Area).order_by(Area.position)))
+
+
+def area_names(session: Session) -> dict[str, str]:
+    return {a.code: a.name for a in areas(session)}
+
+
+def load_reference_data(session: Session) -> int:
+    """Insert the five areas and the demo province where missing; returns rows added.
+
+    Safe to run again: existing rows (matched by code) are left as an admin edited them.
+    """
+    added = 0
+    with unit_of_work(session):
+        for pos, (code, name, desc) in enumerate(reference.AREAS):
+            if session.get(Area, code) is None:
+                session.add(Area(code=code, name=name, description=desc, position=pos))
+                added += 1
+
+        by_code = {
+            u.code: u for u in session.scalars(sa.select(Unit).where(Unit.code.is_not(None)))
+        }
+
+        def ensure(code: str, name: str, kind: str, parent: Unit | None, **extra) -> Unit:
+            nonlocal added
+            unit = by_code.get(code)
+            if unit is None:
+                unit = Unit(code=code, name=name, kind=kind, parent=parent, **extra)
+                session.add(unit)
+                session.flush()
+                record(session, SYSTEM, "unit.create", "unit", unit.id, None, snapshot(unit))
+                by_code[code] = unit
+                added += 1
+            return unit
+
+        successor = ensure(
+            *reference.SUCCESSOR_PROVINCE,
+            "province",
+            None,
+            valid_from=reference.DISTRICTS_ABOLISHED,
+        )
+        abolished = date.fromordinal(reference.DISTRICTS_ABOLISHED.toordinal() - 1)
+        province = ensure(
+            *reference.PROVINCE, "province", None, valid_to=abolished, successor=successor
+        )
+        districts = {}
+        for code, name, communes in reference.DISTRICTS:
+            districts[code] = ensure(
+                code, name, "district", province, valid_to=abolished, successor=successor
+            )
+            for ccode, cname in communes:
+                ensure(ccode, cname, "commune", districts[code])
+        for code, name in reference.MEMBER_ORGS:
+            ensure(code, name, "member_org", province)
+        for code, name, kind, parent_code in reference.OTHER_UNITS:
+            ensure(code, name, kind, districts[parent_code] if parent_code else province)
+    return added

@@ -1,0 +1,328 @@
+"""Shared fixtures: an application per test on SQLite and (when configured) PostgreSQL,
+clients that submit forms with their CSRF token, users built through the services, and a
+live server with Chromium for browser tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from ideadb import create_app
+from ideadb.core.permissions import SYSTEM
+
+PG_URL = os.environ.get("IDEADB_TEST_DATABASE_URL")
+REQUIRE_PG = os.environ.get("IDEADB_REQUIRE_POSTGRES") == "1"
+CHROMIUM = os.environ.get("IDEADB_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("IDEADB_REQUIRE_BROWSER") == "1"
+PASSWORD = "mat-khau-thu-nghiem"
+
+_CSRF_RE = re.compile(r'name="csrf[_-]token"[^>]*(?:value|content)="([^"]+)"')
+_pg_schema_ready = False
+
+
+class Client(FlaskClient):
+    """A test client that submits forms the way a browser does, CSRF token included."""
+
+    def csrf_token(self, url: str) -> str:
+        page = self.get(url)
+        match = _CSRF_RE.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url} (status {page.status_code})"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, *, form_url: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(form_url or url))
+        return self.post(url, data=data, **kwargs)
+
+
+def _backends():
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+
+
+@pytest.fixture(params=_backends())
+def db_backend(request):
+    if request.param == "postgres" and not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("IDEADB_REQUIRE_POSTGRES=1 but IDEADB_TEST_DATABASE_URL is not set")
+        pytest.skip("IDEADB_TEST_DATABASE_URL not set")
+    return request.param
+
+
+def _reset_postgres(engine) -> None:
+    global _pg_schema_ready
+    from ideadb.extensions import db
+
+    if not _pg_schema_ready:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        db.metadata.create_all(engine)
+        _pg_schema_ready = True
+        return
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
+    instance = tmp_path / "instance"
+    config = {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": "test-secret-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": PG_URL
+        if backend == "postgres"
+        else f"sqlite:///{instance / 'test.sqlite'}",
+        "INDEX_DIR": str(instance / "index"),
+        "UPLOAD_DIR": str(instance / "uploads"),
+        "TESTING": True,
+        "MAIL_CAPTURE": True,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    from ideadb.extensions import db
+    from ideadb.units.service import load_reference_data
+
+    with app.app_context():
+        if backend == "postgres":
+            _reset_postgres(db.engine)
+        else:
+            db.create_all()
+        load_reference_data(db.session)
+        _after_schema_hooks(app)
+    return app
+
+
+def _after_schema_hooks(app) -> None:
+    """Let features prepare what a fresh instance needs (e.g. an empty search index)."""
+    import importlib
+    import importlib.util
+
+    for feature in ("search",):
+        if importlib.util.find_spec(f"ideadb.{feature}") is None:
+            continue
+        if importlib.util.find_spec(f"ideadb.{feature}.testing") is not None:
+            importlib.import_module(f"ideadb.{feature}.testing").prepare(app)
+
+
+@pytest.fixture
+def app(tmp_path, db_backend):
+    app = make_test_app(tmp_path, db_backend)
+    app.test_client_class = Client
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    from ideadb.extensions import db
+
+    db.session.remove()
+    ctx.pop()
+    if db_backend == "postgres":
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    from ideadb.extensions import db
+
+    return db.session
+
+
+@pytest.fixture
+def unit_id(db_session):
+    """Find a unit's id by its reference-data code."""
+    from ideadb.units.models import Unit
+
+    def find(code: str) -> int:
+        uid = db_session.scalar(sa.select(Unit.id).where(Unit.code == code))
+        assert uid is not None, code
+        return uid
+
+    return find
+
+
+@pytest.fixture
+def make_user(db_session, unit_id):
+    """Create a user through the accounts service: make_user("an", roles=["reviewer"], unit="BK-BB")."""
+    from ideadb.accounts import service
+
+    counter = {"n": 0}
+
+    def make(
+        username: str | None = None,
+        *,
+        roles=("submitter",),
+        unit: str | None = None,
+        full_name: str | None = None,
+        password: str = PASSWORD,
+        email: str | None = None,
+    ):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        return service.create_user(
+            db_session,
+            SYSTEM,
+            username=username,
+            password=password,
+            full_name=full_name or f"Người dùng {counter['n']}",
+            roles=list(roles),
+            unit_id=unit_id(unit) if unit else None,
+            email=email,
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the sign-in form."""
+
+    def do(user_or_name, password: str = PASSWORD, remember: bool = False):
+        username = getattr(user_or_name, "username", user_or_name)
+        data = {"username": username, "password": password}
+        if remember:
+            data["remember"] = "y"
+        resp = client.submit("/dang-nhap", data)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return resp
+
+    return do
+
+
+@pytest.fixture
+def api_token(client):
+    """A bearer token for a user, obtained through POST /api/v1/auth/tokens."""
+
+    def get(user_or_name, password: str = PASSWORD) -> str:
+        username = getattr(user_or_name, "username", user_or_name)
+        resp = client.post("/api/v1/auth/tokens", json={"username": username, "password": password})
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()["token"]
+
+    return get
+
+
+@pytest.fixture
+def auth_headers(api_token):
+    def headers(user_or_name, password: str = PASSWORD) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_token(user_or_name, password)}"}
+
+    return headers
+
+
+# --- browser ---------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app, url: str):
+        self.app = app
+        self.url = url
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The application on SQLite served by a real WSGI server in a thread."""
+    from werkzeug.serving import make_server
+
+    app = make_test_app(tmp_path, "sqlite")
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{port}")
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if REQUIRE_BROWSER:
+            pytest.fail(f"IDEADB_REQUIRE_BROWSER=1 but Chromium was not found at {CHROMIUM}")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser):
+    context = _browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True
+    )
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def screenshot(screenshot_dir):
+    """Save a desktop and a 360 px wide screenshot of the page; returns the two paths."""
+
+    def take(page, name: str) -> tuple[Path, Path]:
+        desktop = screenshot_dir / f"{name}-desktop.png"
+        phone = screenshot_dir / f"{name}-360.png"
+        size = page.viewport_size
+        page.screenshot(path=str(desktop), full_page=True)
+        page.set_viewport_size({"width": 360, "height": 780})
+        page.screenshot(path=str(phone), full_page=True)
+        page.set_viewport_size(size)
+        assert desktop.stat().st_size > 0 and phone.stat().st_size > 0
+        return desktop, phone
+
+    return take
