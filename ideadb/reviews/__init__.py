@@ -1,0 +1,1 @@
+"""Review rounds: panels, conflicts, assignment, score sheets, deliberation, decisions."""
