@@ -326,3 +326,91 @@ def screenshot(screenshot_dir):
         return desktop, phone
 
     return take
+
+
+# --- ideas -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretary(make_user):
+    """A council secretary, created on first use."""
+    made = {}
+
+    def get():
+        if "user" not in made:
+            made["user"] = make_user(roles=["secretary"], full_name="Nông Thị Hoa")
+        return made["user"]
+
+    return get
+
+
+@pytest.fixture
+def create_idea(db_session, make_user, unit_id, secretary):
+    """Create an idea through the ideas service and drive it to a state with the real rules.
+
+    create_idea()                                  a draft of a new submitter in Xã Nam Mẫu
+    create_idea(owner, title="...", unit="BK-BB")  fields override the defaults; unit by code
+    create_idea(submit=True)                       submitted (code assigned)
+    create_idea(status="eligible")                 any state: needs_revision, eligible, ineligible,
+                                                   withdrawn, in_review, recognized, not_recognized
+    (screening, review and recognition are done by a secretary; recognition at scope "tinh",
+    level "CONG_NHAN_TINH").
+    """
+    from ideadb.ideas import service
+
+    counter = {"n": 0}
+    paths = {
+        "draft": [],
+        "submitted": ["submit"],
+        "needs_revision": ["submit", "screen:needs_revision"],
+        "eligible": ["submit", "screen:eligible"],
+        "ineligible": ["submit", "screen:ineligible"],
+        "withdrawn": ["withdraw"],
+        "in_review": ["submit", "screen:eligible", "review"],
+        "recognized": ["submit", "screen:eligible", "review", "recognize"],
+        "not_recognized": ["submit", "screen:eligible", "review", "not_recognize"],
+    }
+
+    def make(owner=None, *, submit: bool = False, status: str | None = None, **overrides):
+        counter["n"] += 1
+        if owner is None:
+            owner = make_user(roles=["submitter"], unit="BK-BB-NM")
+        data = {
+            "title": f"Mô hình nuôi lợn đen bản địa kết hợp trồng cỏ số {counter['n']}",
+            "summary": "Nuôi lợn đen bản địa theo hướng an toàn sinh học, trồng cỏ làm thức ăn.",
+            "description": "Hộ gia đình chuồng trại có đệm lót sinh học, trồng cỏ voi, ủ chua "
+            "thức ăn; giảm chi phí và mùi hôi, tăng thu nhập cho đồng bào vùng cao.",
+            "novelty": "Lần đầu áp dụng đệm lót sinh học cho lợn đen tại xã.",
+            "benefits": "Giảm 30% chi phí thức ăn, thu nhập tăng 25 triệu đồng mỗi năm.",
+            "area": "san_xuat_kinh_doanh",
+            "year": 2021,
+            "publish_consent": True,
+        }
+        unit_code = overrides.pop("unit", None)
+        if unit_code is not None:
+            data["unit_id"] = unit_id(unit_code)
+        elif owner.unit_id is None and "unit_id" not in overrides:
+            data["unit_id"] = unit_id("BK-BB-NM")
+        data.update(overrides)
+        idea = service.create_idea(db_session, owner, data)
+        target = status or ("submitted" if submit else "draft")
+        for step in paths[target]:
+            if step == "submit":
+                service.submit_idea(db_session, owner, idea.id)
+            elif step == "withdraw":
+                service.withdraw_idea(db_session, owner, idea.id)
+            elif step.startswith("screen:"):
+                note = "Bổ sung số liệu hiệu quả." if step.endswith("needs_revision") else None
+                service.screen_idea(db_session, secretary(), idea.id, step[7:], note)
+            elif step == "review":
+                service.mark_in_review(db_session, secretary(), [idea.id])
+            elif step == "recognize":
+                service.record_recognition(
+                    db_session, secretary(), idea.id, "tinh", "CONG_NHAN_TINH"
+                )
+            elif step == "not_recognize":
+                service.record_recognition(db_session, secretary(), idea.id, "tinh", None)
+        assert idea.status == target
+        return idea
+
+    return make

@@ -1,0 +1,116 @@
+"""Notifying a user: an in-app row in the caller's transaction, and an email after commit.
+
+Email goes through SMTP when IDEADB_MAIL_SERVER is set. With ``MAIL_CAPTURE`` true (tests),
+messages are appended to ``app.extensions["mail_outbox"]`` as dicts (to, subject, body) instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ideadb.accounts.models import Notification, User
+from ideadb.core.db import after_commit, unit_of_work, utcnow
+from ideadb.core.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+SUBJECT_PREFIX = "[Ý tưởng, sáng kiến] "
+
+
+def notify(session: Session, user_id: int | None, text: str, link: str | None = None) -> None:
+    """Add a notification for a user to the current transaction; email it once committed."""
+    if user_id is None:
+        return
+    session.add(Notification(user_id=user_id, text=text, link=link))
+    user = session.get(User, user_id)
+    if user is None or not user.email or not user.active:
+        return
+    message = _message(user.email, text, link)
+    if message is not None:
+        after_commit(session, lambda: _deliver(message))
+
+
+def _message(to: str, text: str, link: str | None) -> dict[str, str] | None:
+    try:
+        from flask import current_app
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        config = current_app.config
+    except RuntimeError:  # no application: nothing to send with
+        return None
+    if not (config.get("MAIL_CAPTURE") or config.get("MAIL_SERVER")):
+        return None
+    body = text
+    if link:
+        base = config.get("PUBLIC_URL") or ""
+        body += "\n\n" + base.rstrip("/") + link
+    subject = SUBJECT_PREFIX + (text if len(text) <= 80 else text[:77] + "...")
+    return {"to": to, "subject": subject, "body": body}
+
+
+def _deliver(message: dict[str, str]) -> None:
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    config = app.config
+    if config.get("MAIL_CAPTURE"):
+        app.extensions.setdefault("mail_outbox", []).append(message)
+        return
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message["to"]
+    email["Subject"] = message["subject"]
+    email.set_content(message["body"])
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException):
+        # The in-app notification is committed; a mail server being down must not fail the change.
+        log.exception("could not send email to %s", message["to"])
+
+
+def list_notifications(session: Session, user: Any):
+    """A select of the user's notifications, newest first."""
+    return (
+        sa.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+    )
+
+
+def unread_count(session: Session, user: Any) -> int:
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def mark_read(session: Session, user: Any, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) notification of the user read; returns how many."""
+    stmt = sa.select(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    with unit_of_work(session):
+        rows = list(session.scalars(stmt))
+        if notification_id is not None and not rows:
+            exists = session.get(Notification, notification_id)
+            if exists is None or exists.user_id != user.id:
+                raise NotFound("Không tìm thấy thông báo.")
+        now = utcnow()
+        for row in rows:
+            row.read_at = now
+    return len(rows)

@@ -1,0 +1,1 @@
+"""Ideas and initiatives: registration, authors, attachments, screening, public pages."""

@@ -1,0 +1,208 @@
+"""JSON API of ideas under /api/v1 (API.md: Ideas), plus attachments and notifications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, send_file
+
+from ideadb.accounts import notify
+from ideadb.core.api import api_actor, doc, load_json, paginate, signed_in_actor
+from ideadb.core.errors import BadRequest, ValidationFailed
+from ideadb.core.permissions import can
+from ideadb.extensions import db, limiter
+from ideadb.ideas import antibot, service
+from ideadb.ideas.models import STATUS_VALUES
+from ideadb.ideas.schemas import (
+    AdoptionInterestCreatedSchema,
+    AdoptionInterestInSchema,
+    AdoptionInterestSchema,
+    AttachmentSchema,
+    IdeaInSchema,
+    IdeaListItemSchema,
+    IdeaSchema,
+    NotificationSchema,
+    PublicIdeaSchema,
+    PublishSchema,
+    ScreenSchema,
+    WithdrawSchema,
+)
+
+bp = Blueprint("ideas_api", __name__)
+TAGS = ["ideas"]
+
+
+def dump_idea(idea, actor=None):
+    """The full idea for those who may see it in full, the public shape for everyone else."""
+    if can(actor, "idea.view_confidential", idea):
+        return IdeaSchema().dump(idea)
+    return PublicIdeaSchema().dump(idea)
+
+
+def _int_arg(name: str, errors: dict) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        errors[name] = ["Phải là số nguyên."]
+        return None
+
+
+@bp.post("/ideas")
+@doc("Register an idea (draft)", body=IdeaInSchema, response=IdeaSchema, status=201, tags=TAGS)
+def create_idea():
+    actor = signed_in_actor()
+    data = load_json(IdeaInSchema())
+    data.pop("version", None)
+    idea = service.create_idea(db.session, actor, data)
+    return dump_idea(idea, actor), 201
+
+
+@bp.get("/ideas")
+@doc("Ideas the caller may see", response=IdeaListItemSchema, many=True, tags=TAGS)
+def list_ideas():
+    actor = signed_in_actor()
+    errors: dict[str, list[str]] = {}
+    status = request.args.get("status") or None
+    if status and status not in STATUS_VALUES:
+        errors["status"] = ["Trạng thái không hợp lệ."]
+    filters = {name: _int_arg(name, errors) for name in ("year", "district_id", "unit_id")}
+    if errors:
+        raise ValidationFailed("Tham số lọc không hợp lệ.", errors)
+    stmt = service.list_ideas(
+        db.session, actor, status=status, area=request.args.get("area") or None, **filters
+    )
+    return paginate(db.session, stmt, IdeaListItemSchema())
+
+
+@bp.get("/ideas/<int:idea_id>")
+@doc("One idea (anyone once published)", response=IdeaSchema, auth=False, tags=TAGS)
+def get_idea(idea_id: int):
+    actor = api_actor()
+    idea = service.get_idea(db.session, actor, idea_id)
+    return dump_idea(idea, actor)
+
+
+@bp.patch("/ideas/<int:idea_id>")
+@doc("Edit a draft or a dossier returned for supplement", body=IdeaInSchema, response=IdeaSchema)
+def update_idea(idea_id: int):
+    actor = signed_in_actor()
+    data = load_json(IdeaInSchema(), partial=True)
+    version = data.pop("version", None)
+    idea = service.update_idea(db.session, actor, idea_id, data, expected_version=version)
+    return dump_idea(idea, actor)
+
+
+@bp.post("/ideas/<int:idea_id>/submit")
+@doc("Submit (the code is assigned at the first submit)", response=IdeaSchema, tags=TAGS)
+def submit_idea(idea_id: int):
+    actor = signed_in_actor()
+    return dump_idea(service.submit_idea(db.session, actor, idea_id), actor)
+
+
+@bp.post("/ideas/<int:idea_id>/screen")
+@doc("Screen a submitted dossier", body=ScreenSchema, response=IdeaSchema, tags=TAGS)
+def screen_idea(idea_id: int):
+    actor = signed_in_actor()
+    data = load_json(ScreenSchema())
+    idea = service.screen_idea(db.session, actor, idea_id, data["decision"], data["note"])
+    return dump_idea(idea, actor)
+
+
+@bp.post("/ideas/<int:idea_id>/withdraw")
+@doc("Withdraw before review", body=WithdrawSchema, response=IdeaSchema, tags=TAGS)
+def withdraw_idea(idea_id: int):
+    actor = signed_in_actor()
+    data = load_json(WithdrawSchema())
+    return dump_idea(service.withdraw_idea(db.session, actor, idea_id, data["note"]), actor)
+
+
+@bp.post("/ideas/<int:idea_id>/publish")
+@doc("Mark an idea public or not (secretary)", body=PublishSchema, response=IdeaSchema, tags=TAGS)
+def publish_idea(idea_id: int):
+    actor = signed_in_actor()
+    data = load_json(PublishSchema())
+    return dump_idea(service.set_public_override(db.session, actor, idea_id, data["public"]), actor)
+
+
+@bp.post("/ideas/<int:idea_id>/adoption-interests")
+@limiter.limit(lambda: current_app.config.get("ADOPTION_RATE_LIMIT", "10 per hour"))
+@doc(
+    "Ask to apply a published initiative (anyone)",
+    body=AdoptionInterestInSchema,
+    response=AdoptionInterestCreatedSchema,
+    status=201,
+    auth=False,
+    tags=TAGS,
+)
+def create_adoption_interest(idea_id: int):
+    data = load_json(AdoptionInterestInSchema())
+    antibot.check(data.pop("website"), data.pop("started"), require_started=False)
+    interest = service.add_adoption_interest(db.session, idea_id, data)
+    return AdoptionInterestCreatedSchema().dump(interest), 201
+
+
+@bp.get("/ideas/<int:idea_id>/adoption-interests")
+@doc("Interests to apply an idea (owner, unit officer, staff)", tags=TAGS)
+def list_adoption_interests(idea_id: int):
+    actor = signed_in_actor()
+    items = service.list_adoption_interests(db.session, actor, idea_id)
+    return {"items": AdoptionInterestSchema(many=True).dump(items), "total": len(items)}
+
+
+@bp.get("/ideas/<int:idea_id>/attachments")
+@doc("Attachments of an idea", tags=TAGS)
+def list_attachments(idea_id: int):
+    actor = signed_in_actor()
+    idea = service.get_idea(db.session, actor, idea_id)
+    if not can(actor, "attachment.download", idea):
+        return {"items": []}
+    return {"items": AttachmentSchema(many=True).dump(idea.live_attachments)}
+
+
+@bp.post("/ideas/<int:idea_id>/attachments")
+@doc("Attach a file (multipart field `file`)", response=AttachmentSchema, status=201, tags=TAGS)
+def add_attachment(idea_id: int):
+    actor = signed_in_actor()
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
+    attachment = service.add_attachment(db.session, actor, idea_id, upload.filename, upload.stream)
+    return AttachmentSchema().dump(attachment), 201
+
+
+@bp.delete("/ideas/<int:idea_id>/attachments/<int:attachment_id>")
+@doc("Take a file out of the dossier (it is kept)", tags=TAGS)
+def remove_attachment(idea_id: int, attachment_id: int):
+    actor = signed_in_actor()
+    service.remove_attachment(db.session, actor, idea_id, attachment_id)
+    return "", 204
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@doc("Download an attachment", tags=TAGS)
+def download_attachment(attachment_id: int):
+    actor = api_actor()
+    attachment, path = service.attachment_for_download(db.session, actor, attachment_id)
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+
+
+@bp.get("/notifications")
+@doc("The caller's notifications, newest first", response=NotificationSchema, many=True)
+def list_notifications():
+    actor = signed_in_actor()
+    return paginate(db.session, notify.list_notifications(db.session, actor), NotificationSchema())
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@doc("Mark a notification read")
+def read_notification(notification_id: int):
+    actor = signed_in_actor()
+    notify.mark_read(db.session, actor, notification_id)
+    return "", 204

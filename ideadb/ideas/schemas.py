@@ -1,0 +1,197 @@
+"""API shapes of ideas (API.md: Ideas). Loading checks types; the service checks the rules."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields
+
+VI_MESSAGES = {
+    "required": "Trường này là bắt buộc.",
+    "null": "Trường này không được để trống.",
+    "invalid": "Giá trị không hợp lệ.",
+    "type": "Giá trị không hợp lệ.",
+}
+
+
+def vi(field_class, **kwargs):
+    """A marshmallow field whose error messages are Vietnamese."""
+    messages = dict(VI_MESSAGES)
+    if field_class is fields.Integer:
+        messages["invalid"] = "Phải là số nguyên."
+    if field_class is fields.Date:
+        messages["invalid"] = "Ngày không hợp lệ (dạng yyyy-mm-dd)."
+    if field_class is fields.Boolean:
+        messages["invalid"] = "Phải là true hoặc false."
+    messages.update(kwargs.pop("error_messages", {}))
+    return field_class(error_messages=messages, **kwargs)
+
+
+class AuthorSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = vi(fields.String, required=True)
+    unit = vi(fields.String, load_default="", allow_none=True)
+    share = vi(fields.Integer, required=True, strict=True)
+    user_id = vi(fields.Integer, load_default=None, allow_none=True)
+
+
+class PublicAuthorSchema(Schema):
+    name = fields.String()
+    unit = fields.String()
+    share = fields.Integer()
+
+
+class IdeaInSchema(Schema):
+    """POST /ideas and PATCH /ideas/{id} (partial)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    title = vi(fields.String, required=True)
+    summary = vi(fields.String, allow_none=True)
+    description = vi(fields.String, allow_none=True)
+    novelty = vi(fields.String, allow_none=True)
+    benefits = vi(fields.String, allow_none=True)
+    area = vi(fields.String, allow_none=True)
+    year = vi(fields.Integer, allow_none=True, strict=True)
+    district_id = vi(fields.Integer, allow_none=True, strict=True)
+    unit_id = vi(fields.Integer, allow_none=True, strict=True)
+    applied_from = vi(fields.Date, allow_none=True)
+    authors = vi(fields.List, cls_or_instance=fields.Nested(AuthorSchema))
+    publish_consent = vi(fields.Boolean)
+    owner_name = vi(fields.String, allow_none=True)
+    field_of_application = vi(fields.String, allow_none=True)
+    application_conditions = vi(fields.String, allow_none=True)
+    confidential_info = vi(fields.String, allow_none=True)
+    version = vi(fields.Integer, strict=True, load_only=True)
+
+
+class PublicIdeaSchema(Schema):
+    """What anyone may read of a published idea: no confidential information."""
+
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    summary = fields.String()
+    description = fields.String()
+    novelty = fields.String()
+    benefits = fields.String()
+    area = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    applied_from = fields.Date(allow_none=True)
+    authors = fields.List(fields.Nested(PublicAuthorSchema))
+    publish_consent = fields.Boolean()
+    status = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    owner_name = fields.String(allow_none=True)
+    field_of_application = fields.String()
+    application_conditions = fields.String()
+    recognized_level = fields.String(allow_none=True)
+    recognized_scope = fields.String(allow_none=True)
+    published = fields.Method("dump_published")
+
+    def dump_published(self, idea) -> bool:
+        from ideadb.ideas.service import is_published
+
+        return is_published(idea)
+
+
+class IdeaSchema(PublicIdeaSchema):
+    """The full idea, for its owner, authors, unit officers and staff."""
+
+    authors = fields.List(fields.Nested(AuthorSchema))
+    confidential_info = fields.String()
+    registrant_id = fields.Integer(allow_none=True)
+    screening_note = fields.String(allow_none=True)
+    public_override = fields.Boolean()
+    version = fields.Integer()
+
+
+class IdeaListItemSchema(Schema):
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    summary = fields.String()
+    area = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ScreenSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    decision = vi(fields.String, required=True)
+    note = vi(fields.String, load_default=None, allow_none=True)
+
+
+class WithdrawSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    note = vi(fields.String, load_default=None, allow_none=True)
+
+
+class PublishSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    public = vi(fields.Boolean, required=True)
+
+
+class AdoptionInterestInSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    organisation = vi(fields.String, required=True)
+    contact_name = vi(fields.String, required=True)
+    email = vi(fields.String, load_default="", allow_none=True)
+    phone = vi(fields.String, load_default="", allow_none=True)
+    message = vi(fields.String, load_default="", allow_none=True)
+    website = fields.String(load_default="", allow_none=True)  # honeypot: people leave it empty
+    started = fields.String(load_default=None, allow_none=True)  # signed time the form opened
+
+
+class AdoptionInterestSchema(Schema):
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    organisation = fields.String()
+    contact_name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    message = fields.String()
+    created_at = fields.DateTime()
+
+
+class AdoptionInterestCreatedSchema(Schema):
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    organisation = fields.String()
+    created_at = fields.DateTime()
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    name = fields.String(attribute="original_name")
+    size = fields.Integer()
+    content_type = fields.String()
+    sha256 = fields.String()
+    created_at = fields.DateTime()
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    link = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
