@@ -61,6 +61,7 @@ def main() -> None:
 def quickstart(host: str, port: int, no_demo: bool, no_serve: bool) -> None:
     """Create the instance, migrate, load reference (and demo) data, build the index, serve."""
     from ideadb.accounts.models import User
+    from ideadb.criteria.service import load_reference_sets
     from ideadb.demo import ensure_demo_users, load_demo
     from ideadb.extensions import db
     from ideadb.units.service import load_reference_data
@@ -70,6 +71,7 @@ def quickstart(host: str, port: int, no_demo: bool, no_serve: bool) -> None:
     _upgrade()
     empty = db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
     load_reference_data(db.session)
+    load_reference_sets(db.session)
     if not no_demo:
         if empty:
             click.echo("Đang nạp dữ liệu mẫu...")

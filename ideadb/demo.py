@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ideadb.accounts import service as accounts
 from ideadb.accounts.models import User
 from ideadb.core.permissions import SYSTEM
+from ideadb.criteria import service as criteria
 from ideadb.units import service as units
 from ideadb.units.models import Unit
 
@@ -52,6 +53,7 @@ def load_demo(
 ) -> None:
     """Reference data, demo accounts and (when the ideas feature provides them) sample ideas."""
     units.load_reference_data(session)
+    criteria.load_reference_sets(session)
     ensure_demo_users(session)
     if importlib.util.find_spec("ideadb.ideas.demo") is None:
         return
