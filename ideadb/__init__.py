@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from flask import Flask
@@ -12,19 +10,11 @@ FEATURES = ("accounts", "units", "audit", "ideas", "search", "criteria", "review
 ROOT = Path(__file__).resolve().parent
 
 
-def _feature_module(feature: str, name: str):
-    dotted = f"ideadb.{feature}.{name}"
-    if importlib.util.find_spec(f"ideadb.{feature}") is None:
-        return None
-    if importlib.util.find_spec(dotted) is None:
-        return None
-    return importlib.import_module(dotted)
-
-
 def create_app(config: dict | None = None) -> Flask:
     from ideadb.config import load_config
     from ideadb.core import web
     from ideadb.core.api import make_api_blueprint
+    from ideadb.core.features import optional_module
     from ideadb.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     settings = load_config(config)
@@ -58,20 +48,20 @@ def create_app(config: dict | None = None) -> Flask:
     api_children = []
     for feature in FEATURES:
         for module_name in ("models", "service"):
-            _feature_module(feature, module_name)
-        views = _feature_module(feature, "views")
+            optional_module(f"ideadb.{feature}.{module_name}")
+        views = optional_module(f"ideadb.{feature}.views")
         if views is not None:
             app.register_blueprint(views.bp)
-        api = _feature_module(feature, "api")
+        api = optional_module(f"ideadb.{feature}.api")
         if api is not None:
             api_children.append(api.bp)
-        commands = _feature_module(feature, "commands")
+        commands = optional_module(f"ideadb.{feature}.commands")
         if commands is not None:
             commands.register(app)
     api_bp = make_api_blueprint(api_children)
-    csrf.exempt(api_bp)
-    for child in api_children:  # nested blueprints are matched by their own name
-        csrf.exempt(child)
+    # The API authenticates with bearer tokens, never with the session cookie for writes.
+    for blueprint in (api_bp, *api_children):
+        csrf.exempt(blueprint)
     app.register_blueprint(api_bp)
 
     from ideadb.core.pages import home

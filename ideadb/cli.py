@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import shutil
 import sqlite3
 import subprocess
@@ -17,14 +15,14 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from ideadb import create_app
+from ideadb.core.features import optional_module
 
 
 def _build_index_if_available(quiet: bool = False) -> None:
     """Build the search index when the search feature is installed (never lazily in a worker)."""
-    if importlib.util.find_spec("ideadb.search.commands") is None:
-        return
-    commands = importlib.import_module("ideadb.search.commands")
-    commands.ensure_index(quiet=quiet)
+    commands = optional_module("ideadb.search.commands")
+    if commands is not None:
+        commands.ensure_index(quiet=quiet)
 
 
 def _upgrade() -> None:

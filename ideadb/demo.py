@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -11,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.accounts import service as accounts
 from ideadb.accounts.models import User
+from ideadb.core.features import optional_module
 from ideadb.core.permissions import SYSTEM
 from ideadb.criteria import service as criteria
 from ideadb.units import service as units
@@ -55,7 +54,7 @@ def load_demo(
     units.load_reference_data(session)
     criteria.load_reference_sets(session)
     ensure_demo_users(session)
-    if importlib.util.find_spec("ideadb.ideas.demo") is None:
+    ideas_demo = optional_module("ideadb.ideas.demo")
+    if ideas_demo is None:
         return
-    ideas_demo = importlib.import_module("ideadb.ideas.demo")
     ideas_demo.load(session, count=ideas, progress=progress)

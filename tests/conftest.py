@@ -105,14 +105,12 @@ def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
 
 def _after_schema_hooks(app) -> None:
     """Let features prepare what a fresh instance needs (e.g. an empty search index)."""
-    import importlib
-    import importlib.util
+    from ideadb.core.features import optional_module
 
     for feature in ("search",):
-        if importlib.util.find_spec(f"ideadb.{feature}") is None:
-            continue
-        if importlib.util.find_spec(f"ideadb.{feature}.testing") is not None:
-            importlib.import_module(f"ideadb.{feature}.testing").prepare(app)
+        module = optional_module(f"ideadb.{feature}.testing")
+        if module is not None:
+            module.prepare(app)
 
 
 @pytest.fixture

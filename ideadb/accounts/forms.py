@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideadb.accounts.service import MIN_PASSWORD_LENGTH
+from ideadb.core.forms import choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -83,6 +84,6 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=255)])
     email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=255)])
     unit_id = SelectField(_l("Đơn vị"), coerce=int, validate_choice=False)
-    roles = MultiCheckboxField(_l("Vai trò"), choices=list(ROLE_LABELS.items()))
+    roles = MultiCheckboxField(_l("Vai trò"), choices=choices(ROLE_LABELS.items()))
     password = PasswordField(_l("Mật khẩu"), validators=[Optional()])
     active = BooleanField(_l("Đang hoạt động"), default=True)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ideadb.accounts import service
 from ideadb.accounts.forms import ROLE_LABELS, PasswordChangeForm, SignInForm, SignUpForm, UserForm
 from ideadb.core.errors import ValidationFailed
-from ideadb.core.forms import apply_errors
+from ideadb.core.forms import apply_errors, choices
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
 from ideadb.units import service as units
@@ -55,7 +55,7 @@ def _safe_next(target: str | None) -> str:
 
 def _unit_choices(blank: str):
     stmt = units.list_units(db.session, current_only=True)
-    return [(0, blank)] + [(u.id, u.name) for u in db.session.scalars(stmt)]
+    return choices([(0, blank)] + [(u.id, u.name) for u in db.session.scalars(stmt)])
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])

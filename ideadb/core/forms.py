@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import Form
+from wtforms import Form, SelectChoice
 
 from ideadb.core.errors import ValidationFailed
 
@@ -20,3 +20,8 @@ def apply_errors(form: Form, exc: ValidationFailed) -> None:
             placed = True
     if not placed:
         form.form_errors.append(exc.message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]

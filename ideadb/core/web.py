@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, session
 from flask import url_for as flask_url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,21 +44,21 @@ HTTP_CODES = {
 
 # Role-aware navigation: (label, endpoint, roles that see it; None = everyone, "*" = signed in).
 # Entries whose page is not registered are simply not shown.
-NAV: list[tuple[str, str, tuple[str, ...] | str | None]] = [
-    ("Tra cứu ý tưởng", "search.catalogue", None),
-    ("Thống kê", "reports.statistics", None),
-    ("Đăng ký ý tưởng", "ideas.new", ("submitter", "unit_officer")),
-    ("Ý tưởng của tôi", "ideas.mine", ("submitter", "unit_officer")),
-    ("Ý tưởng của đơn vị", "ideas.unit_list", ("unit_officer",)),
-    ("Nhập từ tệp", "ideas.import_page", ("unit_officer", "secretary")),
-    ("Phiếu chấm của tôi", "reviews.my_assignments", ("reviewer",)),
-    ("Đợt xét chọn", "reviews.rounds", ("secretary",)),
-    ("Bộ tiêu chí", "criteria.index", ("secretary", "admin")),
-    ("Tìm kiếm nội bộ", "search.staff", ("secretary", "admin", "unit_officer", "reviewer")),
-    ("Báo cáo", "reports.index", ("secretary", "admin", "unit_officer")),
-    ("Người dùng", "accounts.users", ("admin",)),
-    ("Đơn vị", "units.index", ("admin",)),
-    ("Nhật ký", "audit.index", ("admin",)),
+NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
+    (_l("Tra cứu ý tưởng"), "search.catalogue", None),
+    (_l("Thống kê"), "reports.statistics", None),
+    (_l("Đăng ký ý tưởng"), "ideas.new", ("submitter", "unit_officer")),
+    (_l("Ý tưởng của tôi"), "ideas.mine", ("submitter", "unit_officer")),
+    (_l("Ý tưởng của đơn vị"), "ideas.unit_list", ("unit_officer",)),
+    (_l("Nhập từ tệp"), "ideas.import_page", ("unit_officer", "secretary")),
+    (_l("Phiếu chấm của tôi"), "reviews.my_assignments", ("reviewer",)),
+    (_l("Đợt xét chọn"), "reviews.rounds", ("secretary",)),
+    (_l("Bộ tiêu chí"), "criteria.index", ("secretary", "admin")),
+    (_l("Tìm kiếm nội bộ"), "search.staff", ("secretary", "admin", "unit_officer", "reviewer")),
+    (_l("Báo cáo"), "reports.index", ("secretary", "admin", "unit_officer")),
+    (_l("Người dùng"), "accounts.users", ("admin",)),
+    (_l("Đơn vị"), "units.index", ("admin",)),
+    (_l("Nhật ký"), "audit.index", ("admin",)),
 ]
 
 
@@ -75,7 +77,7 @@ def nav_items(actor) -> list[tuple[str, str, str]]:
             continue
         if isinstance(allowed, tuple) and not roles & set(allowed):
             continue
-        items.append((_(label), flask_url_for(endpoint), endpoint))
+        items.append((str(label), flask_url_for(endpoint), endpoint))
     return items
 
 
@@ -197,8 +199,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(fmt.fmt_money, "money")
 
     @app.before_request
-    def remember_locale() -> None:
-        g.locale_choice = session.get("lang")
+    def fresh_request_state() -> None:
+        # Locale and per-request flags must not leak from a previous request that shared the
+        # application context (as in tests, where one context spans several requests).
+        refresh()
+        g.login_failed = False
 
 
 def select_locale() -> str:

@@ -6,6 +6,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ideadb.core.fields import DMYDateField
+from ideadb.core.forms import choices
 
 KIND_LABELS = {
     "province": _l("Tỉnh, thành phố"),
@@ -26,7 +27,7 @@ class UnitForm(FlaskForm):
     name = StringField(
         _l("Tên đơn vị"), validators=[DataRequired(_l("Trường này là bắt buộc.")), Length(max=255)]
     )
-    kind = SelectField(_l("Loại"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Loại"), choices=choices(KIND_LABELS.items()))
     code = StringField(_l("Mã"), validators=[Optional(), Length(max=40)])
     parent_id = SelectField(_l("Đơn vị cấp trên"), coerce=int, validate_choice=False)
     valid_from = DMYDateField(_l("Hiệu lực từ (dd/mm/yyyy)"), validators=[Optional()])

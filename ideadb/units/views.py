@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
-from ideadb.core.forms import apply_errors
+from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db
@@ -18,7 +18,9 @@ bp = Blueprint("units", __name__, url_prefix="/quan-tri/don-vi")
 
 def _choices(blank: str):
     rows = db.session.scalars(service.list_units(db.session))
-    return [(0, blank)] + [(u.id, f"{u.name} ({KIND_LABELS.get(u.kind, u.kind)})") for u in rows]
+    return choices(
+        [(0, blank)] + [(u.id, f"{u.name} ({KIND_LABELS.get(u.kind, u.kind)})") for u in rows]
+    )
 
 
 def _form_data(form: UnitForm) -> dict:
