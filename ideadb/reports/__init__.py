@@ -1,0 +1,1 @@
+"""Reports and exports: ranked lists, score sheets, yearly summaries, statistics, open data."""
