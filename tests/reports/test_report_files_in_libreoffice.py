@@ -8,10 +8,10 @@ import shutil
 import subprocess
 
 import pytest
-from report_samples import make_ranked
 
 from ideadb.reports.writers import write_ranked_list
 from ideadb.reports.writers.word import write_score_sheets_docx
+from tests.reports.report_samples import make_ranked
 
 REQUIRE = os.environ.get("IDEADB_REQUIRE_LIBREOFFICE") == "1"
 

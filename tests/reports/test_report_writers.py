@@ -16,7 +16,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_samples import (
+
+from ideadb.reports.documents import RankedRow, csv_safe, vn_date_line
+from ideadb.reports.writers.word import write_score_sheet_archive, write_score_sheets_docx
+from tests.reports.report_samples import (
     AT_AUTHOR,
     FORMULA_TITLE,
     MINUS_AREA,
@@ -26,9 +29,6 @@ from report_samples import (
     nfc,
     render,
 )
-
-from ideadb.reports.documents import RankedRow, csv_safe, vn_date_line
-from ideadb.reports.writers.word import write_score_sheet_archive, write_score_sheets_docx
 
 # --- helpers -------------------------------------------------------------------------------
 
