@@ -40,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "warning"
 
     from ideadb.accounts.models import User
+    from ideadb.accounts.service import configure_hashing
+
+    configure_hashing(app.config["PASSWORD_HASH_PROFILE"])
 
     @login_manager.user_loader
     def load_user(user_id: str):

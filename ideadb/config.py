@@ -51,6 +51,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(_env("IDEADB_MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
         "ATTACHMENT_MAX_BYTES": int(_env("IDEADB_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "ATTACHMENTS_PER_IDEA": int(_env("IDEADB_ATTACHMENTS_PER_IDEA", "5")),
+        "PASSWORD_HASH_PROFILE": _env("IDEADB_PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
         "TOKEN_LIFETIME_HOURS": int(_env("IDEADB_TOKEN_LIFETIME_HOURS", "720")),
         "RATELIMIT_STORAGE_URI": _env("IDEADB_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

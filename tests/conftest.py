@@ -87,8 +87,15 @@ def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
         "UPLOAD_DIR": str(instance / "uploads"),
         "TESTING": True,
         "MAIL_CAPTURE": True,
+        # Real argon2id, with the cheapest parameters: tests hash hundreds of passwords.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
     }
     config.update(overrides)
+    sqlite_file = instance / "test.sqlite"
+    template = _sqlite_template.get("path")
+    if backend == "sqlite" and template and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        instance.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, sqlite_file)
     app = create_app(config)
     from ideadb.extensions import db
     from ideadb.units.service import load_reference_data
@@ -96,11 +103,22 @@ def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
     with app.app_context():
         if backend == "postgres":
             _reset_postgres(db.engine)
-        else:
+            load_reference_data(db.session)
+        elif not (template and sqlite_file.exists()):
             db.create_all()
-        load_reference_data(db.session)
+            load_reference_data(db.session)
+            db.session.remove()
+            db.engine.dispose()
+            if "SQLALCHEMY_DATABASE_URI" not in overrides:
+                # Later tests start from a copy of this schema + reference data.
+                copy = tmp_path.parent / f"template-{os.getpid()}.sqlite"
+                shutil.copyfile(sqlite_file, copy)
+                _sqlite_template["path"] = copy
         _after_schema_hooks(app)
     return app
+
+
+_sqlite_template: dict[str, Path] = {}
 
 
 def _after_schema_hooks(app) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,21 @@ from ideadb.units.models import Unit
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures cost the same time.
 _DUMMY_HASH = _hasher.hash("ideadb-timing-equaliser")
+
+
+def configure_hashing(profile: str) -> None:
+    """Choose argon2 parameters by the name of an argon2-cffi profile (tests use CHEAPEST).
+
+    Hashes carry their own parameters, so a change never locks anyone out; weaker hashes are
+    upgraded at the next sign-in.
+    """
+    global _hasher, _DUMMY_HASH
+    params = getattr(argon2_profiles, profile)
+    if _hasher.time_cost == params.time_cost and _hasher.memory_cost == params.memory_cost:
+        return
+    _hasher = PasswordHasher.from_parameters(params)
+    _DUMMY_HASH = _hasher.hash("ideadb-timing-equaliser")
+
 
 MIN_PASSWORD_LENGTH = 8
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
