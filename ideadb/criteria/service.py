@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,6 +79,37 @@ def details(session: Session, actor: Any, set_id: int) -> SetDetails:
         versions=history(session, criteria_set),
         rubric=to_rubric(criteria_set),
     )
+
+
+@dataclass(frozen=True)
+class SheetPreview:
+    """The score sheet of a set as a reviewer will see it, with a trial total."""
+
+    details: SetDetails
+    values: dict[str, str]
+    total: Fraction | None
+    problems: dict[str, list[str]]
+
+    @property
+    def total_display(self) -> Decimal | None:
+        return scoring.display(self.total)
+
+
+def preview_sheet(
+    session: Session, actor: Any, set_id: int, values: Mapping[str, str]
+) -> SheetPreview:
+    """Check trial points typed into the preview and total them (missing criteria count 0)."""
+    require(actor, "criteria.manage")
+    info = details(session, actor, set_id)
+    typed = {code: (values.get(code) or "").strip() for code in info.rubric.codes}
+    points = {code: value for code, value in typed.items() if value}
+    problems: dict[str, list[str]] = {}
+    for problem in scoring.validate_sheet(info.rubric, points, complete=False):
+        problems.setdefault(problem.path.removeprefix("scores."), []).append(problem.message)
+    total = None
+    if points and not problems:
+        total = scoring.review_total(info.rubric, points, complete=False)
+    return SheetPreview(details=info, values=typed, total=total, problems=problems)
 
 
 def list_sets(
