@@ -43,6 +43,18 @@ class Client(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres_only`` (races that need row locks) run only on PostgreSQL."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("db_backend") == "sqlite"
+        (drop if on_sqlite and item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def _backends():
     return [
         pytest.param("sqlite", id="sqlite"),

@@ -33,11 +33,8 @@ def test_a_code_already_taken_by_an_imported_idea_is_skipped(db_session, create_
     assert service.next_code(db_session, 2021) == "BK-2021-0003"
 
 
-def test_simultaneous_submits_on_postgresql_get_distinct_codes(
-    app, db_backend, create_idea, make_user
-):
-    if db_backend != "postgres":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+@pytest.mark.postgres_only
+def test_simultaneous_submits_on_postgresql_get_distinct_codes(app, create_idea, make_user):
     from ideadb.extensions import db
     from ideadb.ideas import service
 
