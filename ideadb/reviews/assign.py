@@ -408,3 +408,27 @@ def _bottleneck(g, s, ideas, reviewers, idea_node, reviewer_node, need, max_load
         reviewer_ids=tuple(r for r in reviewers if seen[reviewer_node[r]]),
         max_load=max_load,
     )
+
+
+def pick_replacement(
+    idea_id: int,
+    reviewer_ids: Iterable[int],
+    *,
+    loads: Mapping[int, int],
+    on_idea: Iterable[int],
+    conflicts: Iterable[Pair] = (),
+    reviewer_units: Mapping[int, int | None] | None = None,
+) -> int | None:
+    """One more reviewer for an idea: free of conflict and not on it yet, the least loaded,
+    preferring a unit not yet on the idea, then the lowest id. None when nobody is free."""
+    units = reviewer_units or {}
+    taken = set(on_idea)
+    conflicted = {r for i, r in conflicts if i == idea_id}
+    present = {units.get(r) for r in taken} - {None}
+    candidates = [r for r in sorted(set(reviewer_ids)) if r not in taken and r not in conflicted]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda r: (loads.get(r, 0), units.get(r) is not None and units.get(r) in present, r),
+    )

@@ -1,0 +1,247 @@
+"""Review rounds: the round, its ideas and panel, conflicts, assignments, score sheets,
+the council's discussions and the staged decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ideadb.core.db import Base, UTCDateTime, utcnow
+
+# The ladder of scopes a round recognises at (cơ sở < huyện < tỉnh < trung ương).
+LEVELS = ("co_so", "huyen", "tinh", "trung_uong")
+AGGREGATIONS = ("mean", "median", "trimmed_mean", "zscore")
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    REVIEWING = "reviewing"
+    DELIBERATION = "deliberation"
+    FINALIZED = "finalized"
+
+
+class AssignmentStatus(StrEnum):
+    PENDING_CONFIRMATION = "pending_confirmation"
+    ACTIVE = "active"
+    RECUSED = "recused"
+    SUBMITTED = "submitted"
+    MISSED = "missed"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ConflictKind(StrEnum):
+    AUTHOR = "author"  # the reviewer is an author (by account or by exact name)
+    UNIT = "unit"  # the reviewer belongs to the idea's unit
+    REGISTRANT = "registrant"  # the reviewer registered the idea
+    SECRETARY = "secretary"  # declared by the secretary
+    REVIEWER = "reviewer"  # declared by the reviewer before seeing the idea
+
+
+AUTOMATIC_KINDS = (ConflictKind.AUTHOR, ConflictKind.UNIT, ConflictKind.REGISTRANT)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        sa.CheckConstraint(_in("level", LEVELS), name="level"),
+        sa.CheckConstraint(_in("aggregation", AGGREGATIONS), name="aggregation"),
+        sa.CheckConstraint(_in("status", [s.value for s in RoundStatus]), name="status"),
+        sa.CheckConstraint("reviewers_per_idea >= 1", name="reviewers_per_idea"),
+        sa.CheckConstraint(
+            "disagreement_threshold >= 0 AND disagreement_threshold <= 100",
+            name="disagreement_threshold",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    year: Mapped[int] = mapped_column(index=True)
+    level: Mapped[str] = mapped_column(sa.String(20))
+    criteria_set_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria_sets.id"), index=True)
+    reviewers_per_idea: Mapped[int] = mapped_column(default=2)
+    aggregation: Mapped[str] = mapped_column(sa.String(20), default="mean")
+    blind: Mapped[bool] = mapped_column(default=False)
+    disagreement_threshold: Mapped[float] = mapped_column(sa.Numeric(6, 2), default=20)
+    deadline: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20), default=RoundStatus.DRAFT, index=True)
+    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    show_details_to_submitters: Mapped[bool] = mapped_column(default=False)
+    # Texts of the exported documents (issuing body, number, place, signer ...): settings,
+    # never literals in code.
+    document: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    source_round_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deliberation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    chair = relationship("User", foreign_keys=[chair_id])
+    criteria_set = relationship("CriteriaSet")
+    ideas: Mapped[list[RoundIdea]] = relationship(
+        back_populates="round", order_by="RoundIdea.id", cascade="all, delete-orphan"
+    )
+    reviewers: Mapped[list[RoundReviewer]] = relationship(
+        back_populates="round", order_by="RoundReviewer.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.status}>"
+
+
+class RoundIdea(Base):
+    __tablename__ = "round_ideas"
+    __table_args__ = (sa.UniqueConstraint("round_id", "idea_id", name="uq_round_ideas_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="ideas")
+    idea = relationship("Idea")
+
+
+class RoundReviewer(Base):
+    __tablename__ = "round_reviewers"
+    __table_args__ = (sa.UniqueConstraint("round_id", "user_id", name="uq_round_reviewers_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="reviewers")
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class Conflict(Base):
+    """A reason a reviewer must not review an idea; automatic ones may be dismissed."""
+
+    __tablename__ = "review_conflicts"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", [k.value for k in ConflictKind]), name="kind"),
+        sa.UniqueConstraint(
+            "round_id", "idea_id", "reviewer_id", "kind", name="uq_review_conflicts_kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dismissed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    dismiss_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", [s.value for s in AssignmentStatus]), name="status"),
+        # One live assignment per reviewer and idea; recused ones stay as history.
+        sa.Index(
+            "uq_assignments_live_pair",
+            "round_id",
+            "idea_id",
+            "reviewer_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'recused'"),
+            postgresql_where=sa.text("status != 'recused'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(
+        sa.String(24), default=AssignmentStatus.PENDING_CONFIRMATION
+    )
+    source: Mapped[str] = mapped_column(sa.String(20), default="auto")
+    during_deliberation: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recuse_reason: Mapped[str | None] = mapped_column(sa.Text)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship()
+    idea = relationship("Idea")
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    review: Mapped[Review | None] = relationship(back_populates="assignment", uselist=False)
+
+
+class Review(Base):
+    """A reviewer's score sheet; ``version`` guards against a stale tab overwriting it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", [s.value for s in ReviewStatus]), name="status"),
+        sa.CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"), unique=True)
+    # {criterion code: points as a decimal string}; comments {code: text}.
+    scores: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    comments: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(20), default=ReviewStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="review")
+
+
+class Discussion(Base):
+    """The council's recorded discussion of an idea (minutes)."""
+
+    __tablename__ = "round_discussions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"))
+    note: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Decision(Base):
+    """A staged decision on an idea (a recognition level, or None = not recognised)."""
+
+    __tablename__ = "round_decisions"
+    __table_args__ = (sa.UniqueConstraint("round_id", "idea_id", name="uq_round_decisions_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    level: Mapped[str | None] = mapped_column(sa.String(40))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
