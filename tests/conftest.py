@@ -24,6 +24,19 @@ CHROMIUM = os.environ.get("IDEADB_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("IDEADB_REQUIRE_BROWSER") == "1"
 PASSWORD = "mat-khau-thu-nghiem"
 
+
+def _cheap_password_hashing() -> None:
+    """Argon2 with its smallest cost in tests: the production cost is ~0.6 s a hash here."""
+    from argon2 import PasswordHasher
+
+    from ideadb.accounts import service
+
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+_cheap_password_hashing()
+
+
 _CSRF_RE = re.compile(r'name="csrf[_-]token"[^>]*(?:value|content)="([^"]+)"')
 _pg_schema_ready = False
 
