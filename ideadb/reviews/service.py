@@ -2096,3 +2096,106 @@ def _reviewer_visibility(actor: Any):
 
 
 ideas_service.register_visibility("reviews", _reviewer_visibility)
+
+
+# --- what the pages show (one read per page) ---------------------------------------------------
+
+
+def round_overview(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
+    """The configure page: the round, its ideas and panel, and who/what could be added."""
+    rnd = _get_round(session, round_id)
+    require_rule(actor, "round.manage", rnd)
+    ideas = _round_ideas(session, rnd)
+    reviewers = _panel(session, rnd)
+    from ideadb.accounts.service import users_with_role
+
+    taken = {i.id for i in ideas}
+    candidates = list(
+        session.scalars(
+            sa.select(Idea)
+            .where(Idea.status == IdeaStatus.ELIGIBLE, Idea.id.not_in(taken or [0]))
+            .order_by(Idea.code, Idea.id)
+            .limit(500)
+        )
+    )
+    on_panel = {u.id for u in reviewers}
+    live = _live_assignments(session, rnd)
+    return {
+        "round": rnd,
+        "ideas": ideas,
+        "panel": reviewers,
+        "idea_candidates": candidates,
+        "reviewer_candidates": [
+            u for u in users_with_role(session, Role.REVIEWER) if u.id not in on_panel
+        ],
+        "chair_candidates": [
+            *users_with_role(session, Role.REVIEWER),
+            *users_with_role(session, Role.SECRETARY),
+        ],
+        "assigned": len(live),
+        "per_idea": Counter(a.idea_id for a in live),
+        "criteria_set": _criteria_service().get_set(session, rnd.criteria_set_id),
+    }
+
+
+def assignment_overview(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
+    """The assignment page: who reviews what, loads, and every conflict."""
+    rnd = _get_round(session, round_id)
+    require_rule(actor, "round.manage", rnd)
+    rows = list_assignments(session, actor, round_id)
+    by_idea: dict[int, list[Assignment]] = defaultdict(list)
+    for a in rows:
+        by_idea[a.idea_id].append(a)
+    live = [a for a in rows if a.status in LIVE]
+    return {
+        "round": rnd,
+        "ideas": _round_ideas(session, rnd),
+        "panel": _panel(session, rnd),
+        "by_idea": by_idea,
+        "loads": Counter(a.reviewer_id for a in live),
+        "conflicts": list_conflicts(session, actor, round_id),
+    }
+
+
+def sheet_view(session: Session, actor: Any, assignment_id: int) -> dict[str, Any]:
+    """The score sheet page: the assignment, the idea as this reviewer may see it, the rubric,
+    the saved sheet and the similar earlier ideas."""
+    a = get_assignment(session, actor, assignment_id)
+    rubric = rubric_for(session, a.round)
+    review = review_of(session, a)
+    return {
+        "assignment": a,
+        "round": a.round,
+        "idea": idea_for_reviewer(session, a),
+        "rubric": rubric,
+        "review": review,
+        "total": review_total(rubric, review.scores) if review else None,
+        "similar": similar_for_reviewer(session, actor, a),
+        "editable": a.reviewer_id == actor.id
+        and a.status == A.ACTIVE
+        and in_phase(a.round, "score"),
+    }
+
+
+def progress_view(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
+    data = progress(session, actor, round_id)
+    rnd = _get_round(session, round_id)
+    users = {u.id: u for u in _panel(session, rnd)}
+    ideas = {i.id: i for i in _round_ideas(session, rnd)}
+    return {"round": rnd, "progress": data, "users": users, "ideas": ideas}
+
+
+def ranking_view(
+    session: Session, actor: Any, round_id: int, aggregation: str | None
+) -> dict[str, Any]:
+    data = ranking(session, actor, round_id, aggregation=aggregation)
+    rnd = _get_round(session, round_id)
+    rubric = rubric_for(session, rnd)
+    return {
+        "round": rnd,
+        "ranking": data,
+        "levels": [(lv.code, lv.name) for lv in rubric.levels],
+        "discussions": discussions(session, actor, round_id),
+        "panel": _panel(session, rnd),
+        "can_manage": _is_secretary(actor),
+    }

@@ -1,0 +1,127 @@
+"""Forms of the review pages (CSRF through Flask-WTF on every one)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ideadb.accounts.forms import MultiCheckboxField
+from ideadb.core.fields import DMYDateField
+from ideadb.core.forms import choices
+
+REQUIRED = _l("Trường này là bắt buộc.")
+
+LEVEL_CHOICES = [
+    ("co_so", _l("Cấp cơ sở")),
+    ("huyen", _l("Cấp huyện")),
+    ("tinh", _l("Cấp tỉnh")),
+    ("trung_uong", _l("Cấp trung ương")),
+]
+AGGREGATION_CHOICES = [
+    ("mean", _l("Trung bình cộng")),
+    ("median", _l("Trung vị")),
+    ("trimmed_mean", _l("Trung bình bỏ cao nhất và thấp nhất")),
+    ("zscore", _l("Chuẩn hóa theo thành viên (z-score)")),
+]
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Tên đợt xét chọn"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    year = IntegerField(_l("Năm"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
+    level = SelectField(_l("Cấp xét chọn"), choices=choices(LEVEL_CHOICES))
+    criteria_set_id = SelectField(_l("Bộ tiêu chí"), coerce=int, validate_choice=False)
+    reviewers_per_idea = IntegerField(
+        _l("Số thành viên chấm mỗi ý tưởng"), default=2, validators=[NumberRange(1, 20)]
+    )
+    aggregation = SelectField(_l("Cách tổng hợp điểm"), choices=choices(AGGREGATION_CHOICES))
+    blind = BooleanField(_l("Chấm kín (ẩn tác giả, người đăng ký và đơn vị)"))
+    disagreement_threshold = DecimalField(
+        _l("Ngưỡng chênh lệch điểm (thang 100)"), default=20, places=2,
+        validators=[NumberRange(0, 100)],
+    )  # fmt: skip
+    deadline = DMYDateField(_l("Hạn chấm (dd/mm/yyyy)"), validators=[Optional()])
+    chair_id = SelectField(_l("Chủ tịch hội đồng"), coerce=int, validate_choice=False)
+    show_details_to_submitters = BooleanField(
+        _l("Cho người nộp xem điểm trung bình từng tiêu chí và nhận xét (không kèm tên)")
+    )
+    issuing_body = StringField(_l("Cơ quan ban hành văn bản"), validators=[Optional()])
+    governing_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional()])
+    place = StringField(_l("Địa danh ghi ngày văn bản"), validators=[Optional()])
+    signer_title = StringField(_l("Chức vụ người ký"), validators=[Optional()])
+    signer_name = StringField(_l("Họ tên người ký"), validators=[Optional()])
+
+
+class NextRoundForm(RoundForm):
+    source_round_ids = MultiCheckboxField(_l("Đợt nguồn (đã công bố)"), coerce=int)
+
+
+class IdeasForm(FlaskForm):
+    idea_ids = MultiCheckboxField(_l("Ý tưởng đủ điều kiện"), coerce=int)
+
+
+class ReviewersForm(FlaskForm):
+    user_ids = MultiCheckboxField(_l("Thành viên hội đồng"), coerce=int)
+
+
+class AssignForm(FlaskForm):
+    idea_id = SelectField(_l("Ý tưởng"), coerce=int, validate_choice=False)
+    reviewer_id = SelectField(_l("Thành viên"), coerce=int, validate_choice=False)
+
+
+class ConflictForm(FlaskForm):
+    idea_id = SelectField(_l("Ý tưởng"), coerce=int, validate_choice=False)
+    user_id = SelectField(_l("Thành viên"), coerce=int, validate_choice=False)
+    reason = StringField(_l("Lý do"), validators=[DataRequired(REQUIRED)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Lý do"), validators=[DataRequired(REQUIRED)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""
+
+
+class DeliberateForm(FlaskForm):
+    force = BooleanField(_l("Kết thúc chấm dù còn phiếu chưa nộp (đánh dấu là không nộp)"))
+
+
+class ConfirmForm(FlaskForm):
+    conflict = SelectField(
+        _l("Xung đột lợi ích"),
+        choices=choices(
+            [
+                ("no", _l("Tôi xác nhận không có xung đột lợi ích với ý tưởng này")),
+                ("yes", _l("Tôi có xung đột lợi ích (sẽ được thay người chấm khác)")),
+            ]
+        ),
+    )
+    reason = StringField(_l("Lý do (nếu có xung đột)"), validators=[Optional()])
+
+
+class SheetForm(FlaskForm):
+    """The sheet's fixed fields; per-criterion points and comments are read by code."""
+
+    version = HiddenField()
+    comment = TextAreaField(_l("Nhận xét chung"), validators=[Optional()])
+
+
+class DiscussionForm(FlaskForm):
+    idea_id = HiddenField()
+    note = TextAreaField(_l("Biên bản thảo luận của hội đồng"), validators=[DataRequired(REQUIRED)])
+
+
+class DecisionForm(FlaskForm):
+    idea_id = HiddenField()
+    level = SelectField(_l("Quyết định"), validate_choice=False)
+    note = StringField(_l("Lý do (bắt buộc khi khác mức đề xuất)"), validators=[Optional()])

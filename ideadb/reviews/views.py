@@ -1,0 +1,515 @@
+"""Pages of review rounds: the secretary's rounds, assignment, progress, ranking and decisions;
+the reviewer's assignments and score sheet; a submitter's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ideadb.core.errors import Conflict, DomainError, StaleVersion, ValidationFailed
+from ideadb.core.forms import apply_errors, choices
+from ideadb.extensions import db
+from ideadb.reviews import forms, service
+
+bp = Blueprint("reviews", __name__)
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "round_status_labels": {k.value: _(v) for k, v in service.STATUS_LABELS.items()},
+        "round_level_labels": {k: _(v) for k, v in service.LEVEL_LABELS.items()},
+        "assignment_labels": {k.value: _(v) for k, v in service.ASSIGNMENT_LABELS.items()},
+        "conflict_labels": {k.value: _(v) for k, v in service.CONFLICT_LABELS.items()},
+        "aggregation_labels": {k: _(v) for k, v in service.AGGREGATION_LABELS.items()},
+    }
+
+
+def _back(round_id: int, page: str = "reviews.round"):
+    return redirect(url_for(page, round_id=round_id))
+
+
+def _do(change, done: str, round_id: int, page: str = "reviews.round"):
+    """Run one state change from a button; flash the outcome and go back to the page."""
+    try:
+        change()
+    except (Conflict, ValidationFailed) as exc:
+        messages = [exc.message] + [m for ms in exc.fields.values() for m in ms]
+        flash(" ".join(dict.fromkeys(messages)), "danger")
+    else:
+        flash(done, "success")
+    return _back(round_id, page)
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+def _round_form(form: forms.RoundForm) -> forms.RoundForm:
+    from ideadb.accounts.service import users_with_role
+    from ideadb.criteria.service import active_sets
+
+    form.criteria_set_id.choices = choices(
+        [(s.id, f"{s.name} — v{s.version}") for s in active_sets(db.session)]
+    )
+    people = users_with_role(db.session, "reviewer")
+    form.chair_id.choices = choices([(0, _("(chưa chọn)"))] + [(u.id, u.full_name) for u in people])
+    return form
+
+
+def _round_data(form: forms.RoundForm) -> dict[str, Any]:
+    return {
+        "name": form.name.data,
+        "year": form.year.data,
+        "level": form.level.data,
+        "criteria_set_id": form.criteria_set_id.data,
+        "reviewers_per_idea": form.reviewers_per_idea.data,
+        "aggregation": form.aggregation.data,
+        "blind": form.blind.data,
+        "disagreement_threshold": form.disagreement_threshold.data,
+        "deadline": form.deadline.data,
+        "chair_id": form.chair_id.data or None,
+        "show_details_to_submitters": form.show_details_to_submitters.data,
+        "document": {
+            key: getattr(form, key).data or ""
+            for key in ("issuing_body", "governing_body", "place", "signer_title", "signer_name")
+        },
+    }
+
+
+@bp.route("/dot-xet-chon", methods=["GET", "POST"])
+@login_required
+def rounds():
+    items = service.list_rounds(db.session, current_user)
+    form = _round_form(forms.RoundForm())
+    if form.validate_on_submit():
+        try:
+            rnd = service.create_round(db.session, current_user, _round_data(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Đã tạo đợt xét chọn."), "success")
+            return _back(rnd.id)
+    return render_template("reviews/rounds.html", rounds=items, form=form)
+
+
+@bp.route("/dot-xet-chon/<int:round_id>", methods=["GET", "POST"])
+@login_required
+def round(round_id: int):
+    data = service.round_overview(db.session, current_user, round_id)
+    rnd = data["round"]
+    form = _round_form(forms.RoundForm(obj=rnd, prefix="cfg"))
+    if request.method == "GET":
+        form.chair_id.data = rnd.chair_id or 0
+        for key in ("issuing_body", "governing_body", "place", "signer_title", "signer_name"):
+            getattr(form, key).data = (rnd.document or {}).get(key, "")
+    elif form.validate_on_submit():
+        try:
+            service.update_round(db.session, current_user, round_id, _round_data(form))
+        except (ValidationFailed, Conflict) as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Đã lưu cấu hình đợt xét chọn."), "success")
+            return _back(round_id)
+    ideas_form = forms.IdeasForm(prefix="ideas")
+    ideas_form.idea_ids.choices = choices(
+        [(i.id, f"{i.code or i.id} — {i.title}") for i in data["idea_candidates"]]
+    )
+    panel_form = forms.ReviewersForm(prefix="panel")
+    panel_form.user_ids.choices = choices(
+        [(u.id, u.full_name) for u in data["reviewer_candidates"]]
+    )
+    return render_template(
+        "reviews/round.html",
+        form=form,
+        ideas_form=ideas_form,
+        panel_form=panel_form,
+        action=forms.ActionForm(),
+        deliberate_form=forms.DeliberateForm(),
+        allowed=lambda action: service.allowed(current_user, rnd, action),
+        **data,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/y-tuong")
+@login_required
+def add_ideas(round_id: int):
+    form = forms.IdeasForm(prefix="ideas")
+    form.idea_ids.choices = choices([(int(v), v) for v in request.form.getlist("ideas-idea_ids")])
+    form.validate_on_submit()
+    return _do(
+        lambda: service.add_ideas(db.session, current_user, round_id, form.idea_ids.data or []),
+        _("Đã thêm ý tưởng vào đợt."),
+        round_id,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/hoi-dong")
+@login_required
+def add_reviewers(round_id: int):
+    form = forms.ReviewersForm(prefix="panel")
+    form.user_ids.choices = choices([(int(v), v) for v in request.form.getlist("panel-user_ids")])
+    form.validate_on_submit()
+    return _do(
+        lambda: service.add_reviewers(db.session, current_user, round_id, form.user_ids.data or []),
+        _("Đã thêm thành viên hội đồng."),
+        round_id,
+    )
+
+
+def _action(round_id: int, change, done: str, page: str = "reviews.round"):
+    if not forms.ActionForm().validate_on_submit():
+        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
+        return _back(round_id, page)
+    return _do(change, done, round_id, page)
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/phan-cong-tu-dong")
+@login_required
+def auto_assign(round_id: int):
+    return _action(
+        round_id,
+        lambda: service.auto_assign(db.session, current_user, round_id),
+        _("Đã phân công tự động."),
+        "reviews.assignments",
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/mo-cham")
+@login_required
+def open_round(round_id: int):
+    return _action(
+        round_id,
+        lambda: service.open_round(db.session, current_user, round_id),
+        _("Đợt xét chọn đã mở chấm; thành viên hội đồng đã được thông báo."),
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/hop-xet")
+@login_required
+def deliberate(round_id: int):
+    form = forms.DeliberateForm()
+    form.validate_on_submit()
+    return _do(
+        lambda: service.deliberate(db.session, current_user, round_id, force=bool(form.force.data)),
+        _("Đã kết thúc chấm; đợt chuyển sang họp xét."),
+        round_id,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/cong-bo")
+@login_required
+def finalize(round_id: int):
+    return _action(
+        round_id,
+        lambda: service.finalize(db.session, current_user, round_id),
+        _("Đã công bố kết quả đợt xét chọn."),
+        "reviews.ranking",
+    )
+
+
+# --- assignment and conflicts ------------------------------------------------------------
+
+
+@bp.get("/dot-xet-chon/<int:round_id>/phan-cong")
+@login_required
+def assignments(round_id: int):
+    data = service.assignment_overview(db.session, current_user, round_id)
+    idea_choices = [(i.id, f"{i.code or i.id} — {i.title}") for i in data["ideas"]]
+    people = [(u.id, u.full_name) for u in data["panel"]]
+    assign_form = forms.AssignForm(prefix="assign")
+    assign_form.idea_id.choices = choices(idea_choices)
+    assign_form.reviewer_id.choices = choices(people)
+    conflict_form = forms.ConflictForm(prefix="conflict")
+    conflict_form.idea_id.choices = choices(idea_choices)
+    conflict_form.user_id.choices = choices(people)
+    return render_template(
+        "reviews/assignments.html",
+        assign_form=assign_form,
+        conflict_form=conflict_form,
+        reason_form=forms.ReasonForm(),
+        action=forms.ActionForm(),
+        users={u.id: u for u in data["panel"]},
+        allowed=lambda action: service.allowed(current_user, data["round"], action),
+        **data,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/phan-cong")
+@login_required
+def add_assignment(round_id: int):
+    form = forms.AssignForm(prefix="assign")
+    form.validate_on_submit()
+    return _do(
+        lambda: service.add_assignment(
+            db.session, current_user, round_id, form.idea_id.data, form.reviewer_id.data
+        ),
+        _("Đã phân công thêm người chấm."),
+        round_id,
+        "reviews.ranking" if request.form.get("next_page") == "ranking" else "reviews.assignments",
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/xung-dot")
+@login_required
+def declare_conflict(round_id: int):
+    form = forms.ConflictForm(prefix="conflict")
+    form.validate_on_submit()
+    return _do(
+        lambda: service.declare_conflict(
+            db.session,
+            current_user,
+            round_id,
+            user_id=form.user_id.data,
+            idea_id=form.idea_id.data,
+            reason=form.reason.data or "",
+        ),
+        _("Đã ghi nhận xung đột lợi ích."),
+        round_id,
+        "reviews.assignments",
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/xung-dot/<int:conflict_id>/bo-qua")
+@login_required
+def dismiss_conflict(round_id: int, conflict_id: int):
+    form = forms.ReasonForm()
+    form.validate_on_submit()
+    return _do(
+        lambda: service.dismiss_conflict(
+            db.session, current_user, round_id, conflict_id, form.reason.data or ""
+        ),
+        _("Đã bỏ qua xung đột tự động; lý do được ghi vào nhật ký."),
+        round_id,
+        "reviews.assignments",
+    )
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+@bp.get("/dot-xet-chon/<int:round_id>/tien-do")
+@login_required
+def progress(round_id: int):
+    data = service.progress_view(db.session, current_user, round_id)
+    return render_template(
+        "reviews/progress.html",
+        action=forms.ActionForm(),
+        reason_form=forms.ReasonForm(),
+        deliberate_form=forms.DeliberateForm(),
+        **data,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/nhac-viec")
+@login_required
+def remind(round_id: int):
+    reviewer_id = request.form.get("reviewer_id", type=int)
+    return _action(
+        round_id,
+        lambda: service.remind(db.session, current_user, round_id, reviewer_id),
+        _("Đã gửi lời nhắc."),
+        "reviews.progress",
+    )
+
+
+@bp.post("/phieu-cham/<int:assignment_id>/mo-lai")
+@login_required
+def reopen(assignment_id: int):
+    form = forms.ReasonForm()
+    form.validate_on_submit()
+    a = service.get_assignment(db.session, current_user, assignment_id)
+    return _do(
+        lambda: service.reopen_review(db.session, current_user, assignment_id, form.reason.data),
+        _("Đã mở lại phiếu chấm."),
+        a.round_id,
+        "reviews.progress",
+    )
+
+
+# --- deliberation -------------------------------------------------------------------------
+
+
+@bp.get("/dot-xet-chon/<int:round_id>/xep-hang")
+@login_required
+def ranking(round_id: int):
+    aggregation = request.args.get("aggregation") or None
+    data = service.ranking_view(db.session, current_user, round_id, aggregation)
+    decision_forms = {}
+    for item in data["ranking"]["items"]:
+        f = forms.DecisionForm(prefix=f"d{item['idea_id']}")
+        f.level.choices = choices([("", _("Không công nhận")), *list(data["levels"])])
+        current = item["decision"]["level"] if item["decision"] else item["proposed_level"]
+        f.level.data = current or ""
+        f.note.data = item["decision"]["note"] if item["decision"] else ""
+        decision_forms[item["idea_id"]] = f
+    return render_template(
+        "reviews/ranking.html",
+        decision_forms=decision_forms,
+        discussion_form=forms.DiscussionForm(),
+        assign_form=forms.AssignForm(prefix="assign"),
+        action=forms.ActionForm(),
+        aggregation=aggregation,
+        allowed=lambda action: service.allowed(current_user, data["round"], action),
+        **data,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/thao-luan")
+@login_required
+def add_discussion(round_id: int):
+    form = forms.DiscussionForm()
+    form.validate_on_submit()
+    return _do(
+        lambda: service.add_discussion(
+            db.session, current_user, round_id, int(form.idea_id.data or 0), form.note.data or ""
+        ),
+        _("Đã ghi biên bản thảo luận."),
+        round_id,
+        "reviews.ranking",
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/quyet-dinh/<int:idea_id>")
+@login_required
+def stage_decision(round_id: int, idea_id: int):
+    form = forms.DecisionForm(prefix=f"d{idea_id}")
+    form.level.choices = choices([(form.level.data, form.level.data)])
+    form.validate_on_submit()
+    return _do(
+        lambda: service.stage_decision(
+            db.session,
+            current_user,
+            round_id,
+            idea_id,
+            form.level.data or None,
+            form.note.data or "",
+        ),
+        _("Đã ghi quyết định (áp dụng khi công bố kết quả)."),
+        round_id,
+        "reviews.ranking",
+    )
+
+
+# --- the reviewer -------------------------------------------------------------------------
+
+
+@bp.get("/phieu-cham")
+@login_required
+def my_assignments():
+    items = service.my_assignments(db.session, current_user)
+    return render_template("reviews/my_assignments.html", items=items)
+
+
+def _posted_sheet(rubric) -> tuple[dict[str, str], dict[str, str]]:
+    scores = {c.code: request.form.get(f"diem-{c.code}", "").strip().replace(",", ".")
+              for c in rubric.criteria}  # fmt: skip
+    comments = {c.code: request.form.get(f"nhan-xet-{c.code}", "") for c in rubric.criteria}
+    return scores, comments
+
+
+@bp.route("/phieu-cham/<int:assignment_id>", methods=["GET", "POST"])
+@login_required
+def sheet(assignment_id: int):
+    data = service.sheet_view(db.session, current_user, assignment_id)
+    review = data["review"]
+    form = forms.SheetForm()
+    problems: dict[str, list[str]] = {}
+    stale = None
+    values = {k: v for k, v in (review.scores if review else {}).items()}
+    notes = dict(review.comments) if review else {}
+    if request.method == "GET":
+        form.version.data = str(review.version if review else 0)
+        form.comment.data = review.comment if review else ""
+    elif form.validate_on_submit():
+        scores, comments = _posted_sheet(data["rubric"])
+        values, notes = scores, comments
+        try:
+            version = int(form.version.data or 0)
+        except ValueError:
+            version = 0
+        try:
+            saved = service.save_review(
+                db.session, current_user, assignment_id,
+                scores=scores, comments=comments, comment=form.comment.data, version=version,
+            )  # fmt: skip
+            if request.form.get("action") == "submit":
+                service.submit_review(db.session, current_user, assignment_id)
+                flash(_("Đã nộp phiếu chấm."), "success")
+                return redirect(url_for("reviews.my_assignments"))
+            flash(_("Đã lưu bản nháp phiếu chấm."), "success")
+            return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
+        except StaleVersion as exc:
+            stale = exc.message
+            db.session.expire_all()
+            data = service.sheet_view(db.session, current_user, assignment_id)
+            # Keep what was typed; the next save knowingly replaces the newer sheet.
+            form.version.data = str(data["review"].version if data["review"] else 0)
+        except ValidationFailed as exc:
+            problems = {k.removeprefix("scores."): v for k, v in exc.fields.items()}
+            if "saved" in locals():
+                form.version.data = str(saved.version)
+            flash(exc.message, "danger")
+        except Conflict as exc:
+            flash(exc.message, "danger")
+    return render_template(
+        "reviews/sheet.html",
+        form=form,
+        confirm_form=forms.ConfirmForm(),
+        values=values,
+        notes=notes,
+        problems=problems,
+        stale=stale,
+        **data,
+    )
+
+
+@bp.post("/phieu-cham/<int:assignment_id>/xac-nhan")
+@login_required
+def confirm(assignment_id: int):
+    form = forms.ConfirmForm()
+    form.validate_on_submit()
+    conflict = form.conflict.data == "yes"
+    try:
+        service.confirm(
+            db.session,
+            current_user,
+            assignment_id,
+            conflict=conflict,
+            reason=form.reason.data or "",
+        )
+    except (Conflict, ValidationFailed) as exc:
+        flash(" ".join([exc.message] + [m for ms in exc.fields.values() for m in ms]), "danger")
+        return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
+    if conflict:
+        flash(_("Đã ghi nhận xung đột lợi ích; ý tưởng sẽ được giao cho người khác."), "success")
+        return redirect(url_for("reviews.my_assignments"))
+    return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
+
+
+@bp.get("/phieu-cham/<int:assignment_id>/tep/<int:attachment_id>")
+@login_required
+def attachment(assignment_id: int, attachment_id: int):
+    from ideadb.ideas.service import attachment_path
+
+    att, name = service.attachment_for_reviewer(
+        db.session, current_user, assignment_id, attachment_id
+    )
+    return send_file(
+        attachment_path(att), mimetype=att.content_type, as_attachment=True, download_name=name
+    )
+
+
+# --- submitters ---------------------------------------------------------------------------
+
+
+@bp.get("/ket-qua-xet-chon/<int:idea_id>")
+@login_required
+def idea_results(idea_id: int):
+    try:
+        items = service.results_for_idea(db.session, current_user, idea_id)
+    except DomainError:
+        raise
+    return render_template("reviews/results.html", items=items, idea_id=idea_id)
