@@ -114,3 +114,15 @@ def mark_read(session: Session, user: Any, notification_id: int | None = None) -
         for row in rows:
             row.read_at = now
     return len(rows)
+
+
+def open_notification(session: Session, user: Any, notification_id: int) -> str | None:
+    """Mark a notification read and return its link (only links inside this site)."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("Không tìm thấy thông báo.")
+    if row.read_at is None:
+        with unit_of_work(session):
+            row.read_at = utcnow()
+    link = row.link or ""
+    return link if link.startswith("/") and not link.startswith("//") else None

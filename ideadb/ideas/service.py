@@ -634,6 +634,22 @@ def _revision(session: Session, actor: Any, idea: Idea, action: str) -> None:
     )
 
 
+def _link_accounts(
+    authors: list[dict[str, Any]], previous: list[dict[str, Any]], actor: Any
+) -> list[dict[str, Any]]:
+    """Keep authors' accounts across edits (matched by name); the registrant named is linked."""
+    known = {a["name"].casefold(): a["user_id"] for a in previous if a.get("user_id")}
+    own = _nfc(getattr(actor, "full_name", "") or "").casefold()
+    out = []
+    for author in authors:
+        if author.get("user_id") is None:
+            key = author["name"].casefold()
+            user_id = known.get(key) or (getattr(actor, "id", None) if key == own else None)
+            author = {**author, "user_id": user_id}
+        out.append(author)
+    return out
+
+
 def _set_authors(idea: Idea, authors: list[dict[str, Any]]) -> None:
     idea.authors = [
         Author(position=i, name=a["name"], unit=a["unit"], share=a["share"], user_id=a["user_id"])
@@ -668,6 +684,8 @@ def create_idea(session: Session, actor: Any, data: dict[str, Any]) -> Idea:
                 "user_id": actor.id,
             }
         ]
+    else:
+        authors = _link_accounts(authors, [], actor)
     if values.get("year") is None:
         values["year"] = datetime.now(LOCAL_TZ).year
     with unit_of_work(session):
@@ -715,6 +733,8 @@ def update_idea(
         before = snapshot(idea)
         for key, value in values.items():
             setattr(idea, key, value)
+        if authors is not None:
+            authors = _link_accounts(authors, before["authors"], actor)
         if authors is not None and authors != before["authors"]:
             _set_authors(idea, authors)
         after = snapshot(idea)
