@@ -9,6 +9,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict, ValidationFailed
@@ -30,15 +31,15 @@ from ideadb.extensions import db
 bp = Blueprint("criteria", __name__, url_prefix="/bo-tieu-chi")
 
 STATUS_LABELS = {
-    SetStatus.DRAFT: "Bản nháp",
-    SetStatus.ACTIVE: "Đang áp dụng",
-    SetStatus.RETIRED: "Ngừng áp dụng",
+    SetStatus.DRAFT: _l("Bản nháp"),
+    SetStatus.ACTIVE: _l("Đang áp dụng"),
+    SetStatus.RETIRED: _l("Ngừng áp dụng"),
 }
 
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"criteria_status_labels": {k.value: _(v) for k, v in STATUS_LABELS.items()}}
+    return {"criteria_status_labels": {k.value: str(v) for k, v in STATUS_LABELS.items()}}
 
 
 @bp.app_template_filter("points")

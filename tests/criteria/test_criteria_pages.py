@@ -247,3 +247,11 @@ def test_the_list_shows_versions_and_status(client, secretary):
     assert "Đang áp dụng" in page and "Bản nháp" in page
     drafts = text(client.get("/bo-tieu-chi/?status=draft"))
     assert drafts.count(DEFAULT_SET["name"]) == 1
+
+
+def test_the_pages_have_an_english_translation(client, secretary):
+    created = create_default(secretary)
+    client.get("/lang/en")
+    page = text(client.get(f"/bo-tieu-chi/{created.id}"))
+    assert "Put in force" in page and "Where used" in page and "Draft" in page
+    assert "Criteria sets" in text(client.get("/bo-tieu-chi/"))
