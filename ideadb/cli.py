@@ -60,7 +60,7 @@ def quickstart(host: str, port: int, no_demo: bool, no_serve: bool) -> None:
     """Create the instance, migrate, load reference (and demo) data, build the index, serve."""
     from ideadb.accounts.models import User
     from ideadb.criteria.service import load_reference_sets
-    from ideadb.demo import ensure_demo_users, load_demo
+    from ideadb.demo import DEMO_IDEAS, ensure_demo_users, load_demo
     from ideadb.extensions import db
     from ideadb.units.service import load_reference_data
 
@@ -73,8 +73,8 @@ def quickstart(host: str, port: int, no_demo: bool, no_serve: bool) -> None:
     if not no_demo:
         if empty:
             click.echo("Đang nạp dữ liệu mẫu...")
-            with click.progressbar(length=100, label="Dữ liệu mẫu") as bar:
-                load_demo(db.session, progress=lambda n: bar.update(n))
+            with click.progressbar(length=DEMO_IDEAS, label="Dữ liệu mẫu") as bar:
+                load_demo(db.session, ideas=DEMO_IDEAS, progress=lambda n: bar.update(n))
         accounts = ensure_demo_users(db.session)
         click.echo("\nTài khoản mẫu (tên đăng nhập / mật khẩu / vai trò):")
         for username, password, full_name, roles in accounts:

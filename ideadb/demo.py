@@ -47,8 +47,11 @@ def ensure_demo_users(session: Session) -> list[tuple[str, str, str, list[str]]]
     return [(u, p, n, r) for u, p, n, r, _ in DEMO_USERS]
 
 
+DEMO_IDEAS = 240  # what quickstart loads on an empty instance
+
+
 def load_demo(
-    session: Session, ideas: int = 240, progress: Callable[[int], None] | None = None
+    session: Session, ideas: int = DEMO_IDEAS, progress: Callable[[int], None] | None = None
 ) -> None:
     """Reference data, demo accounts and (when the ideas feature provides them) sample ideas."""
     units.load_reference_data(session)

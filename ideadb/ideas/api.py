@@ -9,7 +9,7 @@ from ideadb.core.api import api_actor, doc, load_json, paginate, signed_in_actor
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, service
+from ideadb.ideas import antibot, importer, service
 from ideadb.ideas.models import STATUS_VALUES
 from ideadb.ideas.schemas import (
     AdoptionInterestCreatedSchema,
@@ -206,3 +206,33 @@ def read_notification(notification_id: int):
     actor = signed_in_actor()
     notify.mark_read(db.session, actor, notification_id)
     return "", 204
+
+
+@bp.post("/ideas/import")
+@doc(
+    "Import ideas from an .xlsx or .csv file (multipart `file`; `?dry_run=1` only checks); "
+    "nothing is written when any row fails",
+    tags=TAGS,
+)
+def import_ideas():
+    actor = signed_in_actor()
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
+    dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    result = importer.import_ideas(
+        db.session, actor, upload.filename or "", upload.read(), dry_run=dry_run
+    )
+    body = result.as_dict()
+    if result.errors:
+        fields: dict[str, list[str]] = {}
+        for error in result.errors:
+            where = f"Dòng {error.row}: " if error.row is not None else ""
+            fields.setdefault(error.field, []).append(where + error.message)
+        body["error"] = {
+            "code": "validation_failed",
+            "message": f"Tệp có {len(result.errors)} lỗi; chưa nhập dòng nào.",
+            "fields": fields,
+        }
+        return body, 422
+    return body, 200 if dry_run else 201

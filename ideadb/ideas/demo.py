@@ -1,0 +1,545 @@
+"""Demo ideas: deterministic, realistic Vietnamese ideas in every state, for ``ideadb demo``.
+
+``load(session, count)`` registers the ideas of ``demo_text.generate_ideas`` as the demo
+accounts of ``ideadb.demo`` would: registration, submit, screening, review, recognition,
+withdrawal. Up to ``SERVICE_LIMIT`` new ideas (quickstart's 240) go through the ideas service
+call by call; larger loads (``ideadb demo --ideas 100000``) write the very rows those calls
+would write (ideas, authors, revisions, one audit event per transition, notifications, code
+counters) with bulk inserts; a test checks that both give the same database. Loading again
+tops up: the ideas already loaded (recorded by a ``demo.load`` audit event) are not repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ideadb.accounts.models import Notification, User, UserRole
+from ideadb.audit.models import AuditEvent
+from ideadb.audit.service import record
+from ideadb.core.db import unit_of_work, utcnow
+from ideadb.core.permissions import SYSTEM, Role
+from ideadb.ideas import service
+from ideadb.ideas.demo_text import DEFAULT_SEED, generate_ideas
+from ideadb.ideas.models import Author, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
+from ideadb.units.models import Area, Unit
+from ideadb.units.service import descendant_ids
+
+S = IdeaStatus
+STATES: tuple[str, ...] = (
+    S.DRAFT,
+    S.SUBMITTED,
+    S.NEEDS_REVISION,
+    S.ELIGIBLE,
+    S.INELIGIBLE,
+    S.IN_REVIEW,
+    S.RECOGNIZED,
+    S.NOT_RECOGNIZED,
+    S.WITHDRAWN,
+)
+# How likely each state is, by the idea's year: old dossiers are mostly decided.
+_STATE_WEIGHTS: dict[str, tuple[int, ...]] = {
+    "old": (8, 4, 5, 8, 12, 2, 38, 15, 8),
+    "2023": (8, 10, 8, 14, 10, 12, 20, 10, 8),
+    "2024": (14, 18, 12, 16, 8, 16, 6, 4, 6),
+}
+# The steps the services take to reach each state (as in tests/conftest.py create_idea).
+PATHS: dict[str, tuple[str, ...]] = {
+    S.DRAFT: (),
+    S.SUBMITTED: ("submit",),
+    S.NEEDS_REVISION: ("submit", "screen:needs_revision"),
+    S.ELIGIBLE: ("submit", "screen:eligible"),
+    S.INELIGIBLE: ("submit", "screen:ineligible"),
+    S.IN_REVIEW: ("submit", "screen:eligible", "review"),
+    S.RECOGNIZED: ("submit", "screen:eligible", "review", "recognize"),
+    S.NOT_RECOGNIZED: ("submit", "screen:eligible", "review", "not_recognize"),
+    S.WITHDRAWN: ("submit", "withdraw"),
+}
+# (scope, recognition level code, weight) of the default criteria set's levels.
+RECOGNITIONS = (
+    ("tinh", "CONG_NHAN_TINH", 55),
+    ("huyen", "DAT", 27),
+    ("tinh", "DE_NGHI_TW", 10),
+    ("co_so", "DAT", 8),
+)
+REVISION_NOTES = (
+    "Đề nghị bổ sung số liệu chứng minh hiệu quả kinh tế trước và sau khi áp dụng.",
+    "Bổ sung xác nhận của đơn vị đã áp dụng thử giải pháp.",
+    "Đề nghị mô tả rõ hơn các bước thực hiện và điều kiện cần thiết để áp dụng.",
+    "Bổ sung hình ảnh minh họa và biên bản nghiệm thu mô hình.",
+    "Làm rõ điểm mới so với cách làm đang áp dụng tại địa phương.",
+)
+INELIGIBLE_NOTES = (
+    "Giải pháp chưa được áp dụng hoặc áp dụng thử tại cơ sở.",
+    "Nội dung trùng với sáng kiến đã được công nhận ở đợt trước.",
+    "Giải pháp là nhiệm vụ chuyên môn thường xuyên, chưa có tính mới.",
+    "Hồ sơ không chứng minh được lợi ích thiết thực.",
+)
+WITHDRAW_NOTES = (
+    None,
+    "Nhóm tác giả rút hồ sơ để hoàn thiện thêm và đăng ký vào năm sau.",
+    "Đơn vị đề nghị rút vì trùng với hồ sơ đã nộp ở cấp huyện.",
+)
+AUDIT_ACTION = "demo.load"
+SERVICE_LIMIT = 250  # more new ideas than this are written in bulk
+BULK_CHUNK = 1000
+
+
+def loaded_count(session: Session) -> int:
+    """How many demo ideas earlier loads registered (0 on a fresh instance)."""
+    after = session.scalar(
+        sa.select(AuditEvent.after)
+        .where(AuditEvent.action == AUDIT_ACTION)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return int((after or {}).get("ideas", 0))
+
+
+class _Cast:
+    """The demo accounts who register, screen and decide, and the units by code."""
+
+    def __init__(self, session: Session):
+        users = {u.username: u for u in session.scalars(sa.select(User))}
+        self.citizen = users["nguoidan"]
+        self.officer_babe = users["canbo.babe"]
+        self.officer_hnd = users["canbo.hnd"]
+        self.secretary = users["thuky"]
+        self.units = dict(session.execute(sa.select(Unit.code, Unit.id)).all())
+        # Held so that the service's checks find units and areas in the identity map.
+        self.loaded = list(session.scalars(sa.select(Unit))) + list(
+            session.scalars(sa.select(Area))
+        )
+        self.parents = dict(session.execute(sa.select(Unit.id, Unit.parent_id)).all())
+        self.babe_units = descendant_ids(session, self.officer_babe.unit_id)
+
+    def ancestors(self, unit_id: int | None) -> list[int]:
+        """The unit and the units above it, nearest first."""
+        found: list[int] = []
+        while unit_id is not None and unit_id not in found:
+            found.append(unit_id)
+            unit_id = self.parents.get(unit_id)
+        return found
+
+    def registrant(self, spec: dict[str, Any], rng: random.Random) -> User:
+        unit_id = self.units[spec["unit_code"]]
+        if spec["unit_code"] == "BK-BB-NM" and rng.random() < 0.7:
+            return self.citizen
+        if unit_id in self.babe_units:
+            return self.officer_babe
+        if spec["unit_code"] == "BK-HND" or spec["area"] == "san_xuat_kinh_doanh":
+            return self.officer_hnd
+        return self.officer_babe if rng.random() < 0.5 else self.officer_hnd
+
+    def screener(self, unit_id: int, registrant: User) -> User:
+        """The unit officer above the idea's unit (not its own registrant), else the secretary."""
+        above = self.ancestors(unit_id)
+        for officer in (self.officer_babe, self.officer_hnd):
+            if officer.id != registrant.id and officer.unit_id in above:
+                return officer
+        return self.secretary
+
+
+def _state(index: int, spec: dict[str, Any], rng: random.Random) -> str:
+    if index < len(STATES):
+        return STATES[index]  # the first ideas cover every state
+    key = "2024" if spec["year"] >= 2024 else "2023" if spec["year"] == 2023 else "old"
+    state = rng.choices(STATES, weights=_STATE_WEIGHTS[key])[0]
+    if state == S.RECOGNIZED and spec["applied_from"] is None:
+        state = S.ELIGIBLE  # only what has been applied can be recognised
+    return state
+
+
+def _payload(spec: dict[str, Any], cast: _Cast, registrant: User) -> dict[str, Any]:
+    authors = [{**a, "user_id": None} for a in spec["authors"]]
+    if registrant.id == cast.citizen.id:
+        authors[0] = {**authors[0], "name": registrant.full_name, "user_id": registrant.id}
+    unit_id = cast.units[spec["unit_code"]]
+    district_id = cast.units[spec["district_code"]]
+    return {
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "description": spec["description"],
+        "novelty": spec["novelty"],
+        "benefits": spec["benefits"],
+        "area": spec["area"],
+        "year": spec["year"],
+        "district_id": district_id,
+        "unit_id": unit_id,
+        "applied_from": spec["applied_from"],
+        "authors": authors,
+        "publish_consent": spec["publish_consent"],
+        "owner_name": spec["owner"] or None,
+        "field_of_application": "",
+        "application_conditions": spec["conditions"],
+        "confidential_info": spec["confidential"],
+    }
+
+
+@dataclass
+class Step:
+    action: str  # submit, withdraw, screen, review, recognize, not_recognize
+    actor: User
+    decision: str | None = None
+    note: str | None = None
+    scope: str | None = None
+    level: str | None = None
+
+
+def _steps(cast: _Cast, unit_id: int, registrant: User, state: str, rng) -> list[Step]:
+    """What the demo accounts do to bring an idea to ``state``, as the services would do it."""
+    out: list[Step] = []
+    for step in PATHS[state]:
+        if step == "submit":
+            out.append(Step("submit", registrant))
+        elif step == "withdraw":
+            out.append(Step("withdraw", registrant, note=rng.choice(WITHDRAW_NOTES)))
+        elif step.startswith("screen:"):
+            decision = step.split(":", 1)[1]
+            note = None
+            if decision == "needs_revision":
+                note = rng.choice(REVISION_NOTES)
+            elif decision == "ineligible":
+                note = rng.choice(INELIGIBLE_NOTES)
+            out.append(
+                Step("screen", cast.screener(unit_id, registrant), decision=decision, note=note)
+            )
+        elif step == "review":
+            out.append(Step("review", cast.secretary))
+        elif step == "recognize":
+            scope, level, _ = rng.choices(RECOGNITIONS, weights=[r[2] for r in RECOGNITIONS])[0]
+            out.append(Step("recognize", cast.secretary, scope=scope, level=level))
+        elif step == "not_recognize":
+            out.append(Step("not_recognize", cast.secretary, scope="tinh"))
+    return out
+
+
+def plan(count: int, seed: int = DEFAULT_SEED, start: int = 0):
+    """(index, text spec, target state, rng for the steps) of demo ideas ``start``..``count``."""
+    choices = random.Random(seed + 1)
+    for index, spec in enumerate(generate_ideas(count, seed)):
+        steps = random.Random(seed * 1_000_003 + index)
+        state = _state(index, spec, choices)
+        if index >= start:
+            yield index, spec, state, steps
+
+
+def load(
+    session: Session,
+    count: int = 240,
+    progress: Callable[[int], None] | None = None,
+    seed: int = DEFAULT_SEED,
+    *,
+    bulk: bool | None = None,
+) -> int:
+    """Register demo ideas until ``count`` exist; returns how many were added.
+
+    Up to ``SERVICE_LIMIT`` new ideas go through the ideas service call by call; more are
+    written in bulk (``bulk=True`` forces it), producing the same rows the service calls would.
+    """
+    already = loaded_count(session)
+    if already >= count:
+        if progress is not None:
+            progress(count)
+        return 0
+    if progress is not None and already:
+        progress(already)
+    cast = _Cast(session)
+    use_bulk = (count - already > SERVICE_LIMIT) if bulk is None else bulk
+    with unit_of_work(session):
+        items = plan(count, seed, already)
+        if use_bulk:
+            added = _load_bulk(session, cast, items, progress)
+        else:
+            added = _load_services(session, cast, items, progress)
+        record(
+            session,
+            SYSTEM,
+            AUDIT_ACTION,
+            "idea",
+            None,
+            {"ideas": already},
+            {"ideas": count, "seed": seed, "added": added, "bulk": use_bulk},
+        )
+    return added
+
+
+def _load_services(session: Session, cast: _Cast, items, progress) -> int:
+    added = 0
+    for _index, spec, state, rng in items:
+        registrant = cast.registrant(spec, rng)
+        idea = service.create_idea(session, registrant, _payload(spec, cast, registrant))
+        for step in _steps(cast, idea.unit_id, registrant, state, rng):
+            if step.action == "submit":
+                service.submit_idea(session, step.actor, idea.id)
+            elif step.action == "withdraw":
+                service.withdraw_idea(session, step.actor, idea.id, step.note)
+            elif step.action == "screen":
+                service.screen_idea(session, step.actor, idea.id, step.decision, step.note)
+            elif step.action == "review":
+                service.mark_in_review(session, step.actor, [idea.id])
+            else:
+                service.record_recognition(session, step.actor, idea.id, step.scope, step.level)
+        added += 1
+        if progress is not None:
+            progress(1)
+    return added
+
+
+# --- bulk: the rows the service calls above would write, without the ORM per call ---------
+
+_IDEA_DEFAULTS = {
+    "code": None,
+    "submitted_at": None,
+    "public_override": False,
+    "screening_note": None,
+    "screened_at": None,
+    "screened_by_id": None,
+    "recognized_level": None,
+    "recognized_scope": None,
+    "recognized_round_id": None,
+    "recognized_at": None,
+}
+
+
+class _Codes:
+    """``service.next_code`` for many ideas at once: per-year counters, taken codes skipped."""
+
+    def __init__(self, session: Session, prefix: str):
+        self.prefix = prefix
+        self.last = {
+            year: last
+            for year, last in session.execute(
+                sa.select(IdeaCodeCounter.year, IdeaCodeCounter.last).where(
+                    IdeaCodeCounter.prefix == prefix
+                )
+            )
+        }
+        self.taken = set(session.scalars(sa.select(Idea.code).where(Idea.code.like(f"{prefix}-%"))))
+        self.touched: set[int] = set()
+
+    def next(self, year: int) -> str:
+        while True:
+            self.last[year] = self.last.get(year, 0) + 1
+            self.touched.add(year)
+            code = f"{self.prefix}-{year}-{self.last[year]:04d}"
+            if code not in self.taken:
+                self.taken.add(code)
+                return code
+
+    def save(self, session: Session) -> None:
+        for year in sorted(self.touched):
+            counter = session.get(IdeaCodeCounter, (self.prefix, year))
+            if counter is None:
+                session.add(IdeaCodeCounter(prefix=self.prefix, year=year, last=self.last[year]))
+            else:
+                counter.last = self.last[year]
+        session.flush()
+
+
+def _officers(session: Session) -> dict[int, list[int]]:
+    """Active unit officers by unit id (what ``service._officers_to_notify`` looks for)."""
+    rows = session.execute(
+        sa.select(User.unit_id, User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == Role.UNIT_OFFICER.value)
+        .order_by(User.id)
+    )
+    found: dict[int, list[int]] = {}
+    for unit_id, user_id in rows:
+        found.setdefault(unit_id, []).append(user_id)
+    return found
+
+
+def _snapshot(row: dict[str, Any], authors: list[dict[str, Any]]) -> dict[str, Any]:
+    """``service.snapshot`` of an idea held as a row dict."""
+    data = {f: service._jsonable(row[f]) for f in service.CONTENT_FIELDS}
+    data["authors"] = [
+        {"name": a["name"], "unit": a["unit"], "share": a["share"], "user_id": a["user_id"]}
+        for a in authors
+    ]
+    data["status"] = row["status"]
+    data["code"] = row["code"]
+    return data
+
+
+def _audit(actor: Any, action: str, before: dict | None, after: dict | None) -> dict[str, Any]:
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "action": action,
+        "object_type": "idea",
+        "before": before,
+        "after": after,
+        "remote_addr": None,
+    }
+
+
+def _load_bulk(session: Session, cast: _Cast, items, progress) -> int:
+    from flask import current_app
+
+    codes = _Codes(session, current_app.config.get("PROVINCE_CODE", "BK"))
+    officers = _officers(session)
+    added = 0
+    batch: list[tuple[Any, ...]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BULK_CHUNK:
+            added += _write_batch(session, cast, codes, officers, batch)
+            if progress is not None:
+                progress(len(batch))
+            batch = []
+    if batch:
+        added += _write_batch(session, cast, codes, officers, batch)
+        if progress is not None:
+            progress(len(batch))
+    codes.save(session)
+    return added
+
+
+def _write_batch(session: Session, cast: _Cast, codes: _Codes, officers, batch) -> int:
+    now = utcnow()
+    ideas: list[dict[str, Any]] = []
+    authors_of: list[list[dict[str, Any]]] = []
+    revisions: list[dict[str, Any]] = []
+    events: list[list[dict[str, Any]]] = []
+    notices: list[list[tuple[int, str]]] = []
+    with session.no_autoflush:
+        for _index, spec, state, rng in batch:
+            registrant = cast.registrant(spec, rng)
+            values, authors = service._clean(session, _payload(spec, cast, registrant))
+            row = {
+                **_IDEA_DEFAULTS,
+                **values,
+                "status": S.DRAFT.value,
+                "registrant_id": registrant.id,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            created = _snapshot(row, authors)
+            revisions.append({"version": 1, "actor_id": registrant.id, "snapshot": created})
+            log = [_audit(registrant, "idea.create", None, created)]
+            sent: list[tuple[int, str]] = []
+            people = list(
+                dict.fromkeys(
+                    i for i in [registrant.id] + [a["user_id"] for a in authors] if i is not None
+                )
+            )
+            for step in _steps(cast, row["unit_id"], registrant, state, rng):
+                _simulate(row, step, now, codes, cast, officers, people, log, sent)
+            ideas.append(row)
+            authors_of.append(authors)
+            events.append(log)
+            notices.append(sent)
+
+    ids = _reserve_ids(session, len(ideas))
+    for idea_id, row in zip(ids, ideas, strict=True):
+        row["id"] = idea_id
+    session.execute(sa.insert(Idea.__table__), ideas)
+    author_rows, revision_rows, event_rows, notice_rows = [], [], [], []
+    for idea_id, authors, revision, log, sent in zip(
+        ids, authors_of, revisions, events, notices, strict=True
+    ):
+        author_rows.extend({"idea_id": idea_id, "position": i, **a} for i, a in enumerate(authors))
+        revision_rows.append(
+            {**revision, "idea_id": idea_id, "action": "create", "created_at": now}
+        )
+        event_rows.extend({**e, "object_id": str(idea_id), "created_at": now} for e in log)
+        link = service.idea_link(idea_id)
+        notice_rows.extend(
+            {"user_id": user_id, "text": text, "link": link, "created_at": now}
+            for user_id, text in sent
+        )
+    session.execute(sa.insert(Author.__table__), author_rows)
+    session.execute(sa.insert(IdeaRevision.__table__), revision_rows)
+    session.execute(sa.insert(AuditEvent.__table__), event_rows)
+    if notice_rows:
+        session.execute(sa.insert(Notification.__table__), notice_rows)
+    for idea_id in ids:
+        service._search_enqueue(session, idea_id)
+    return len(ids)
+
+
+def _reserve_ids(session: Session, n: int) -> list[int]:
+    """Ids for ``n`` new ideas (the sequence advanced on PostgreSQL, max + 1 on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(
+            session.scalars(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('ideas', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": n},
+            )
+        )
+    start = (session.scalar(sa.select(sa.func.max(Idea.id))) or 0) + 1
+    return list(range(start, start + n))
+
+
+def _simulate(row, step: Step, now, codes: _Codes, cast: _Cast, officers, people, log, sent):
+    """One transition as ``service._apply`` and its caller write it."""
+    actor = step.actor
+    if step.action == "submit":
+        first = row["code"] is None
+        if first:
+            row["code"] = codes.next(row["year"])
+        row["submitted_at"] = now
+        action, note, extra = "submit", None, None
+    elif step.action == "withdraw":
+        action, note, extra = "withdraw", service._nfc(step.note or "") or None, None
+    elif step.action == "screen":
+        action = service.SCREEN_DECISIONS[step.decision]
+        note, extra = service._nfc(step.note or "") or None, None
+    elif step.action == "review":
+        action, note, extra = "start_review", None, {"round_id": None}
+    elif step.action == "recognize":
+        action, note = "recognize", None
+        extra = {"round_id": None, "scope": step.scope, "level": step.level}
+    else:
+        action, note, extra = "not_recognize", None, {"round_id": None, "scope": step.scope}
+
+    transition = service.transition_for(row["status"], action)
+    assert transition is not None, (row["status"], action)
+    before = {"status": row["status"], "code": row["code"]}
+    row["status"] = transition.target
+    row["version"] += 1
+    row["updated_at"] = now
+    after = {"status": row["status"], "code": row["code"]}
+    if note:
+        after["note"] = note
+    if extra:
+        after.update(extra)
+    log.append(_audit(actor, f"idea.{action}", before, after))
+
+    label = service._label(SimpleNamespace(title=row["title"], code=row["code"]))
+    if step.action == "submit":
+        for unit_id in cast.ancestors(row["unit_id"]):
+            if officers.get(unit_id):
+                text = f"Hồ sơ {label} đã được nộp và đang chờ sàng lọc."
+                sent.extend((o, text) for o in officers[unit_id] if o != actor.id)
+                break
+    elif step.action == "screen":
+        row["screening_note"] = note
+        row["screened_at"] = now
+        row["screened_by_id"] = actor.id
+        text = service.SCREEN_MESSAGES[step.decision].format(label=label)
+        if note:
+            text += f" Ghi chú: {note}"
+        sent.extend((user_id, text) for user_id in people)
+    elif step.action == "recognize":
+        row["recognized_level"] = step.level
+        row["recognized_scope"] = step.scope
+        row["recognized_round_id"] = None
+        row["recognized_at"] = now
+        scope = service.SCOPE_LABELS[step.scope].lower()
+        text = f"Sáng kiến {label} đã được công nhận ({scope})."
+        sent.extend((user_id, text) for user_id in people)
+    elif step.action == "not_recognize":
+        text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này."
+        sent.extend((user_id, text) for user_id in people)
