@@ -292,3 +292,10 @@ def test_notifications_open_marks_read_and_follows_the_link(
 def test_navigation_names_the_idea_pages(client, citizen):
     home = client.get("/").get_data(as_text=True)
     assert "Đăng ký ý tưởng" in home and "Ý tưởng của tôi" in home and "Thông báo" in home
+
+
+def test_registration_form_is_translated_to_english(client, citizen):
+    client.get("/lang/en")
+    page = client.get("/y-tuong/dang-ky").get_data(as_text=True)
+    assert "Authors and co-authors" in page and "(must be 100%)" in page
+    assert "Contribution (%)" in page and "Save and submit" in page
