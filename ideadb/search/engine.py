@@ -68,8 +68,15 @@ FIELD_B = {"title_f": 0.5, "title_x": 0.5, "text_f": 0.75, "text_x": 0.75, "meta
 K1 = 1.2
 PAIR_BOOST = 1.0
 EXACT_BOOST = 1.0
+# A word typed without marks leans towards its most frequent accented form.
+DOMINANT_BOOST = 0.5
+# Widened to "most words": a document's score × (share of the query's words it has) ** COORD.
+COORD = 2.0
+# Last widening: documents with at least this share of the query's words (at least one).
+SOME_SHARE = 0.0
 # Fall back from adjacent pairs to all words, then to most words, below this many hits.
 MIN_HITS = 10
+TIERS = ("phrase", "all", "some")
 SUGGEST_BELOW = 5
 SIMILAR_TERMS = 25
 SIMILAR_THRESHOLD = 0.12
@@ -433,6 +440,7 @@ class Engine:
         self._searcher = None
         self._segs: list[Seg] | None = None
         self._avgs: dict[str, float] | None = None
+        self._dominant_cache: dict[str, str] = {}
         self._segdata: dict[str, SegmentData] = {}
         self.refreshes = 0
 
@@ -490,6 +498,7 @@ class Engine:
                 del self._segdata[segid]
         self._segs = segs
         self._avgs = None
+        self._dominant_cache = {}
         return segs
 
     def warm(self) -> None:
@@ -558,10 +567,24 @@ class Engine:
         for f, e in items:
             specs = tuple((fld, f) for fld in FOLDED_FIELDS)
             folded.append(Unit("f:" + f, specs, _idf(n, self._df(specs)), boost))
-            if e != f:
+            weight = EXACT_BOOST
+            if e == f and not pairs and DOMINANT_BOOST:
+                e, weight = self._dominant(f), DOMINANT_BOOST
+            if e != f and weight:
                 especs = tuple((fld, e) for fld in EXACT_FIELDS)
-                exact.append(Unit("x:" + e, especs, _idf(n, self._df(especs)), boost * EXACT_BOOST))
+                exact.append(Unit("x:" + e, especs, _idf(n, self._df(especs)), boost * weight))
         return folded, exact
+
+    def _dominant(self, folded: str) -> str:
+        """The accented form of a folded syllable found in most documents (itself if none)."""
+        cache = self._dominant_cache
+        if folded not in cache:
+            totals: Counter = Counter()
+            for seg in self._segments():
+                totals.update(seg.data.forms(seg.reader).get(folded, {}))
+            best = max(totals.items(), key=lambda kv: (kv[1], kv[0]), default=(folded, 0))
+            cache[folded] = best[0]
+        return cache[folded]
 
     def _evaluate(
         self,
@@ -583,19 +606,22 @@ class Engine:
             phrase_req += fo
             phrase_score += fo + ex
         tiers = []
+        coord_units: list[Unit] = []
         if words:
             syl_f, syl_x = self._units_for(word_part, pairs=False)
             if len(words) >= 2:
                 pair_f, pair_x = self._units_for(word_part, pairs=True)
                 tiers.append(("phrase", pair_f, len(pair_f), pair_f + pair_x))
                 tiers.append(("all", syl_f, len(syl_f), pair_f + pair_x + syl_f + syl_x))
-                need = max(1, math.ceil(len(syl_f) / 2))
+                need = max(1, math.ceil(len(syl_f) * SOME_SHARE))
                 if need < len(syl_f):
                     tiers.append(("some", syl_f, need, pair_f + pair_x + syl_f + syl_x))
+                    coord_units = syl_f
             else:
                 tiers.append(("all", syl_f, 1, syl_f + syl_x))
         else:
             tiers.append(("phrase", [], 0, []))
+        tiers = [t for t in tiers if t[0] in TIERS] or tiers[:1]
         excluded = []
         for p in pq.excluded:
             if len(p.folded) == 1:
@@ -638,6 +664,12 @@ class Engine:
                     t = acc.get(d)
                     if t:
                         sc[d] += boost * idf * t / (K1 + t)
+            if name == "some" and COORD:
+                present = [self._accumulate(seg, u, cache) for u in coord_units]
+                n_units = len(present)
+                for d in matched:
+                    k = sum(1 for acc in present if d in acc)
+                    sc[d] *= (k / n_units) ** COORD
             scores.append(sc)
         return name, per_seg, scores
 
