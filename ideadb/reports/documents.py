@@ -11,9 +11,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+import scoring
 from ideadb.core.fmt import fmt_date, fmt_number
 
 # --- settings of an official document (Nghị định 30/2020/NĐ-CP) ------------------------------
@@ -203,11 +204,11 @@ def nfc(text: Any) -> str:
     return unicodedata.normalize("NFC", "" if text is None else str(text))
 
 
-def round2(value: float | None) -> float | None:
-    """Half-up to 2 decimals from the decimal written form (as the API shows scores)."""
+def round2(value: float | Decimal | None) -> float | None:
+    """Half-up to 2 decimals from the written decimal form, as the API shows scores."""
     if value is None:
         return None
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(scoring.round_half_up(scoring.to_fraction(value)))
 
 
 def looks_like_formula(text: str) -> bool:
@@ -262,7 +263,11 @@ def bands_text(bands: Iterable[Band]) -> str:
 
 # --- columns shared by xlsx, csv and docx --------------------------------------------------------
 
-TEXT, INT, SCORE = "text", "int", "score"
+TEXT, INT, SCORE, SIGNED = "text", "int", "score", "signed"  # SIGNED: a change, +3 / -2
+
+
+def signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
 
 
 @dataclass(frozen=True)
@@ -454,3 +459,152 @@ def title_lines(ranked: RankedList) -> list[tuple[str, bool]]:
 def export_filename(ranked: RankedList, extension: str) -> str:
     """An ASCII file name: 'xep-hang-dot-12-2021.xlsx'."""
     return f"xep-hang-dot-{ranked.round.id}-{ranked.round.year}.{extension}"
+
+
+# --- the yearly summary ---------------------------------------------------------------------------
+
+GROUP_LABELS = {
+    "district": "Huyện",
+    "unit": "Đơn vị",
+    "member_org": "Tổ chức thành viên",
+    "area": "Lĩnh vực",
+}
+METRICS = ("registered", "submitted", "eligible", "reviewed", "recognized")
+METRIC_LABELS = {
+    "registered": "Đăng ký",
+    "submitted": "Đã nộp",
+    "eligible": "Đủ điều kiện",
+    "reviewed": "Đã đưa vào xét chọn",
+    "recognized": "Được công nhận",
+}
+TOTAL_LABEL = "Tổng cộng"
+
+
+@dataclass
+class SummaryRow:
+    group: str
+    group_id: int | str | None
+    counts: dict[str, int]
+    previous: dict[str, int]
+    note: str = ""
+
+    @property
+    def change(self) -> dict[str, int]:
+        return {m: self.counts[m] - self.previous[m] for m in METRICS}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "group_id": self.group_id,
+            **self.counts,
+            "previous": dict(self.previous),
+            "change": self.change,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Summary:
+    year: int
+    group_by: str
+    rows: list[SummaryRow]
+    total: SummaryRow
+    scope: str = ""  # "" = the whole database; else the unit an officer reports for
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "group_by": self.group_by,
+            "scope": self.scope or None,
+            "rows": [r.as_dict() for r in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def summary_columns(s: Summary) -> list[Column]:
+    cols = [Column("group", GROUP_LABELS[s.group_by], TEXT, 45, wrap=True, docx_cm=5.0)]
+    for m in METRICS:
+        cols.append(Column(m, METRIC_LABELS[m], INT, 12, wrap=True, docx_cm=1.9))
+    for m in ("registered", "recognized"):
+        cols.append(
+            Column(
+                f"change_{m}",
+                f"{METRIC_LABELS[m]}: tăng/giảm so với {s.year - 1}",
+                SIGNED,
+                16,
+                wrap=True,
+                docx_cm=2.1,
+            )
+        )
+    cols.append(Column("note", "Ghi chú", TEXT, 40, wrap=True, docx_cm=3.5))
+    return cols
+
+
+def summary_values(row: SummaryRow) -> list:
+    return [
+        row.group,
+        *(row.counts[m] for m in METRICS),
+        row.change["registered"],
+        row.change["recognized"],
+        row.note,
+    ]
+
+
+def summary_title(s: Summary) -> str:
+    scope = f" — {s.scope}" if s.scope else ""
+    return (
+        f"Tổng hợp ý tưởng, sáng kiến năm {s.year} theo {GROUP_LABELS[s.group_by].lower()}{scope}"
+    )
+
+
+def summary_notes(s: Summary) -> list[str]:
+    """What the counts mean, printed under the table of every summary file."""
+    return [
+        f"Số liệu năm {s.year}; các cột tăng/giảm so sánh với năm {s.year - 1}.",
+        f"{METRIC_LABELS['registered']}: mọi hồ sơ của năm (kể cả bản nháp, đã rút); "
+        f"{METRIC_LABELS['submitted']}: đã nộp; {METRIC_LABELS['eligible']}: đã được xác nhận "
+        f"đủ điều kiện; {METRIC_LABELS['reviewed']}: đang hoặc đã được hội đồng chấm; "
+        f"{METRIC_LABELS['recognized']}: đã được công nhận.",
+        "Đơn vị đã sáp nhập hoặc giải thể được báo cáo theo tên tại thời điểm đăng ký; "
+        "cột Ghi chú nêu đơn vị kế thừa.",
+    ]
+
+
+# --- open data ------------------------------------------------------------------------------------
+
+OPEN_DATA_FIELDS: list[tuple[str, str]] = [
+    ("id", "Số hiệu nội bộ của ý tưởng trong cơ sở dữ liệu"),
+    ("code", "Số đăng ký, ví dụ BK-2021-0042"),
+    ("title", "Tên sáng kiến, ý tưởng"),
+    ("summary", "Tóm tắt"),
+    ("description", "Mô tả giải pháp"),
+    ("novelty", "Tính mới"),
+    ("benefits", "Lợi ích, hiệu quả đạt được"),
+    ("field_of_application", "Lĩnh vực có thể áp dụng"),
+    ("application_conditions", "Điều kiện cần thiết để áp dụng"),
+    ("area", "Mã lĩnh vực của phong trào (hanh_chinh, san_xuat_kinh_doanh, ...)"),
+    ("area_name", "Tên lĩnh vực"),
+    ("year", "Năm đăng ký"),
+    ("district", "Huyện (theo địa giới tại thời điểm đăng ký)"),
+    ("unit", "Đơn vị (tại thời điểm đăng ký)"),
+    ("authors", "Tác giả và tỷ lệ đóng góp (%)"),
+    ("applied_from", "Ngày áp dụng lần đầu hoặc áp dụng thử (yyyy-mm-dd)"),
+    ("recognized_scope", "Cấp công nhận: co_so, huyen, tinh, trung_uong"),
+    ("recognized_level", "Mã mức công nhận của bộ tiêu chí"),
+    ("recognized_at", "Ngày công nhận (yyyy-mm-dd)"),
+    ("url", "Trang công khai của sáng kiến"),
+]
+
+
+def open_data_columns() -> list[Column]:
+    return [Column(name, name, TEXT, 40) for name, _ in OPEN_DATA_FIELDS]
+
+
+def open_data_values(row: dict[str, Any]) -> list:
+    out = []
+    for name, _ in OPEN_DATA_FIELDS:
+        value = row[name]
+        if name == "authors":
+            value = "; ".join(f"{a['name']} ({a['share']}%)" for a in value)
+        out.append("" if value is None else value if isinstance(value, str) else str(value))
+    return out

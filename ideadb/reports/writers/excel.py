@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ideadb.reports.documents import (
     INT,
     SCORE,
+    SIGNED,
     Column,
     RankedList,
     criteria_columns,
@@ -41,6 +42,7 @@ from ideadb.reports.documents import (
 FONT = "Times New Roman"
 SCORE_FORMAT = "0.00"
 INT_FORMAT = "0"
+SIGNED_FORMAT = "+0;-0;0"
 _thin = Side(style="thin", color="808080")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 
@@ -170,6 +172,8 @@ class SheetWriter:
                 styles.append(self._style(fmt=SCORE_FORMAT))
             elif c.kind == INT:
                 styles.append(self._style(fmt=INT_FORMAT, align="center"))
+            elif c.kind == SIGNED:
+                styles.append(self._style(fmt=SIGNED_FORMAT, align="center"))
             else:
                 styles.append(self._style(wrap=c.wrap))
         return styles

@@ -31,6 +31,7 @@ from ideadb.core.fmt import fmt_number
 from ideadb.reports.documents import (
     INT,
     SCORE,
+    SIGNED,
     TEXT,
     Column,
     DocumentSettings,
@@ -41,6 +42,7 @@ from ideadb.reports.documents import (
     number_line,
     ranked_columns,
     ranked_values,
+    signed,
     upper,
     vn_date_line,
 )
@@ -359,11 +361,13 @@ def cell_text(value, kind: str) -> str:
         return fmt_number(value, 2)
     if kind == INT:
         return str(value)
+    if kind == SIGNED:
+        return signed(value)
     return nfc(value)
 
 
-def _align(col: Column) -> str:
-    return "right" if col.kind == SCORE else "center" if col.kind == INT else "left"
+def align_of(col: Column) -> str:
+    return "right" if col.kind == SCORE else "center" if col.kind in (INT, SIGNED) else "left"
 
 
 # --- the ranked list: a proposal for recognition ---------------------------------------------------
@@ -414,7 +418,7 @@ def write_ranked_docx(ranked: RankedList, out: IO[bytes], *, proposal_only: bool
         [cell_text(v, k) for v, k in zip(ranked_values(ranked, i, row, cols), kinds, strict=True)]
         for i, row in enumerate(rows, 1)
     )
-    table_cols = [TableColumn(c.header, w, _align(c)) for c, w in zip(cols, widths, strict=True)]
+    table_cols = [TableColumn(c.header, w, align_of(c)) for c, w in zip(cols, widths, strict=True)]
     doc.table(table_cols, _with_newlines(body_rows, cols))
     notes = [f"Danh sách gồm {len(rows)} sáng kiến, ý tưởng."]
     if legend:

@@ -1,0 +1,451 @@
+"""Reports: the yearly summary, public statistics, open data and the export of a round's ranking.
+
+Counts come from the ideas' current state; ideas keep the unit (and district) they had when
+they were registered, so a unit that later merged is reported under its old name, with a note
+naming its successor.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ideadb.core.errors import ValidationFailed
+from ideadb.core.fmt import LOCAL_TZ, fmt_date
+from ideadb.core.permissions import Role, can, has_role, is_staff, require, roles_rule
+from ideadb.ideas.models import Idea, IdeaStatus
+from ideadb.ideas.service import published_clause
+from ideadb.reports.documents import (
+    METRICS,
+    OPEN_DATA_FIELDS,
+    TOTAL_LABEL,
+    DocumentSettings,
+    Summary,
+    SummaryRow,
+    nfc,
+)
+from ideadb.units.models import Area, Unit
+from ideadb.units.service import descendant_ids
+
+S = IdeaStatus
+
+roles_rule("report.summary", Role.SECRETARY, Role.ADMIN, Role.UNIT_OFFICER)
+
+# --- the yearly summary ----------------------------------------------------------------------
+
+GROUP_BY = ("district", "unit", "member_org", "area")
+# What each count means, from the idea's current status (README and the page say the same).
+ELIGIBLE = (S.ELIGIBLE, S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
+REVIEWED = (S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
+NO_GROUP = {
+    "district": "Không thuộc huyện nào (cấp tỉnh)",
+    "unit": "Chưa ghi đơn vị",
+    "member_org": "Không thuộc tổ chức thành viên",
+    "area": "Chưa ghi lĩnh vực",
+}
+
+
+def vn_sort_key(text: str) -> tuple:
+    """Vietnamese alphabetical order: base letters first (đ after d), tone marks second."""
+    base, marks = [], []
+    for ch in unicodedata.normalize("NFD", nfc(text).casefold()):
+        if unicodedata.combining(ch):
+            marks.append(ch)
+        elif ch == "đ":
+            base.append("d~")
+        else:
+            base.append(ch)
+    return ("".join(base), "".join(marks))
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(METRICS, 0)
+
+
+def _scope_ids(session: Session, actor: Any) -> set[int] | None:
+    """Units whose ideas the actor reports on: None = all (secretary, admin)."""
+    if is_staff(actor) or has_role(actor, Role.SECRETARY):
+        return None
+    if actor.unit_id is None:
+        return set()
+    return descendant_ids(session, actor.unit_id)
+
+
+def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | None):
+    """{(year, unit_id, district_id, area): counts} in one grouped query."""
+
+    def total_of(condition):
+        return sa.func.sum(sa.case((condition, 1), else_=0))
+
+    stmt = (
+        sa.select(
+            Idea.year,
+            Idea.unit_id,
+            Idea.district_id,
+            Idea.area,
+            sa.func.count(Idea.id),
+            total_of(Idea.submitted_at.is_not(None)),
+            total_of(Idea.status.in_([s.value for s in ELIGIBLE])),
+            total_of(Idea.status.in_([s.value for s in REVIEWED])),
+            total_of(Idea.status == S.RECOGNIZED.value),
+        )
+        .where(Idea.year.in_(list(years)))
+        .group_by(Idea.year, Idea.unit_id, Idea.district_id, Idea.area)
+    )
+    if scope is not None:
+        ids = sorted(scope) or [-1]
+        stmt = stmt.where(sa.or_(Idea.unit_id.in_(ids), Idea.district_id.in_(ids)))
+    out = {}
+    for year, unit_id, district_id, area, *counts in session.execute(stmt):
+        out[(year, unit_id, district_id, area)] = dict(
+            zip(METRICS, (int(c or 0) for c in counts), strict=True)
+        )
+    return out
+
+
+def _successor_note(unit: Unit | None) -> str:
+    if unit is None or unit.valid_to is None:
+        return ""
+    since = fmt_date(unit.valid_to + timedelta(days=1))
+    if unit.successor is not None:
+        return f"Từ {since} đã sáp nhập vào {unit.successor.name}"
+    return f"Không còn hoạt động từ {since}"
+
+
+class _UnitIndex:
+    """All units in memory (a few thousand at most): ancestry without a query per idea."""
+
+    def __init__(self, session: Session):
+        self.units = {u.id: u for u in session.scalars(sa.select(Unit))}
+
+    def ancestor_of_kind(self, unit_id: int | None, kind: str) -> Unit | None:
+        seen = set()
+        node = self.units.get(unit_id) if unit_id is not None else None
+        while node is not None and node.id not in seen:
+            if node.kind == kind:
+                return node
+            seen.add(node.id)
+            node = self.units.get(node.parent_id) if node.parent_id else None
+        return None
+
+
+def summary(session: Session, actor: Any, year: int, group_by: str = "district") -> Summary:
+    """Registered, submitted, eligible, reviewed and recognised ideas of ``year`` per group,
+    with the previous year's counts and a total row."""
+    require(actor, "report.summary")
+    errors = {}
+    if group_by not in GROUP_BY:
+        errors["group_by"] = ["Một trong: " + ", ".join(GROUP_BY) + "."]
+    if not isinstance(year, int) or not 1900 <= year <= 2200:
+        errors["year"] = ["Năm không hợp lệ."]
+    if errors:
+        raise ValidationFailed("Tham số báo cáo không hợp lệ.", errors)
+    scope = _scope_ids(session, actor)
+    counts = _counts_by_key(session, (year, year - 1), scope)
+    units = _UnitIndex(session)
+    area_names = {a.code: a.name for a in session.scalars(sa.select(Area))}
+
+    def group_of(unit_id, district_id, area) -> tuple[Any, str, str]:
+        if group_by == "area":
+            return (area, area_names.get(area, area) if area else NO_GROUP["area"], "")
+        if group_by == "unit":
+            unit = units.units.get(unit_id) if unit_id is not None else None
+        elif group_by == "district":
+            unit = units.units.get(district_id) if district_id is not None else None
+            unit = unit or units.ancestor_of_kind(unit_id, "district")
+        else:
+            unit = units.ancestor_of_kind(unit_id, "member_org")
+        if unit is None:
+            return (None, NO_GROUP[group_by], "")
+        return (unit.id, unit.name, _successor_note(unit))
+
+    current: dict[Any, dict[str, int]] = defaultdict(_zero)
+    previous: dict[Any, dict[str, int]] = defaultdict(_zero)
+    labels: dict[Any, tuple[str, str]] = {}
+    for (y, unit_id, district_id, area), c in counts.items():
+        key, name, note = group_of(unit_id, district_id, area)
+        labels[key] = (name, note)
+        target = current if y == year else previous
+        for m in METRICS:
+            target[key][m] += c[m]
+    rows = [
+        SummaryRow(labels[k][0], k, current[k], previous[k], labels[k][1])
+        for k in labels
+        if any(current[k].values()) or any(previous[k].values())
+    ]
+    rows.sort(key=lambda r: (r.group_id is None, vn_sort_key(r.group)))
+    total = SummaryRow(
+        TOTAL_LABEL,
+        None,
+        {m: sum(r.counts[m] for r in rows) for m in METRICS},
+        {m: sum(r.previous[m] for r in rows) for m in METRICS},
+    )
+    scope_name = ""
+    if scope is not None and actor.unit_id is not None:
+        unit = units.units.get(actor.unit_id)
+        scope_name = unit.name if unit else ""
+    return Summary(year, group_by, rows, total, scope_name)
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+# --- public statistics ------------------------------------------------------------------------
+
+
+@dataclass
+class Statistics:
+    year: int | None
+    years: list[int]
+    by_area: list[tuple[str, int]]
+    by_district: list[tuple[str, int]]
+    by_year: list[tuple[int, int, int]]  # year, submitted, recognised
+    recognition_rate: list[tuple[int, int, int, float | None]]  # year, decided, recognised, %
+    top_units: list[tuple[str, int, int]]  # unit, recognised, submitted
+    total_submitted: int = 0
+    total_recognized: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def statistics(session: Session, year: int | None = None, *, top: int = 10) -> Statistics:
+    """Counts anyone may see: submitted ideas by area, district and year, recognition rate
+    and the units with most recognised ideas. Drafts are not counted."""
+    submitted = Idea.submitted_at.is_not(None)
+    recognised = sa.func.sum(sa.case((Idea.status == S.RECOGNIZED.value, 1), else_=0))
+    decided = sa.func.sum(
+        sa.case((Idea.status.in_([S.RECOGNIZED.value, S.NOT_RECOGNIZED.value]), 1), else_=0)
+    )
+    years = [
+        y
+        for (y,) in session.execute(
+            sa.select(Idea.year).where(submitted, Idea.year.is_not(None)).distinct()
+        )
+    ]
+    years.sort()
+    where = [submitted] + ([Idea.year == year] if year is not None else [])
+
+    area_names = {a.code: (a.position, a.name) for a in session.scalars(sa.select(Area))}
+    by_area_raw = {
+        code: n
+        for code, n in session.execute(
+            sa.select(Idea.area, sa.func.count()).where(*where).group_by(Idea.area)
+        )
+    }
+    by_area = [
+        (name, int(by_area_raw.get(code, 0)))
+        for code, (_, name) in sorted(area_names.items(), key=lambda kv: kv[1][0])
+    ]
+    if by_area_raw.get(None):
+        by_area.append((NO_GROUP["area"], int(by_area_raw[None])))
+
+    units = _UnitIndex(session)
+    per_district: dict[int | None, int] = defaultdict(int)
+    per_unit: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, district_id, n, rec in session.execute(
+        sa.select(Idea.unit_id, Idea.district_id, sa.func.count(), recognised)
+        .where(*where)
+        .group_by(Idea.unit_id, Idea.district_id)
+    ):
+        district = units.units.get(district_id) if district_id else None
+        district = district or units.ancestor_of_kind(unit_id, "district")
+        per_district[district.id if district else None] += int(n)
+        per_unit[unit_id][0] += int(rec or 0)
+        per_unit[unit_id][1] += int(n)
+    by_district = sorted(
+        ((units.units[d].name, n) for d, n in per_district.items() if d is not None),
+        key=lambda item: vn_sort_key(item[0]),
+    )
+    if per_district.get(None):
+        by_district.append((NO_GROUP["district"], per_district[None]))
+    top_units = sorted(
+        (
+            (units.units[u].name, rec, n)
+            for u, (rec, n) in per_unit.items()
+            if u is not None and rec > 0
+        ),
+        key=lambda item: (-item[1], -item[2], vn_sort_key(item[0])),
+    )[:top]
+
+    by_year, rates = [], []
+    for y, n, rec, dec in session.execute(
+        sa.select(Idea.year, sa.func.count(), recognised, decided)
+        .where(submitted, Idea.year.is_not(None))
+        .group_by(Idea.year)
+        .order_by(Idea.year)
+    ):
+        by_year.append((int(y), int(n), int(rec or 0)))
+        rate = round(100 * int(rec or 0) / int(dec), 1) if dec else None
+        rates.append((int(y), int(dec or 0), int(rec or 0), rate))
+    total_submitted = sum(n for _, n in by_area)
+    total_recognized = sum(r for y, _, r in by_year if year is None or y == year)
+    return Statistics(
+        year,
+        years,
+        by_area,
+        by_district,
+        by_year,
+        rates,
+        top_units,
+        total_submitted,
+        total_recognized,
+    )
+
+
+# --- open data ----------------------------------------------------------------------------------
+
+OPEN_DATA_LICENSE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/deed.vi)"
+
+
+def open_data(session: Session, base_url: str = "") -> list[dict[str, Any]]:
+    """Published, recognised ideas without any confidential field (no sign-in needed)."""
+    area_names = {a.code: a.name for a in session.scalars(sa.select(Area))}
+    units = _UnitIndex(session)
+    ideas = session.scalars(
+        sa.select(Idea)
+        .where(published_clause(), Idea.status == S.RECOGNIZED.value)
+        .order_by(Idea.year, Idea.code, Idea.id)
+    ).all()
+    rows = []
+    for idea in ideas:
+        district = units.units.get(idea.district_id) if idea.district_id else None
+        district = district or units.ancestor_of_kind(idea.unit_id, "district")
+        unit = units.units.get(idea.unit_id) if idea.unit_id else None
+        rows.append(
+            {
+                "id": idea.id,
+                "code": idea.code,
+                "title": idea.title,
+                "summary": idea.summary or "",
+                "description": idea.description or "",
+                "novelty": idea.novelty or "",
+                "benefits": idea.benefits or "",
+                "field_of_application": idea.field_of_application or "",
+                "application_conditions": idea.application_conditions or "",
+                "area": idea.area,
+                "area_name": area_names.get(idea.area, "") if idea.area else "",
+                "year": idea.year,
+                "district": district.name if district else "",
+                "unit": unit.name if unit else "",
+                "authors": [{"name": a.name, "share": a.share} for a in idea.authors],
+                "applied_from": idea.applied_from.isoformat() if idea.applied_from else None,
+                "recognized_scope": idea.recognized_scope,
+                "recognized_level": idea.recognized_level,
+                "recognized_at": idea.recognized_at.astimezone(LOCAL_TZ).date().isoformat()
+                if idea.recognized_at
+                else None,
+                "url": f"{base_url}/y-tuong/{idea.id}",
+            }
+        )
+    return rows
+
+
+def open_data_count(session: Session) -> int:
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Idea)
+        .where(published_clause(), Idea.status == S.RECOGNIZED.value)
+    )
+
+
+# --- the reports index ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportsIndex:
+    can_summarise: bool
+    scope: str  # the unit an officer reports for, "" for the whole database
+    rounds: list[Any]  # rounds whose ranked list this actor may export
+
+
+def reports_index(session: Session, actor: Any) -> ReportsIndex:
+    """What the reports page offers this actor."""
+    scope = ""
+    if can(actor, "report.summary") and not (is_staff(actor) or has_role(actor, Role.SECRETARY)):
+        unit = session.get(Unit, actor.unit_id) if actor.unit_id else None
+        scope = unit.name if unit else ""
+    return ReportsIndex(can(actor, "report.summary"), scope, exportable_rounds(session, actor))
+
+
+def exportable_rounds(session: Session, actor: Any) -> list[Any]:
+    return []
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+SUMMARY_FORMATS = ("json", "xlsx", "csv", "docx")
+OPEN_DATA_FORMATS = ("json", "csv")
+
+
+@dataclass
+class ExportFile:
+    """A prepared file: written completely before the response starts, so a failure is an
+    error page rather than half a download. Other requests are served meanwhile by the
+    server's other threads or workers."""
+
+    filename: str
+    mimetype: str
+    content: IO[bytes]
+
+
+def _spool() -> IO[bytes]:
+    # In memory: the largest file (the xlsx of a 2,000-idea round) is under 1 MB.
+    return io.BytesIO()
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise ValidationFailed(
+            "Định dạng không được hỗ trợ.", {"format": ["Một trong: " + ", ".join(allowed) + "."]}
+        )
+
+
+def summary_file(
+    session: Session,
+    actor: Any,
+    year: int,
+    group_by: str,
+    fmt: str,
+    document: DocumentSettings | None = None,
+) -> ExportFile:
+    """The yearly summary as an xlsx, csv or docx file."""
+    from ideadb.reports.writers import MIMETYPES
+    from ideadb.reports.writers.summary import write_summary
+
+    _check_format(fmt, ("xlsx", "csv", "docx"))
+    s = summary(session, actor, year, group_by)
+    out = _spool()
+    write_summary(s, fmt, out, document or DocumentSettings(date=today()))
+    out.seek(0)
+    return ExportFile(f"tong-hop-{year}-{group_by}.{fmt}", MIMETYPES[fmt], out)
+
+
+def open_data_file(session: Session, fmt: str, base_url: str = "") -> ExportFile:
+    """The open data set as JSON (with its licence and field descriptions) or CSV."""
+    from ideadb.reports.writers import MIMETYPES
+    from ideadb.reports.writers.summary import write_open_data_csv
+
+    _check_format(fmt, OPEN_DATA_FORMATS)
+    rows = open_data(session, base_url)
+    out = _spool()
+    if fmt == "csv":
+        write_open_data_csv(rows, out)
+    else:
+        body = {
+            "license": OPEN_DATA_LICENSE,
+            "generated_at": datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
+            "fields": {name: text for name, text in OPEN_DATA_FIELDS},
+            "items": rows,
+        }
+        out.write(json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))
+    out.seek(0)
+    return ExportFile(f"sang-kien-duoc-cong-nhan.{fmt}", MIMETYPES[fmt], out)
