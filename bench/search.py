@@ -1,0 +1,319 @@
+"""Search speed: query latency with facets, FTS5 baseline, reindex, size, commit-to-findable.
+
+    python bench/search.py                 # 10,000 and 100,000 ideas
+    python bench/search.py --sizes 10000   # one size
+    python bench/search.py --procs 2       # writer processes for the full reindex
+
+The corpus is synthetic and deterministic (bench/vi_corpus.py). Built indexes are kept in
+bench/out/ (ignored by git) and reused unless --rebuild is given; the reindex figures are
+those of the run that built them. Every figure is wall-clock time on this machine, with the
+load average printed beside it: the machine is shared, so CPU seconds are printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import vi_corpus
+
+from ideadb.search import engine as search_engine
+from ideadb.search.documents import IdeaDoc, Visibility
+from ideadb.search.query import parse
+from ideadb.search.text import fold
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+ROUNDS = 3
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * len(values) + 0.5) - 1))
+    return values[k]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------------------- building
+
+
+def build(n: int, procs: int, rebuild: bool) -> dict:
+    root = OUT / f"index-{n}"
+    meta = OUT / f"index-{n}.json"
+    if not rebuild and meta.exists() and search_engine.index_exists(str(root)):
+        return json.loads(meta.read_text())
+    shutil.rmtree(root, ignore_errors=True)
+    OUT.mkdir(exist_ok=True)
+    search_engine.create_index(str(root))
+    eng = search_engine.Engine(str(root))
+    t0, c0, l0 = time.perf_counter(), cpu_seconds(), load()
+    eng.rebuild(vi_corpus.corpus(n), procs=procs)
+    wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+    eng.close()
+    info = {
+        "ideas": n,
+        "procs": procs,
+        "build_s": wall,
+        "build_cpu_s": cpu,
+        "rate": n / wall,
+        "load": f"{l0} → {load()}",
+        "size_mb": dir_size(root) / 1e6,
+    }
+    meta.write_text(json.dumps(info))
+    return info
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+def time_queries(eng: search_engine.Engine) -> list[float]:
+    vis = Visibility.anonymous()
+    for q in vi_corpus.QUERIES:  # warm-up round
+        eng.search(q, visibility=vis, per_page=10)
+    times = []
+    for _ in range(ROUNDS):
+        for q in vi_corpus.QUERIES:
+            t = time.perf_counter()
+            eng.search(q, visibility=vis, per_page=10)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+class Fts5:
+    """SQLite FTS5 over the same folded title and text, ranked by bm25."""
+
+    def __init__(self, path: Path, n: int) -> None:
+        fresh = not path.exists()
+        self.db = sqlite3.connect(str(path))
+        if fresh:
+            self.db.execute("CREATE VIRTUAL TABLE f USING fts5(title, body)")
+            self.db.execute(
+                "CREATE TABLE meta(id INTEGER PRIMARY KEY, published INT, area TEXT, "
+                "year INT, district_id INT)"
+            )
+            for d in vi_corpus.corpus(n):
+                body = " ".join([d.summary, d.description, d.novelty, d.benefits])
+                self.db.execute(
+                    "INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)",
+                    (d.id, fold(d.title), fold(body)),
+                )
+                self.db.execute(
+                    "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
+                    (d.id, int(d.published), d.area, d.year, d.district_id),
+                )
+            self.db.commit()
+
+    @staticmethod
+    def expression(query: str) -> str:
+        pq = parse(query)
+        words = [f'"{w.folded[0]}"' for w in pq.words]
+        phrases = ['"' + " ".join(p.folded) + '"' for p in pq.phrases]
+        return " AND ".join(words + phrases)
+
+    def top10(self, query: str) -> list[int]:
+        sql = (
+            "SELECT f.rowid FROM f JOIN meta ON meta.id = f.rowid WHERE f MATCH ? "
+            "AND meta.published = 1 ORDER BY bm25(f, 2.5, 1.0) LIMIT 10"
+        )
+        return [r[0] for r in self.db.execute(sql, (self.expression(query),))]
+
+    def top10_with_facets(self, query: str) -> None:
+        self.top10(query)
+        expr = self.expression(query)
+        for column in ("area", "year", "district_id"):
+            self.db.execute(
+                f"SELECT meta.{column}, count(*) FROM f JOIN meta ON meta.id = f.rowid "
+                f"WHERE f MATCH ? AND meta.published = 1 GROUP BY meta.{column}",
+                (expr,),
+            ).fetchall()
+
+    def timed(self, fn) -> list[float]:
+        for q in vi_corpus.QUERIES:
+            fn(q)
+        times = []
+        for _ in range(ROUNDS):
+            for q in vi_corpus.QUERIES:
+                t = time.perf_counter()
+                fn(q)
+                times.append(time.perf_counter() - t)
+        return times
+
+
+# ---------------------------------------------------------------------------- freshness
+
+
+def commit_to_findable(root: Path, n: int, samples: int = 30) -> dict:
+    """An idea changes (drain: index write + commit), then a search must find it.
+
+    Measured in the writing process and in a second reader (another worker) that only
+    refreshes on its next search.
+    """
+    writer = search_engine.Engine(str(root))
+    reader = search_engine.Engine(str(root))
+    writer.warm()
+    reader.warm()
+    gen = vi_corpus.Generator(seed=7)
+    own, other = [], []
+    for k in range(samples):
+        base = gen.idea(1 + (k * 7919) % n)
+        marker = f"dấuvết{k}x{os.getpid()}"
+        doc = IdeaDoc(**{**base.__dict__, "title": f"{base.title} {marker}", "published": True})
+        t = time.perf_counter()
+        writer.write([doc])
+        found = writer.search(marker, per_page=1).total
+        own.append(time.perf_counter() - t)
+        found_other = reader.search(marker, per_page=1).total
+        other.append(time.perf_counter() - t)
+        assert found == 1 and found_other == 1, (found, found_other)
+    segments = len(writer._segments())
+    writer.close()
+    reader.close()
+    return {"own": own, "other": other, "segments": segments}
+
+
+def reindex_while_serving(root: Path, n: int, procs: int) -> dict:
+    """A full rebuild in another process (as `ideadb reindex` would) while this one searches."""
+    code = (
+        f"import sys; sys.path[:0] = [{str(HERE.parent)!r}, {str(HERE)!r}]\n"
+        "import vi_corpus\n"
+        "from ideadb.search import engine\n"
+        f"engine.Engine({str(root)!r}).rebuild(vi_corpus.corpus({n}), procs={procs})\n"
+    )
+    eng = search_engine.Engine(str(root))
+    eng.warm()
+    before = eng.generation()
+    times: list[float] = []
+    errors: list[str] = []
+    t0, c0, l0 = time.perf_counter(), cpu_seconds(), load()
+    child = subprocess.Popen([sys.executable, "-c", code])
+    vis = Visibility.anonymous()
+    i = 0
+    while child.poll() is None:
+        q = vi_corpus.QUERIES[i % len(vi_corpus.QUERIES)]
+        i += 1
+        t = time.perf_counter()
+        try:
+            eng.search(q, visibility=vis, per_page=10)
+        except Exception as exc:
+            errors.append(repr(exc))
+        times.append(time.perf_counter() - t)
+        time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    swapped = eng.generation() != before
+    t = time.perf_counter()
+    eng.search("nuôi lợn", visibility=vis, per_page=10)
+    first_after = time.perf_counter() - t
+    eng.close()
+    return {
+        "wall": wall,
+        "rate": n / wall,
+        "cpu": cpu_seconds() - c0,
+        "load": f"{l0} → {load()}",
+        "searches": times,
+        "errors": errors,
+        "swapped": swapped and child.returncode == 0,
+        "first_after_swap": first_after,
+    }
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def run(n: int, args) -> None:
+    print(f"\n== {n:,} ideas ==")
+    info = build(n, args.procs, args.rebuild)
+    print(
+        f"full build: {info['build_s']:.0f} s = {info['rate']:.0f} ideas/s "
+        f"({info['procs']} writer processes, {info['build_cpu_s']:.0f} CPU s = "
+        f"{info['build_cpu_s'] / n * 1000:.1f} CPU ms/idea, {info['load']})"
+    )
+    print(f"index size on disk: {info['size_mb']:.0f} MB")
+    root = OUT / f"index-{n}"
+    eng = search_engine.Engine(str(root))
+    t = time.perf_counter()
+    eng.warm()
+    print(f"open searcher + per-document arrays: {ms(time.perf_counter() - t)}")
+    c0, l0 = cpu_seconds(), load()
+    ours = time_queries(eng)
+    cpu = cpu_seconds() - c0
+    print(
+        f"ideadb search, top 10 with facet counts, {len(vi_corpus.QUERIES)} queries × {ROUNDS}: "
+        f"p50 {ms(pct(ours, 50))}, p95 {ms(pct(ours, 95))}, max {ms(max(ours))} "
+        f"(CPU {cpu / len(ours) * 1000:.1f} ms/query, {l0} → {load()})"
+    )
+    eng.close()
+    fts = Fts5(OUT / f"fts5-{n}.sqlite", n)
+    plain = fts.timed(fts.top10)
+    facets = fts.timed(fts.top10_with_facets)
+    print(
+        f"SQLite FTS5 (folded, AND, bm25), top 10: p50 {ms(pct(plain, 50))}, "
+        f"p95 {ms(pct(plain, 95))}; with 3 facet GROUP BYs: p50 {ms(pct(facets, 50))}, "
+        f"p95 {ms(pct(facets, 95))}"
+    )
+    print(
+        f"ratio ideadb/FTS5 at p95: {pct(ours, 95) / pct(plain, 95):.1f}× (top 10), "
+        f"{pct(ours, 95) / pct(facets, 95):.1f}× (with facets)"
+    )
+    fresh = commit_to_findable(root, n)
+    print(
+        f"commit to findable ({len(fresh['own'])} edits): same process p50 "
+        f"{ms(pct(fresh['own'], 50))}, p95 {ms(pct(fresh['own'], 95))}; "
+        f"another process p50 {ms(pct(fresh['other'], 50))}, p95 {ms(pct(fresh['other'], 95))} "
+        f"({fresh['segments']} segments after)"
+    )
+    if args.reindex and n >= args.reindex_from:
+        r = reindex_while_serving(root, n, args.procs)
+        s = r["searches"]
+        print(
+            f"reindex while serving: {r['wall']:.0f} s = {r['rate']:.0f} ideas/s "
+            f"({r['load']}); {len(s)} searches meanwhile: p50 {ms(pct(s, 50))}, "
+            f"p95 {ms(pct(s, 95))}, errors {len(r['errors'])}; swapped: {r['swapped']}; "
+            f"first search after the swap {ms(r['first_after_swap'])}"
+        )
+        Path(OUT / f"index-{n}.json").unlink(missing_ok=True)  # sizes changed; rebuild next time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--procs", type=int, default=max(1, min(2, multiprocessing.cpu_count())))
+    parser.add_argument("--rebuild", action="store_true", help="build the indexes again")
+    parser.add_argument("--no-reindex", dest="reindex", action="store_false")
+    parser.add_argument("--reindex-from", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
+    for n in args.sizes:
+        run(n, args)
+    print("\n(latencies: wall clock per call, warm searcher; query set in bench/vi_corpus.py)")
+
+
+if __name__ == "__main__":
+    main()
