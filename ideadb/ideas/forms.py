@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -114,3 +115,13 @@ class AdoptionInterestForm(FlaskForm):
     message = TextAreaField(_l("Nội dung"), validators=[Optional(), Length(max=4000)])
     website = StringField(_l("Để trống ô này"))  # honeypot, hidden from people
     started = HiddenField()
+
+
+class ImportForm(FlaskForm):
+    """Upload of a spreadsheet of ideas (bulk import)."""
+
+    file = FileField(
+        _l("Tệp .xlsx hoặc .csv"),
+        validators=[FileRequired(_l("Vui lòng chọn tệp cần nhập."))],
+    )
+    dry_run = BooleanField(_l("Chỉ kiểm tra, chưa nhập"))

@@ -413,6 +413,15 @@ def lookups_for(session: Session, actor: Any) -> Lookups:
     return found
 
 
+def import_scope(session: Session, actor: Any) -> str | None:
+    """Who may import (else NotAllowed); the unit whose subtree they import into, None: any."""
+    require(actor, "idea.import")
+    lookups = lookups_for(session, actor)
+    if lookups.allowed_units is None:
+        return None
+    return lookups.own_unit_name or ""
+
+
 def _match(table: dict[str, set[int]] | dict[str, str], text: str):
     key = _key(text)
     return table.get(key) or table.get(fold(key))

@@ -27,13 +27,14 @@ from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import can, require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, files, service
+from ideadb.ideas import antibot, files, import_views, service
 from ideadb.ideas.forms import ActionForm, AdoptionInterestForm, IdeaForm, ScreenForm
 from ideadb.ideas.models import STATUS_VALUES
 from ideadb.units import service as units
 from ideadb.units.models import Unit
 
 bp = Blueprint("ideas", __name__)
+import_views.register(bp)  # the bulk import's upload page and template downloads
 
 _AUTHOR_KEY = re.compile(r"^authors-(\d+)-(\w+)$")
 
