@@ -131,6 +131,7 @@ def synthetic_round(n_ideas: int, reviews: int, seed: int = 7) -> RankedList:
                     comment="Đề nghị bổ sung số liệu hiệu quả sau một năm áp dụng.",
                     total=total,
                     status="submitted",
+                    status_label="Đã nộp phiếu",
                     submitted_at=start + timedelta(minutes=i),
                 )
             )
@@ -164,8 +165,8 @@ def synthetic_round(n_ideas: int, reviews: int, seed: int = 7) -> RankedList:
             id=1,
             name="Đợt xét chọn sáng kiến năm 2021",
             year=2021,
-            level="tinh",
-            aggregation="mean",
+            level_label="Cấp tỉnh",
+            aggregation_label="Trung bình cộng",
             criteria_set_name="Bộ tiêu chí đánh giá sáng kiến, ý tưởng",
             criteria_set_version=1,
         ),

@@ -58,3 +58,18 @@ def summary():
 def open_data():
     fmt = request.args.get("format", "json")
     return _send(service.open_data_file(db.session, fmt, request.url_root.rstrip("/")))
+
+
+@bp.get("/rounds/<int:round_id>/export")
+@doc(
+    "The round's ranked list as a file (?format=xlsx|csv|docx, or sheets: a zip of one "
+    "score-sheet document per reviewer); secretary and chair, from deliberation on",
+    tags=TAGS,
+)
+def round_export(round_id: int):
+    from ideadb.core.api import signed_in_actor
+
+    actor = signed_in_actor()
+    return _send(
+        service.round_file(db.session, actor, round_id, request.args.get("format", "xlsx"))
+    )

@@ -8,6 +8,7 @@ Every piece is built with ``Markup(...).format(...)``, which escapes the text it
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from markupsafe import Markup
@@ -18,6 +19,7 @@ WIDTH = 480  # viewBox units; the SVG scales to its container (360 px phones inc
 LABEL_SIZE = 15
 BAR = 18
 GAP = 12
+LABEL_CHARS = 52  # characters of a label line at 15 units in a 480-unit-wide chart
 EMPTY = "Chưa có số liệu."
 
 
@@ -84,8 +86,10 @@ def hbar_chart(
     y = 4.0
     for label, value in items:
         shown = f"{_fmt(value, digits)}{unit}"
-        parts.append(_text(0, y + LABEL_SIZE - 2, label))
-        y += LABEL_SIZE + 3
+        # Long names (the movement's areas) wrap onto several lines above their bar.
+        for line in textwrap.wrap(label, LABEL_CHARS) or [""]:
+            parts.append(_text(0, y + LABEL_SIZE - 2, line))
+            y += LABEL_SIZE + 3
         w = value * scale if value <= 0 else max(value * scale, 2)
         parts.append(_rect(css, 0, y, w, BAR, f"{label}: {shown}"))
         parts.append(_text(w + 6, y + BAR - 4, shown, cls="chart-value"))

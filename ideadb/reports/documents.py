@@ -8,7 +8,7 @@ the tests fill them directly.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -75,19 +75,10 @@ class RoundInfo:
     id: int
     name: str
     year: int
-    level: str = ""  # co_so | huyen | tinh | trung_uong
-    aggregation: str = "mean"
+    level_label: str = ""  # "Cấp tỉnh"
+    aggregation_label: str = ""  # "Trung bình cộng"
     criteria_set_name: str = ""
     criteria_set_version: int | None = None
-    status: str = ""
-
-    @property
-    def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
-
-    @property
-    def aggregation_label(self) -> str:
-        return AGGREGATION_LABELS.get(self.aggregation, self.aggregation)
 
 
 @dataclass(frozen=True)
@@ -128,7 +119,8 @@ class ReviewSheet:
     comments: dict[str, str] = field(default_factory=dict)
     comment: str = ""
     total: float | None = None
-    status: str = ""  # draft | submitted | missed | recused
+    status: str = ""  # submitted | missed | recused | ... (the assignment's state)
+    status_label: str = ""
     submitted_at: datetime | None = None
 
 
@@ -170,28 +162,26 @@ class RankedList:
         return row.proposed_level if row.rank is not None else None
 
 
+# --- progress of long writes --------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]  # (done, total): the command line draws a bar with it
+
+
+class Tracker:
+    """Counts written rows and reports every 50th (and the last) to a progress callback."""
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.total, self.done, self.progress = total, 0, progress
+
+    def wrap(self, items: Iterable[Any]) -> Iterator[Any]:
+        for item in items:
+            yield item
+            self.done += 1
+            if self.progress and (self.done % 50 == 0 or self.done == self.total):
+                self.progress(self.done, self.total)
+
+
 # --- labels ------------------------------------------------------------------------------------
-
-LEVEL_LABELS = {
-    "co_so": "Cấp cơ sở",
-    "huyen": "Cấp huyện",
-    "tinh": "Cấp tỉnh",
-    "trung_uong": "Cấp Trung ương",
-}
-
-AGGREGATION_LABELS = {
-    "mean": "Trung bình cộng",
-    "median": "Trung vị",
-    "trimmed_mean": "Trung bình sau khi bỏ một điểm cao nhất và một điểm thấp nhất",
-    "zscore": "Chuẩn hóa theo từng thành viên hội đồng (z-score)",
-}
-
-SHEET_STATUS_LABELS = {
-    "draft": "Chưa nộp",
-    "submitted": "Đã nộp",
-    "missed": "Không chấm",
-    "recused": "Từ chối do xung đột lợi ích",
-}
 
 NOT_RECOGNISED = "Không công nhận"
 
@@ -383,7 +373,7 @@ def sheet_values(
         "title": nfc(sheet.idea_title),
         "reviewer": labels.get(sheet.reviewer_id, ""),
         "total": round2(sheet.total),
-        "status": SHEET_STATUS_LABELS.get(sheet.status, sheet.status),
+        "status": nfc(sheet.status_label or sheet.status),
         "submitted_at": fmt_date(sheet.submitted_at),
         "comment": nfc(sheet.comment),
         "comments": comments,
@@ -447,8 +437,8 @@ def title_lines(ranked: RankedList) -> list[tuple[str, bool]]:
     lines.append((nfc(ranked.title), True))
     r = ranked.round
     round_line = f"{nfc(r.name)} — năm {r.year}"
-    if r.level:
-        round_line += f" — {r.level_label}"
+    if r.level_label:
+        round_line += f" — {nfc(r.level_label)}"
     lines.append((round_line, False))
     date_line = vn_date_line(d.place, d.date)
     if date_line:

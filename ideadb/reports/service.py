@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -28,9 +29,19 @@ from ideadb.reports.documents import (
     METRICS,
     OPEN_DATA_FIELDS,
     TOTAL_LABEL,
+    AuthorShare,
+    Band,
+    CriterionInfo,
     DocumentSettings,
+    LevelInfo,
+    Progress,
+    RankedList,
+    RankedRow,
+    ReviewSheet,
+    RoundInfo,
     Summary,
     SummaryRow,
+    export_filename,
     nfc,
 )
 from ideadb.units.models import Area, Unit
@@ -377,7 +388,189 @@ def reports_index(session: Session, actor: Any) -> ReportsIndex:
 
 
 def exportable_rounds(session: Session, actor: Any) -> list[Any]:
-    return []
+    """Rounds in deliberation or finalized whose ranking this actor may export."""
+    from ideadb.reviews.models import Round
+
+    rounds = session.scalars(
+        sa.select(Round)
+        .where(Round.status.in_(EXPORTABLE_STATUSES))
+        .order_by(Round.year.desc(), Round.id.desc())
+    ).all()
+    return [r for r in rounds if can(actor, "round.ranking", r)]
+
+
+# --- a round's ranked list -----------------------------------------------------------------------
+
+EXPORTABLE_STATUSES = ("deliberation", "finalized")
+ROUND_FORMATS = ("xlsx", "csv", "docx", "sheets")
+DEFAULT_TITLE = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
+
+
+def _document_settings(rnd: Any) -> DocumentSettings:
+    doc = rnd.document or {}
+    day = rnd.finalized_at.astimezone(LOCAL_TZ).date() if rnd.finalized_at else today()
+    recipients = tuple(
+        line.strip() for line in str(doc.get("recipients", "")).splitlines() if line.strip()
+    )
+    return DocumentSettings(
+        governing_body=doc.get("governing_body", ""),
+        issuing_body=doc.get("issuing_body", ""),
+        number=doc.get("number", ""),
+        place=doc.get("place", ""),
+        date=day,
+        signer_authority=doc.get("authority", ""),
+        signer_title=doc.get("signer_title", ""),
+        signer_name=doc.get("signer_name", ""),
+        recipients=recipients,
+    )
+
+
+def _points(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    return float(Decimal(str(value)))
+
+
+def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
+    """Everything the files of a round's ranking show, in rank order (secretary and chair,
+    once the round is in deliberation or finalized: the ranking's own permission)."""
+    from ideadb.accounts.models import User
+    from ideadb.reviews import service as reviews
+    from ideadb.reviews.models import Assignment, Review
+    from ideadb.reviews.models import Round as RoundModel
+
+    data = reviews.ranking(session, actor, round_id)
+    rnd = session.get(RoundModel, round_id)
+    rubric = reviews.rubric_for(session, rnd)
+    items = data["items"]
+    ideas = {
+        i.id: i
+        for i in session.scalars(sa.select(Idea).where(Idea.id.in_([x["idea_id"] for x in items])))
+    }
+    units = _UnitIndex(session)
+    area_names = {a.code: a.name for a in session.scalars(sa.select(Area))}
+
+    def unit_name(unit_id: int | None) -> str:
+        unit = units.units.get(unit_id) if unit_id else None
+        return unit.name if unit else ""
+
+    rows = []
+    for item in items:
+        idea = ideas[item["idea_id"]]
+        district = units.units.get(idea.district_id) if idea.district_id else None
+        district = district or units.ancestor_of_kind(idea.unit_id, "district")
+        decision = item.get("decision")
+        rows.append(
+            RankedRow(
+                rank=item["rank"],
+                idea_id=idea.id,
+                code=idea.code or "",
+                title=idea.title,
+                authors=tuple(AuthorShare(a.name, a.share, a.unit or "") for a in idea.authors),
+                unit=unit_name(idea.unit_id),
+                district=district.name if district else "",
+                area=area_names.get(idea.area, idea.area or "") if idea.area else "",
+                criteria=dict(item["criteria"]),
+                final_score=item["final_score"],
+                raw_score=item.get("raw_score"),
+                spread=item["spread"],
+                n_reviews=item["n_reviews"],
+                flagged=item["flagged"],
+                proposed_level=item["proposed_level"],
+                decision=decision["level"] if decision else None,
+                decided=decision is not None,
+            )
+        )
+
+    sheets = []
+    for a, review, user in session.execute(
+        sa.select(Assignment, Review, User)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .join(User, User.id == Assignment.reviewer_id)
+        .where(Assignment.round_id == rnd.id, Assignment.status != "recused")
+        .order_by(Assignment.id)
+    ):
+        idea = ideas.get(a.idea_id)
+        if idea is None:
+            continue
+        scores = dict(review.scores) if review else {}
+        sheets.append(
+            ReviewSheet(
+                idea_id=idea.id,
+                idea_code=idea.code or "",
+                idea_title=idea.title,
+                reviewer_id=user.id,
+                reviewer_name=user.full_name,
+                scores={code: _points(v) for code, v in scores.items()},
+                comments=dict(review.comments or {}) if review else {},
+                comment=review.comment or "" if review else "",
+                total=reviews.review_total(rubric, scores) if scores else None,
+                status=a.status,
+                status_label=reviews.ASSIGNMENT_LABELS.get(a.status, a.status),
+                submitted_at=review.submitted_at if review else None,
+            )
+        )
+
+    criteria_set = rnd.criteria_set
+    document = _document_settings(rnd)
+    return RankedList(
+        round=RoundInfo(
+            id=rnd.id,
+            name=rnd.name,
+            year=rnd.year,
+            level_label=reviews.LEVEL_LABELS.get(rnd.level, rnd.level),
+            aggregation_label=reviews.AGGREGATION_LABELS.get(rnd.aggregation, rnd.aggregation),
+            criteria_set_name=criteria_set.name if criteria_set else rubric.name,
+            criteria_set_version=criteria_set.version if criteria_set else None,
+        ),
+        document=document,
+        criteria=[
+            CriterionInfo(
+                code=c.code,
+                name=c.name,
+                max_points=float(c.max_points),
+                weight=float(c.weight),
+                min_points=None if c.min_points is None else float(c.min_points),
+                bands=tuple(Band(float(b.min), float(b.max), b.label) for b in c.bands),
+                description=c.description or "",
+            )
+            for c in rubric.criteria
+        ],
+        levels=[LevelInfo(lv.code, lv.name, float(lv.min_score)) for lv in rubric.levels],
+        rows=rows,
+        sheets=sheets,
+        # Only the secretary and the chair reach this point: they see who scored what.
+        show_reviewer_names=can(actor, "round.ranking", rnd),
+        normalised=rnd.aggregation == "zscore",
+        title=DEFAULT_TITLE,
+        subject=(rnd.document or {}).get("subject") or f"{rnd.name}",
+        generated_at=datetime.now(LOCAL_TZ),
+    )
+
+
+def round_file(
+    session: Session,
+    actor: Any,
+    round_id: int,
+    fmt: str,
+    progress: Progress | None = None,
+) -> ExportFile:
+    """A round's ranked list as xlsx, csv or docx, or ``sheets``: a zip of one score-sheet
+    document per reviewer. ``progress(done, total)`` follows the rows written."""
+    from ideadb.reports.writers import MIMETYPES, write_ranked_list
+    from ideadb.reports.writers.word import write_score_sheet_archive
+
+    _check_format(fmt, ROUND_FORMATS)
+    ranked = ranked_list(session, actor, round_id)
+    out = _spool()
+    if fmt == "sheets":
+        write_score_sheet_archive(ranked, out, progress)
+        name, mimetype = f"phieu-cham-dot-{round_id}.zip", MIMETYPES["zip"]
+    else:
+        write_ranked_list(ranked, fmt, out, progress)
+        name, mimetype = export_filename(ranked, fmt), MIMETYPES[fmt]
+    out.seek(0)
+    return ExportFile(name, mimetype, out)
 
 
 # --- files ---------------------------------------------------------------------------------------

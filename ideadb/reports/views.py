@@ -158,3 +158,12 @@ def open_data():
 @bp.get("/du-lieu-mo/sang-kien.<fmt>")
 def open_data_file(fmt: str):
     return send(service.open_data_file(db.session, fmt, request.url_root.rstrip("/")))
+
+
+@bp.get("/bao-cao/dot/<int:round_id>/tai-ve")
+@login_required
+def round_export(round_id: int):
+    """A round's ranked list (xlsx, csv, docx) or its score sheets (zip), as a download."""
+    return send(
+        service.round_file(db.session, current_user, round_id, request.args.get("format", "xlsx"))
+    )

@@ -158,6 +158,7 @@ def make_ranked(**overrides) -> RankedList:
                     "Ý tưởng thiết thực cho bà con vùng cao.",
                     row.final_score,
                     "submitted",
+                    "Đã nộp phiếu",
                     when,
                 )
             )
@@ -166,11 +167,10 @@ def make_ranked(**overrides) -> RankedList:
             3,
             "Đợt xét chọn sáng kiến năm 2021",
             2021,
-            "tinh",
-            "mean",
+            "Cấp tỉnh",
+            "Trung bình cộng",
             "Bộ tiêu chí đánh giá sáng kiến, ý tưởng",
             2,
-            "deliberation",
         ),
         "document": SETTINGS,
         "criteria": CRITERIA,

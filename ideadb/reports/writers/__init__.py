@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from ideadb.reports.documents import RankedList
+from ideadb.reports.documents import Progress, RankedList
 from ideadb.reports.writers.csvfile import write_ranked_csv
 from ideadb.reports.writers.excel import write_ranked_xlsx
 from ideadb.reports.writers.word import write_ranked_docx
@@ -22,10 +22,12 @@ MIMETYPES = {
 _RANKED = {"xlsx": write_ranked_xlsx, "csv": write_ranked_csv, "docx": write_ranked_docx}
 
 
-def write_ranked_list(ranked: RankedList, fmt: str, out: IO[bytes]) -> None:
-    """Write a round's ranked list as xlsx, csv or docx."""
+def write_ranked_list(
+    ranked: RankedList, fmt: str, out: IO[bytes], progress: Progress | None = None
+) -> None:
+    """Write a round's ranked list as xlsx, csv or docx; ``progress(done, total)`` per rows."""
     try:
         writer = _RANKED[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}") from None
-    writer(ranked, out)
+    writer(ranked, out, progress=progress)

@@ -16,7 +16,9 @@ from typing import IO
 from ideadb.reports.documents import (
     SCORE,
     Column,
+    Progress,
     RankedList,
+    Tracker,
     csv_safe,
     nfc,
     ranked_columns,
@@ -50,10 +52,11 @@ def write_table_csv(columns: Sequence[Column], rows: Iterable[Sequence], out: IO
         text.detach()
 
 
-def write_ranked_csv(ranked: RankedList, out: IO[bytes]) -> None:
+def write_ranked_csv(ranked: RankedList, out: IO[bytes], progress: Progress | None = None) -> None:
     cols = ranked_columns(ranked)
+    tracker = Tracker(len(ranked.rows), progress)
     write_table_csv(
         cols,
-        (ranked_values(ranked, i, row, cols) for i, row in enumerate(ranked.rows, 1)),
+        (ranked_values(ranked, i, row, cols) for i, row in enumerate(tracker.wrap(ranked.rows), 1)),
         out,
     )

@@ -24,7 +24,9 @@ from ideadb.reports.documents import (
     SCORE,
     SIGNED,
     Column,
+    Progress,
     RankedList,
+    Tracker,
     criteria_columns,
     criteria_values,
     level_columns,
@@ -179,6 +181,7 @@ class SheetWriter:
         return styles
 
     def rows(self, rows: Iterable[Sequence]) -> None:
+        """Data rows; wrap ``rows`` in a Tracker to report progress."""
         styles = self.column_styles()
         for values in rows:
             self.append([self.cell(v, s) for v, s in zip(values, styles, strict=True)])
@@ -200,6 +203,7 @@ def write_table_sheet(
     lines: Sequence[tuple[str, bool]] = (),
     *,
     freeze_columns: int = 0,
+    tracker: Tracker | None = None,
 ) -> SheetWriter:
     sheet = SheetWriter(wb, title, columns)
     sheet.set_widths(rows)
@@ -208,7 +212,7 @@ def write_table_sheet(
     if lines:
         sheet.title_block(lines)
     sheet.header()
-    sheet.rows(rows)
+    sheet.rows(tracker.wrap(rows) if tracker else rows)
     return sheet
 
 
@@ -217,9 +221,10 @@ SHEETS_SHEET = "Phiếu chấm"
 CRITERIA_SHEET = "Bộ tiêu chí"
 
 
-def write_ranked_xlsx(ranked: RankedList, out: IO[bytes]) -> None:
+def write_ranked_xlsx(ranked: RankedList, out: IO[bytes], progress: Progress | None = None) -> None:
     """Sheet 1 the ranking, sheet 2 every score sheet, sheet 3 the criteria set used."""
     wb = new_workbook()
+    tracker = Tracker(len(ranked.rows) + len(ranked.sheets), progress)
     cols = ranked_columns(ranked)
     rows = [ranked_values(ranked, i, row, cols) for i, row in enumerate(ranked.rows, 1)]
     write_table_sheet(
@@ -229,6 +234,7 @@ def write_ranked_xlsx(ranked: RankedList, out: IO[bytes]) -> None:
         rows,
         title_lines(ranked),
         freeze_columns=3,
+        tracker=tracker,
     )
     del rows
 
@@ -247,6 +253,7 @@ def write_ranked_xlsx(ranked: RankedList, out: IO[bytes]) -> None:
         srows,
         [(f"Phiếu chấm điểm — {nfc(ranked.round.name)}", True), (note, False)],
         freeze_columns=3,
+        tracker=tracker,
     )
     del srows
 
@@ -262,7 +269,7 @@ def write_ranked_xlsx(ranked: RankedList, out: IO[bytes]) -> None:
         [criteria_values(c) for c in ranked.criteria],
         [
             (set_line, True),
-            (f"Cách tổng hợp điểm: {r.aggregation_label}", False),
+            (f"Cách tổng hợp điểm: {nfc(r.aggregation_label)}", False),
             (
                 "Điểm của một phiếu = Σ (điểm tiêu chí / điểm tối đa × trọng số), "
                 "quy về thang 100 theo tổng trọng số.",

@@ -35,8 +35,10 @@ from ideadb.reports.documents import (
     TEXT,
     Column,
     DocumentSettings,
+    Progress,
     RankedList,
     ReviewSheet,
+    Tracker,
     fmt_weight,
     nfc,
     number_line,
@@ -402,7 +404,13 @@ def docx_ranked_columns(ranked: RankedList) -> tuple[list[Column], list[str]]:
     return cols, legend
 
 
-def write_ranked_docx(ranked: RankedList, out: IO[bytes], *, proposal_only: bool = True) -> None:
+def write_ranked_docx(
+    ranked: RankedList,
+    out: IO[bytes],
+    *,
+    proposal_only: bool = True,
+    progress: Progress | None = None,
+) -> None:
     """The proposal for recognition: rows with a proposed (or decided) level, in rank order."""
     cols, legend = docx_ranked_columns(ranked)
     landscape = needs_landscape(cols)
@@ -416,14 +424,17 @@ def write_ranked_docx(ranked: RankedList, out: IO[bytes], *, proposal_only: bool
     kinds = [c.kind for c in cols]
     body_rows = (
         [cell_text(v, k) for v, k in zip(ranked_values(ranked, i, row, cols), kinds, strict=True)]
-        for i, row in enumerate(rows, 1)
+        for i, row in enumerate(Tracker(len(rows), progress).wrap(rows), 1)
     )
     table_cols = [TableColumn(c.header, w, align_of(c)) for c, w in zip(cols, widths, strict=True)]
     doc.table(table_cols, _with_newlines(body_rows, cols))
     notes = [f"Danh sách gồm {len(rows)} sáng kiến, ý tưởng."]
     if legend:
         notes.append("Ghi chú: " + "; ".join(legend) + ".")
-    notes.append(f"Điểm tổng hợp theo thang 100; cách tổng hợp: {ranked.round.aggregation_label}.")
+    if ranked.round.aggregation_label:
+        notes.append(
+            f"Điểm tổng hợp theo thang 100; cách tổng hợp: {nfc(ranked.round.aggregation_label)}."
+        )
     for line in notes:
         doc.note(line)
     doc.spacer()
@@ -451,7 +462,7 @@ def _with_newlines(rows: Iterable[list[str]], cols: Sequence[Column]):
 
 def write_score_sheets_docx(ranked: RankedList, reviewer_id: int, out: IO[bytes]) -> None:
     """One reviewer's score sheets of a round, one page per idea, as the council files them."""
-    from ideadb.reports.documents import SHEET_STATUS_LABELS, ordered_sheets
+    from ideadb.reports.documents import ordered_sheets
 
     sheets = [s for s in ordered_sheets(ranked) if s.reviewer_id == reviewer_id]
     doc = OfficialDocument(ranked.document, landscape=False)
@@ -473,7 +484,7 @@ def write_score_sheets_docx(ranked: RankedList, reviewer_id: int, out: IO[bytes]
         doc.label_line("Mã sáng kiến, ý tưởng", nfc(sheet.idea_code))
         doc.label_line("Tên sáng kiến, ý tưởng", nfc(sheet.idea_title))
         if sheet.status != "submitted":
-            doc.label_line("Trạng thái phiếu", SHEET_STATUS_LABELS.get(sheet.status, sheet.status))
+            doc.label_line("Trạng thái phiếu", nfc(sheet.status_label or sheet.status))
         rows = [
             [
                 str(i),
@@ -502,7 +513,9 @@ def score_sheet_filename(sheet: ReviewSheet, index: int) -> str:
     return f"phieu-cham-{index:02d}-thanh-vien-{sheet.reviewer_id}.docx"
 
 
-def write_score_sheet_archive(ranked: RankedList, out: IO[bytes]) -> list[str]:
+def write_score_sheet_archive(
+    ranked: RankedList, out: IO[bytes], progress: Progress | None = None
+) -> list[str]:
     """A zip of one docx per reviewer; returns the names of the files inside."""
     import io
 
@@ -511,7 +524,8 @@ def write_score_sheet_archive(ranked: RankedList, out: IO[bytes]) -> list[str]:
         first.setdefault(s.reviewer_id, s)
     names = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for k, (reviewer_id, sheet) in enumerate(first.items(), 1):
+        tracker = Tracker(len(first), progress)
+        for k, (reviewer_id, sheet) in enumerate(tracker.wrap(list(first.items())), 1):
             buf = io.BytesIO()
             write_score_sheets_docx(ranked, reviewer_id, buf)
             name = score_sheet_filename(sheet, k)
