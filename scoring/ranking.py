@@ -70,8 +70,10 @@ class RankedIdea:
     unranked_reason: str | None = None
     #: Mean z-score (normalising aggregations only).
     z: Fraction | None = None
-    #: ``(reviewer_id, total)`` of each review, by reviewer id.
-    totals: tuple[tuple[int, Fraction], ...] = ()
+    #: ``(reviewer_id, total × total_denominator)`` of each review, by reviewer id; read
+    #: them as fractions through :attr:`totals`.
+    total_units: tuple[tuple[int, int], ...] = ()
+    total_denominator: int = 1
     #: When this idea has the same final score as the one placed just above it: which
     #: tie-break separated them — ``top_criterion``, ``submitted_at`` or ``idea_id``.
     tie_broken_by: str | None = None
@@ -80,6 +82,11 @@ class RankedIdea:
     @property
     def ranked(self) -> bool:
         return self.rank is not None
+
+    @property
+    def totals(self) -> tuple[tuple[int, Fraction], ...]:
+        """``(reviewer_id, total)`` of each review of the idea, by reviewer id."""
+        return tuple((r, Fraction(t, self.total_denominator)) for r, t in self.total_units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +164,9 @@ def rank_round(
 
     entries: list[tuple[int, int, int]] = []
     points_sum: dict[int, list[int]] = {}
+    points_squares: dict[int, list[int]] = {}
     per_idea_reviews: dict[int, list[tuple[int, int]]] = {}
     seen_pairs: set[tuple[int, int]] = set()
-    per_criterion_points: list[dict[int, list[int]]] = [{} for _ in codes]
     for index, review in enumerate(reviews):
         idea_id, reviewer_id = review.idea_id, review.reviewer_id
         if idea_id not in idea_dates:
@@ -168,24 +175,27 @@ def rank_round(
         if pair in seen_pairs:
             raise ValueError(f"reviewer {reviewer_id} has two reviews of idea {idea_id}")
         seen_pairs.add(pair)
-        units = plan.units(review.points)
-        if units is None:
+        read = plan.read(review.points)
+        if read is None:
             problems = validate_sheet(rubric, review.points)
             raise InvalidScoreSheet(
                 [Problem(f"reviews[{index}].{p.path}", p.message) for p in problems]
             )
-        total = plan.total_units(units)
+        units, total = read
         entries.append((idea_id, reviewer_id, total))
         per_idea_reviews.setdefault(idea_id, []).append((reviewer_id, total))
         sums = points_sum.get(idea_id)
         if sums is None:
             points_sum[idea_id] = list(units)
+            if with_reliability:
+                points_squares[idea_id] = [u * u for u in units]
         else:
             for c in range(n_criteria):
                 sums[c] += units[c]
-        if with_reliability:
-            for c in range(n_criteria):
-                per_criterion_points[c].setdefault(idea_id, []).append(units[c])
+            if with_reliability:
+                squares = points_squares[idea_id]
+                for c in range(n_criteria):
+                    squares[c] += units[c] * units[c]
 
     scores, stats, notes = aggregate_units(entries, plan.denominator, method)
 
@@ -234,9 +244,7 @@ def rank_round(
             (0, submitted_at) if submitted_at is not None else (1, 0),
             idea_id,
         )
-        totals = tuple(
-            sorted((r, Fraction(t, plan.denominator)) for r, t in per_idea_reviews.get(idea_id, []))
-        )
+        totals = tuple(sorted(per_idea_reviews.get(idea_id, ())))
         rows.append(
             (
                 key,
@@ -256,7 +264,8 @@ def rank_round(
                     "knocked_out_by": knocked,
                     "unranked_reason": None if ranked else TOO_FEW_REVIEWS,
                     "z": score.z if score else None,
-                    "totals": totals,
+                    "total_units": totals,
+                    "total_denominator": plan.denominator,
                     "submitted_at": submitted_at,
                 },
             )
@@ -296,9 +305,16 @@ def rank_round(
 
     round_reliability = None
     if with_reliability:
+        counts = {idea: len(pairs) for idea, pairs in per_idea_reviews.items()}
         round_reliability = reliability(
             {idea: [t for _r, t in pairs] for idea, pairs in per_idea_reviews.items()},
-            {code: per_criterion_points[c] for c, code in enumerate(codes)},
+            {
+                code: [
+                    (counts[idea], points_sum[idea][c], points_squares[idea][c])
+                    for idea in points_sum
+                ]
+                for c, code in enumerate(codes)
+            },
         )
 
     return RoundRanking(

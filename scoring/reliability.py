@@ -58,6 +58,13 @@ def alpha_interval(units: Iterable[Sequence[int | Fraction]]) -> tuple[Fraction 
     Units with fewer than two values are not pairable and are left out. Alpha is undefined
     (None) when fewer than two units are pairable or when all pairable values are equal.
     """
+    return alpha_from_sums((len(v), sum(v), sum(x * x for x in v)) for v in units)
+
+
+def alpha_from_sums(
+    units: Iterable[tuple[int, int | Fraction, int | Fraction]],
+) -> tuple[Fraction | None, int, int]:
+    """:func:`alpha_interval` from each unit's ``(count, Σv, Σv²)``, which is all it needs."""
     n = 0
     n_units = 0
     total: int | Fraction = 0
@@ -65,14 +72,11 @@ def alpha_interval(units: Iterable[Sequence[int | Fraction]]) -> tuple[Fraction 
     # Σ_u (m_u Σv² − (Σv)²) / (m_u − 1), grouped by m_u so that the division happens once per
     # group size rather than once per idea.
     within_by_size: dict[int, int | Fraction] = {}
-    for values in units:
-        m = len(values)
+    for m, s, q in units:
         if m < 2:
             continue
         n_units += 1
         n += m
-        s = sum(values)
-        q = sum(v * v for v in values)
         total += s
         squares += q
         within_by_size[m] = within_by_size.get(m, 0) + m * q - s * s
@@ -108,14 +112,13 @@ def describe(alpha: Fraction | None, n_ideas: int) -> tuple[str, str]:
 
 def reliability(
     totals: Mapping[int, Sequence[int | Fraction]],
-    criteria: Mapping[str, Mapping[int, Sequence[int | Fraction]]] | None = None,
+    criteria: Mapping[str, Iterable[tuple[int, int | Fraction, int | Fraction]]] | None = None,
 ) -> Reliability:
-    """Reliability of a round from each idea's totals (and, optionally, per-criterion points)."""
+    """Reliability of a round from each idea's totals; ``criteria`` optionally gives, per
+    criterion code, each idea's ``(count, Σ points, Σ points²)`` for a per-criterion alpha."""
     alpha, n_ideas, n_reviews = alpha_interval(totals.values())
     verdict, message = describe(alpha, n_ideas)
-    per_criterion = {
-        code: alpha_interval(points.values())[0] for code, points in (criteria or {}).items()
-    }
+    per_criterion = {code: alpha_from_sums(stats)[0] for code, stats in (criteria or {}).items()}
     return Reliability(
         alpha=alpha,
         n_ideas=n_ideas,

@@ -45,18 +45,30 @@ class SheetPlan:
             denominator=denominator,
         )
 
-    def units(self, points: Points) -> tuple[int, ...] | None:
-        """The points of a complete, valid sheet in hundredths, or None when anything is wrong."""
+    def read(self, points: Points) -> tuple[tuple[int, ...], int] | None:
+        """A complete, valid sheet's points in hundredths and its total × denominator, or
+        None when anything is wrong (then :func:`validate_sheet` says what)."""
         if len(points) != len(self.codes):
             return None
-        result = []
-        for code, top, step in zip(self.codes, self.max_units, self.step_units, strict=True):
-            value = points.get(code)
-            units = hundredths(value)
-            if units is None or units < 0 or units > top or units % step:
+        units = []
+        total = 0
+        get = points.get
+        for code, top, step, coef in zip(
+            self.codes, self.max_units, self.step_units, self.coefs, strict=True
+        ):
+            value = get(code)
+            # Plain ints are the common case: skip the general conversion for them.
+            u = value * 100 if type(value) is int else hundredths(value)
+            if u is None or u < 0 or u > top or u % step:
                 return None
-            result.append(units)
-        return tuple(result)
+            units.append(u)
+            total += u * coef
+        return tuple(units), total
+
+    def units(self, points: Points) -> tuple[int, ...] | None:
+        """The points of a complete, valid sheet in hundredths, or None when anything is wrong."""
+        read = self.read(points)
+        return None if read is None else read[0]
 
     def total_units(self, units: Sequence[int]) -> int:
         """The total × denominator, an exact integer."""

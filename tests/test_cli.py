@@ -85,6 +85,10 @@ def test_quickstart_without_demo_serves_the_site_and_keeps_data_on_rerun(tmp_pat
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM users WHERE username = 'giu.lai'")) == 1
         assert conn.scalar(sa.text("SELECT count(*) FROM units WHERE kind = 'district'")) == 8
+        # The shipped criteria sets are loaded once, active, whatever the number of runs.
+        assert (
+            conn.scalar(sa.text("SELECT count(*) FROM criteria_sets WHERE status = 'active'")) == 2
+        )
     engine.dispose()
 
 

@@ -158,3 +158,34 @@ def test_reference_sets_are_loaded_by_the_system_once(db_session):
     }
     assert all(s.created_by_id is None for s in service.active_sets(db_session))
     assert SYSTEM.id is None
+
+
+def test_a_round_using_a_set_freezes_it_and_is_listed_where_used(
+    db_session, secretary, client, login
+):
+    from ideadb.reviews import service as reviews
+
+    created = service.create_set(db_session, secretary, DEFAULT_SET)
+    service.activate(db_session, secretary, created.id)
+    round_ = reviews.create_round(
+        db_session,
+        secretary,
+        {"name": "Xét chọn sáng kiến cấp tỉnh 2021", "year": 2021, "level": "tinh",
+         "criteria_set_id": created.id},
+    )  # fmt: skip
+    assert service.usage(db_session, created.id) == [
+        {
+            "id": round_.id,
+            "name": "Xét chọn sáng kiến cấp tỉnh 2021",
+            "year": 2021,
+            "status": "draft",
+        }
+    ]
+    assert service.is_frozen(db_session, created.id)
+    with pytest.raises(Conflict) as caught:
+        service.retire(db_session, secretary, created.id)
+    assert "Xét chọn sáng kiến cấp tỉnh 2021" in caught.value.message
+    login("thuky")
+    page = client.get(f"/bo-tieu-chi/{created.id}").get_data(as_text=True)
+    assert f'href="/dot-xet-chon/{round_.id}"' in page
+    assert 'id="set-frozen"' in page
