@@ -20,14 +20,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.models import Notification, User, UserRole
+from ideadb.accounts.models import User, UserRole
 from ideadb.audit.models import AuditEvent
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.permissions import SYSTEM, Role
-from ideadb.ideas import service
+from ideadb.ideas import bulk, service
 from ideadb.ideas.demo_text import DEFAULT_SEED, generate_ideas
-from ideadb.ideas.models import Author, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
+from ideadb.ideas.models import Idea, IdeaCodeCounter, IdeaStatus
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import descendant_ids
 
@@ -294,19 +294,6 @@ def _load_services(session: Session, cast: _Cast, items, progress) -> int:
 
 # --- bulk: the rows the service calls above would write, without the ORM per call ---------
 
-_IDEA_DEFAULTS = {
-    "code": None,
-    "submitted_at": None,
-    "public_override": False,
-    "screening_note": None,
-    "screened_at": None,
-    "screened_by_id": None,
-    "recognized_level": None,
-    "recognized_scope": None,
-    "recognized_round_id": None,
-    "recognized_at": None,
-}
-
 
 class _Codes:
     """``service.next_code`` for many ideas at once: per-year counters, taken codes skipped."""
@@ -357,29 +344,6 @@ def _officers(session: Session) -> dict[int, list[int]]:
     return found
 
 
-def _snapshot(row: dict[str, Any], authors: list[dict[str, Any]]) -> dict[str, Any]:
-    """``service.snapshot`` of an idea held as a row dict."""
-    data = {f: service._jsonable(row[f]) for f in service.CONTENT_FIELDS}
-    data["authors"] = [
-        {"name": a["name"], "unit": a["unit"], "share": a["share"], "user_id": a["user_id"]}
-        for a in authors
-    ]
-    data["status"] = row["status"]
-    data["code"] = row["code"]
-    return data
-
-
-def _audit(actor: Any, action: str, before: dict | None, after: dict | None) -> dict[str, Any]:
-    return {
-        "actor_id": getattr(actor, "id", None),
-        "action": action,
-        "object_type": "idea",
-        "before": before,
-        "after": after,
-        "remote_addr": None,
-    }
-
-
 def _load_bulk(session: Session, cast: _Cast, items, progress) -> int:
     from flask import current_app
 
@@ -404,86 +368,26 @@ def _load_bulk(session: Session, cast: _Cast, items, progress) -> int:
 
 def _write_batch(session: Session, cast: _Cast, codes: _Codes, officers, batch) -> int:
     now = utcnow()
-    ideas: list[dict[str, Any]] = []
-    authors_of: list[list[dict[str, Any]]] = []
-    revisions: list[dict[str, Any]] = []
-    events: list[list[dict[str, Any]]] = []
-    notices: list[list[tuple[int, str]]] = []
+    ideas: list[bulk.NewIdea] = []
     with session.no_autoflush:
         for _index, spec, state, rng in batch:
             registrant = cast.registrant(spec, rng)
             values, authors = service._clean(session, _payload(spec, cast, registrant))
-            row = {
-                **_IDEA_DEFAULTS,
-                **values,
-                "status": S.DRAFT.value,
-                "registrant_id": registrant.id,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            created = _snapshot(row, authors)
-            revisions.append({"version": 1, "actor_id": registrant.id, "snapshot": created})
-            log = [_audit(registrant, "idea.create", None, created)]
-            sent: list[tuple[int, str]] = []
+            idea = bulk.new_idea(registrant, values, authors, now)
             people = list(
                 dict.fromkeys(
                     i for i in [registrant.id] + [a["user_id"] for a in authors] if i is not None
                 )
             )
-            for step in _steps(cast, row["unit_id"], registrant, state, rng):
-                _simulate(row, step, now, codes, cast, officers, people, log, sent)
-            ideas.append(row)
-            authors_of.append(authors)
-            events.append(log)
-            notices.append(sent)
-
-    ids = _reserve_ids(session, len(ideas))
-    for idea_id, row in zip(ids, ideas, strict=True):
-        row["id"] = idea_id
-    session.execute(sa.insert(Idea.__table__), ideas)
-    author_rows, revision_rows, event_rows, notice_rows = [], [], [], []
-    for idea_id, authors, revision, log, sent in zip(
-        ids, authors_of, revisions, events, notices, strict=True
-    ):
-        author_rows.extend({"idea_id": idea_id, "position": i, **a} for i, a in enumerate(authors))
-        revision_rows.append(
-            {**revision, "idea_id": idea_id, "action": "create", "created_at": now}
-        )
-        event_rows.extend({**e, "object_id": str(idea_id), "created_at": now} for e in log)
-        link = service.idea_link(idea_id)
-        notice_rows.extend(
-            {"user_id": user_id, "text": text, "link": link, "created_at": now}
-            for user_id, text in sent
-        )
-    session.execute(sa.insert(Author.__table__), author_rows)
-    session.execute(sa.insert(IdeaRevision.__table__), revision_rows)
-    session.execute(sa.insert(AuditEvent.__table__), event_rows)
-    if notice_rows:
-        session.execute(sa.insert(Notification.__table__), notice_rows)
-    for idea_id in ids:
-        service._search_enqueue(session, idea_id)
-    return len(ids)
+            for step in _steps(cast, idea.row["unit_id"], registrant, state, rng):
+                _simulate(idea, step, now, codes, cast, officers, people)
+            ideas.append(idea)
+    return len(bulk.insert(session, ideas, now))
 
 
-def _reserve_ids(session: Session, n: int) -> list[int]:
-    """Ids for ``n`` new ideas (the sequence advanced on PostgreSQL, max + 1 on SQLite)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return sorted(
-            session.scalars(
-                sa.text(
-                    "SELECT nextval(pg_get_serial_sequence('ideas', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            )
-        )
-    start = (session.scalar(sa.select(sa.func.max(Idea.id))) or 0) + 1
-    return list(range(start, start + n))
-
-
-def _simulate(row, step: Step, now, codes: _Codes, cast: _Cast, officers, people, log, sent):
+def _simulate(idea: bulk.NewIdea, step: Step, now, codes: _Codes, cast: _Cast, officers, people):
     """One transition as ``service._apply`` and its caller write it."""
+    row, sent = idea.row, idea.notices
     actor = step.actor
     if step.action == "submit":
         first = row["code"] is None
@@ -515,7 +419,7 @@ def _simulate(row, step: Step, now, codes: _Codes, cast: _Cast, officers, people
         after["note"] = note
     if extra:
         after.update(extra)
-    log.append(_audit(actor, f"idea.{action}", before, after))
+    idea.events.append(bulk.audit_row(actor, f"idea.{action}", before, after))
 
     label = service._label(SimpleNamespace(title=row["title"], code=row["code"]))
     if step.action == "submit":

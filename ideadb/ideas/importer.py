@@ -28,15 +28,14 @@ from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import Role, has_role, is_staff, require, roles_rule
-from ideadb.ideas import service
-from ideadb.ideas.models import Idea, IdeaStatus
+from ideadb.ideas import bulk, service
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import descendant_ids
 
 roles_rule("idea.import", Role.UNIT_OFFICER, Role.SECRETARY)
 
 MAX_ROWS = 20000
-CHUNK = 500  # rows flushed together inside the one transaction
+CHUNK = 500  # rows written together inside the one transaction
 STAGE_CHECK = "Kiểm tra"
 STAGE_WRITE = "Ghi dữ liệu"
 _EMPTY_RUN_LIMIT = 1000  # stop reading after this many empty rows in a row
@@ -313,6 +312,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         # The template's first sheet is the guide: use the first sheet with a header row.
         for sheet in book.worksheets:
+            sheet.reset_dimensions()  # some programs write a wrong size; read every row there is
             rows = sheet.iter_rows(min_row=1, values_only=True)
             first = next(rows, None)
             if first is None or not _is_header(list(first)):
@@ -752,9 +752,11 @@ def import_ideas(
     """Register every row of the file as a draft idea of ``actor``, all or nothing.
 
     Each row passes the same checks as a registration through the form (the ideas service's
-    own validation). When any row fails nothing is written and every problem is returned;
-    with ``dry_run`` nothing is written either, and ``created`` says how many would be.
-    ``progress(stage, done, total)`` is told how far checking and writing have got.
+    own validation) and is written as that registration writes it (``bulk``: idea, authors,
+    revision, audit event), all rows in one transaction. When any row fails nothing is
+    written and every problem is returned; with ``dry_run`` nothing is written either, and
+    ``created`` says how many would be. ``progress(stage, done, total)`` is told how far
+    checking and writing have got.
     """
     require(actor, "idea.import")
     lookups = lookups_for(session, actor)
@@ -793,25 +795,11 @@ def import_ideas(
         now = utcnow()
         done = 0
         for start in range(0, len(checked), CHUNK):
-            batch = []
-            for _row, values, authors in checked[start : start + CHUNK]:
-                idea = Idea(
-                    status=IdeaStatus.DRAFT.value,
-                    registrant_id=actor.id,
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                    **values,
-                )
-                service._set_authors(idea, authors)
-                session.add(idea)
-                batch.append(idea)
-            session.flush()
-            for idea in batch:
-                service._revision(session, actor, idea, "create")
-                record(session, actor, "idea.create", "idea", idea.id, None, service.snapshot(idea))
-                service._search_enqueue(session, idea.id)
-                result.idea_ids.append(idea.id)
+            batch = [
+                bulk.new_idea(actor, values, authors, now)
+                for _row, values, authors in checked[start : start + CHUNK]
+            ]
+            result.idea_ids.extend(bulk.insert(session, batch, now))
             done += len(batch)
             if progress is not None:
                 progress(STAGE_WRITE, done, len(checked))

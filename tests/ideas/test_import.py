@@ -461,3 +461,19 @@ def test_xlsx_template_documents_every_column_on_its_first_sheet(db_session):
     assert {"hanh_chinh", "dan_toc_ton_giao"} <= codes
     assert [c.value for c in book["Ý tưởng"][1]] == [c.header for c in importer.COLUMNS]
     assert "BK-BB-NM" in {row[0] for row in book["Đơn vị"].iter_rows(values_only=True)}
+
+
+def test_rows_beyond_a_wrong_sheet_size_in_the_file_are_still_read(db_session, officer):
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_file([ROW_A, ROW_B])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # claims a single row
+                data = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:P1"/>', data)
+            target.writestr(item, data)
+    result = importer.import_ideas(db_session, officer, "a.xlsx", out.getvalue())
+    assert result.errors == [] and result.created == 2
