@@ -441,3 +441,14 @@ def test_score_sheet_archive_holds_one_docx_per_reviewer():
 def test_empty_round_still_writes_a_file(fmt):
     data = render(make_ranked(rows=[], sheets=[]), fmt)
     assert data
+
+
+def test_a_normalised_round_shows_the_raw_mean_beside_the_normalised_score():
+    ranked = make_ranked(normalised=True)
+    ws = load_xlsx(render(ranked, "xlsx"))["Xếp hạng"]
+    headers = [c.value for c in ws[header_row(ws)]]
+    assert "Điểm trung bình (thô)" in headers and "Điểm chuẩn hóa" in headers
+    assert "Điểm tổng hợp" not in headers
+    table = load_docx(render(ranked, "docx")).tables[1]
+    docx_headers = [c.text for c in table.rows[0].cells]
+    assert "Điểm trung bình (thô)" in docx_headers and "Điểm chuẩn hóa" in docx_headers

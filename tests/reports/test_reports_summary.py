@@ -238,3 +238,25 @@ def test_summary_page_shows_the_table_and_downloads_a_word_report(client, data, 
 def test_summary_page_is_closed_to_submitters(client, make_user, login):
     login(make_user(roles=["submitter"]))
     assert client.get("/bao-cao/tong-hop").status_code == 403
+
+
+def test_summary_by_member_organisation(client, create_idea, make_user, auth_headers):
+    create_idea(status="eligible", unit="BK-HND", year=2022)
+    create_idea(status="recognized", unit="BK-HND", year=2022)
+    create_idea(status="submitted", unit="BK-TD", year=2022)
+    create_idea(status="submitted", unit="BK-BB-NM", year=2022)
+    headers = auth_headers(make_user(roles=["admin"]))
+    body = get_summary(client, headers, year=2022, group_by="member_org")
+    assert [(r["group"], r["registered"], r["recognized"]) for r in body["rows"]] == [
+        ("Hội Nông dân tỉnh", 2, 1),
+        ("Tỉnh đoàn", 1, 0),
+        ("Không thuộc tổ chức thành viên", 1, 0),
+    ]
+    assert body["rows"][-1]["group_id"] is None
+
+
+def test_reports_index_offers_what_the_role_may_use(client, make_user, login):
+    login(make_user(roles=["unit_officer"], unit="BK-CD"))
+    page = client.get("/bao-cao/").get_data(as_text=True)
+    assert "Báo cáo tổng hợp theo năm" in page and "Phạm vi: Huyện Chợ Đồn" in page
+    assert "/thong-ke" in page and "/du-lieu-mo" in page

@@ -207,3 +207,37 @@ def test_command_line_export_of_an_unknown_round_fails_cleanly(runner, tmp_path)
     result = runner.invoke(args=["export", "4242", "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0
     assert "Không tìm thấy" in result.output
+
+
+def test_a_slow_export_does_not_hold_up_other_requests(live_server, monkeypatch):
+    """The file is prepared in its own request thread; nothing global is locked meanwhile."""
+    import threading
+    import urllib.request
+
+    from ideadb.reports import service
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_open_data(session, base_url=""):
+        started.set()
+        release.wait(10)
+        return []
+
+    monkeypatch.setattr(service, "open_data", slow_open_data)
+    result = {}
+
+    def download():
+        with urllib.request.urlopen(live_server("/du-lieu-mo/sang-kien.csv"), timeout=20) as r:
+            result["status"] = r.status
+
+    worker = threading.Thread(target=download)
+    worker.start()
+    try:
+        assert started.wait(10)
+        with urllib.request.urlopen(live_server("/thong-ke"), timeout=5) as other:
+            assert other.status == 200
+        assert "status" not in result  # the export is still being prepared
+    finally:
+        release.set()
+        worker.join(20)
+    assert result["status"] == 200
