@@ -9,6 +9,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -97,7 +98,7 @@ class DeliberateForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    conflict = SelectField(
+    conflict = RadioField(
         _l("Xung đột lợi ích"),
         choices=choices(
             [
@@ -105,6 +106,7 @@ class ConfirmForm(FlaskForm):
                 ("yes", _l("Tôi có xung đột lợi ích (sẽ được thay người chấm khác)")),
             ]
         ),
+        default="no",
     )
     reason = StringField(_l("Lý do (nếu có xung đột)"), validators=[Optional()])
 

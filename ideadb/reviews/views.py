@@ -3,6 +3,7 @@ the reviewer's assignments and score sheet; a submitter's results."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -410,6 +411,12 @@ def _posted_sheet(rubric) -> tuple[dict[str, str], dict[str, str]]:
     return scores, comments
 
 
+def _shown(points: str) -> str:
+    """Stored points as a council writes them: 27, 13,5."""
+    text = format(Decimal(points).normalize(), "f")
+    return text.replace(".", ",")
+
+
 @bp.route("/phieu-cham/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def sheet(assignment_id: int):
@@ -418,7 +425,7 @@ def sheet(assignment_id: int):
     form = forms.SheetForm()
     problems: dict[str, list[str]] = {}
     stale = None
-    values = {k: v for k, v in (review.scores if review else {}).items()}
+    values = {k: _shown(v) for k, v in (review.scores if review else {}).items()}
     notes = dict(review.comments) if review else {}
     if request.method == "GET":
         form.version.data = str(review.version if review else 0)

@@ -90,7 +90,7 @@ def test_reviewer_confirms_scores_saves_and_submits_without_javascript(
     )  # fmt: skip
     assert resp.status_code == 302
     html = client.get(f"/phieu-cham/{aid}").get_data(as_text=True)
-    assert "Mới ở địa phương" in html and "27" in html
+    assert "Mới ở địa phương" in html and 'value="27"' in html
     # A second tab still holding version 0 saves: it is told another tab changed the sheet.
     resp = client.submit(
         f"/phieu-cham/{aid}", {"version": "0", "diem-TINH_MOI": "5", "action": "save"}
