@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Final
@@ -102,8 +102,14 @@ class RoundRanking:
     round_stats: RoundStats
     #: Code of the criterion whose mean points break ties.
     top_criterion: str
+    #: Position of each idea in ``items``, for :meth:`item`.
+    positions: Mapping[int, int] = field(default_factory=dict, compare=False, repr=False)
 
     def item(self, idea_id: int) -> RankedIdea:
+        """The line of one idea (KeyError when the idea is not in the round)."""
+        position = self.positions.get(idea_id)
+        if position is not None:
+            return self.items[position]
         for item in self.items:
             if item.idea_id == idea_id:
                 return item
@@ -326,6 +332,7 @@ def rank_round(
         reliability=round_reliability,
         round_stats=stats,
         top_criterion=codes[top_index],
+        positions={item.idea_id: position for position, item in enumerate(items)},
     )
 
 
