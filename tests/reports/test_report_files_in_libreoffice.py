@@ -9,9 +9,11 @@ import subprocess
 
 import pytest
 
+from ideadb.reports.documents import METRICS, Summary, SummaryRow
 from ideadb.reports.writers import write_ranked_list
+from ideadb.reports.writers.summary import write_summary
 from ideadb.reports.writers.word import write_score_sheets_docx
-from tests.reports.report_samples import make_ranked
+from tests.reports.report_samples import SETTINGS, make_ranked
 
 REQUIRE = os.environ.get("IDEADB_REQUIRE_LIBREOFFICE") == "1"
 
@@ -25,7 +27,25 @@ def soffice() -> str:
     return found
 
 
-def test_ranked_lists_and_score_sheets_convert_to_pdf(tmp_path):
+def yearly_summary() -> Summary:
+    def row(name, n, note=""):
+        counts = dict(zip(METRICS, (n, n - 1, n - 2, n - 3, 1), strict=True))
+        return SummaryRow(name, None, counts, dict.fromkeys(METRICS, 1), note)
+
+    rows = [
+        row("Huyện Ba Bể", 9, "Từ 01/07/2025 đã sáp nhập vào Tỉnh Thái Nguyên"),
+        row("Huyện Chợ Đồn", 6),
+    ]
+    total = SummaryRow(
+        "Tổng cộng",
+        None,
+        {m: sum(r.counts[m] for r in rows) for m in METRICS},
+        {m: 2 for m in METRICS},
+    )
+    return Summary(2021, "district", rows, total)
+
+
+def test_ranked_lists_score_sheets_and_summaries_convert_to_pdf(tmp_path):
     binary = soffice()
     ranked = make_ranked(show_reviewer_names=True)
     files = []
@@ -38,6 +58,12 @@ def test_ranked_lists_and_score_sheets_convert_to_pdf(tmp_path):
     write_score_sheets_docx(ranked, 5, buf)
     files.append(tmp_path / "phieu-cham.docx")
     files[-1].write_bytes(buf.getvalue())
+    summary = yearly_summary()
+    for fmt in ("xlsx", "docx"):
+        path = tmp_path / f"tong-hop-{fmt}.{fmt}"
+        with path.open("wb") as out:
+            write_summary(summary, fmt, out, SETTINGS)
+        files.append(path)
 
     outdir = tmp_path / "pdf"
     result = subprocess.run(
