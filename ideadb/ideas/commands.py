@@ -58,6 +58,12 @@ def import_command(file: Path, dry_run: bool, username: str | None) -> None:
         actor = db.session.scalar(sa.select(User).where(User.username == username.lower()))
         if actor is None:
             raise click.UsageError(f"Không có tài khoản “{username}”.")
+    if actor is SYSTEM and not dry_run:
+        click.echo(
+            "Lưu ý: không có --user, các ý tưởng được nhập không có người đăng ký nên chỉ "
+            "thư ký, quản trị xem được; dùng --user để giao cho cán bộ đơn vị.",
+            err=True,
+        )
     bars = _Bars()
     try:
         result = importer.import_ideas(

@@ -442,6 +442,7 @@ def test_command_line_import_lists_errors_and_fails(runner, db_session, tmp_path
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 1
     assert "Dòng 2, cột “Đơn vị”: Không tìm thấy đơn vị “Xã Không Có”" in result.output
+    assert "không có --user" in result.output
     assert idea_count(db_session) == 0
 
 
