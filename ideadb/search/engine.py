@@ -1039,13 +1039,17 @@ class Engine:
             pairs = Counter(folded_pairs(texts))
             if len(pairs) < 3:
                 return []
-            n = max(self._searcher.doc_count_all(), 1)
+            n = max(self._searcher.doc_count(), 1)
             ranked = []
+            common = 0.05 * n + 2
             for pair, tf in pairs.items():
                 specs = (("title_f", pair), ("text_f", pair))
-                df = self._df(specs)
+                df = self._df(specs)  # counts deleted versions too: an upper bound
+                if df > 3 * common + 10:
+                    continue
+                df = self._live_df(segs, specs)
                 own = 1 if idea_id is not None else 0
-                if df - own < 1 or df > 0.05 * n + 2:
+                if df - own < 1 or df > common:
                     continue
                 idf = _idf(n, df)
                 ranked.append((min(tf, 3) * idf, pair, specs, idf))
@@ -1078,6 +1082,21 @@ class Engine:
                 )
             return out
 
+    def _live_df(self, segs: list[Seg], specs: Sequence[tuple[str, str]]) -> int:
+        """Documents (not deleted) holding any of these terms."""
+        count = 0
+        for seg in segs:
+            found: set[int] = set()
+            for field, term in specs:
+                try:
+                    m = seg.reader.postings(field, term)
+                except TermNotFound:
+                    continue
+                for ids, _ in _blocks(m, seg.deleted):
+                    found.update(ids)
+            count += len(found)
+        return count
+
     def _stored_texts(self, segs: list[Seg], idea_id: int) -> list[str] | None:
         for seg in segs:
             ids = seg.data.ids
@@ -1104,6 +1123,18 @@ class Engine:
                         continue
                     out.setdefault(data.ids[d], []).append(data.stamps[d])
         return out
+
+    def indexed_id(self, idea_id: int) -> bool:
+        """Whether the index holds a live document of this idea."""
+        with self.lock:
+            self._ensure()
+            for seg in self._segments():
+                ids = seg.data.ids
+                if idea_id in ids and any(
+                    ids[d] == idea_id and d not in seg.deleted for d in range(seg.data.size)
+                ):
+                    return True
+        return False
 
     def check(self, expected: Iterable[tuple[int, str]]) -> CheckReport:
         expected = list(expected)

@@ -1,0 +1,87 @@
+"""``ideadb reindex [--check]`` and the index step of ``ideadb quickstart``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+def ensure_index(quiet: bool = False) -> None:
+    """Build the index when there is none (quickstart); a no-op when it exists."""
+    from ideadb.extensions import db
+    from ideadb.search import engine as search_engine
+    from ideadb.search import service
+
+    root = service.index_dir()
+    if search_engine.index_exists(root) and search_engine.engine(root).doc_count() > 0:
+        return
+    _rebuild(db.session, quiet)
+
+
+def _rebuild(session, quiet: bool) -> dict:
+    import sqlalchemy as sa
+
+    from ideadb.ideas.models import Idea
+    from ideadb.search import service
+
+    total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
+    if quiet or total == 0:
+        return service.rebuild(session)
+    with click.progressbar(length=total, label="Xây dựng chỉ mục tìm kiếm") as bar:
+        done = [0]
+
+        def progress(count: int) -> None:
+            bar.update(count - done[0])
+            done[0] = count
+
+        return service.rebuild(session, progress=progress)
+
+
+@click.command("reindex")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Kiểm tra ý tưởng thiếu hoặc cũ trong chỉ mục, sửa chúng; mã thoát khác 0 nếu có.",
+)
+@click.option("--no-repair", is_flag=True, help="Với --check: chỉ liệt kê, không sửa.")
+@with_appcontext
+def reindex(check_only: bool, no_repair: bool) -> None:
+    """Rebuild the search index beside the live one and swap it in (or --check it)."""
+    from ideadb.extensions import db
+    from ideadb.search import service
+
+    session = db.session
+    click.echo(f"Chỉ mục: {current_app.config['INDEX_DIR']}")
+    if not check_only:
+        result = _rebuild(session, quiet=False)
+        click.echo(
+            f"Đã xây dựng lại chỉ mục ({result['generation']}): {result['ideas']} ý tưởng; "
+            f"áp dụng thêm {result['drained']} thay đổi mới, sửa {result['repaired']}."
+        )
+        return
+    report = service.check(session)
+    if report.broken:
+        click.echo(f"Chỉ mục không đọc được: {report.broken}")
+    for label, ids in (
+        ("Thiếu trong chỉ mục", report.missing),
+        ("Cũ (khác cơ sở dữ liệu)", report.stale),
+        ("Thừa (không còn ý tưởng)", report.extra),
+    ):
+        if ids:
+            shown = ", ".join(map(str, ids[:50])) + (" …" if len(ids) > 50 else "")
+            click.echo(f"{label}: {len(ids)} — {shown}")
+    if report.ok:
+        click.echo("Chỉ mục khớp với cơ sở dữ liệu.")
+        return
+    if not no_repair:
+        count = service.repair(session, report)
+        click.echo(f"Đã sửa {count} mục.")
+    sys.exit(1)
+
+
+def register(app) -> None:
+    app.cli.add_command(reindex)

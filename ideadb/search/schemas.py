@@ -1,0 +1,62 @@
+"""Shapes of the search API (API.md: Search, and ideas' similar)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+FACETS = ("area", "year", "district_id")
+
+
+class HighlightsSchema(Schema):
+    title = fields.String(metadata={"description": "HTML: escaped text with <mark> tags"})
+    text = fields.String(metadata={"description": "HTML: escaped text with <mark> tags"})
+
+
+class SearchItemSchema(Schema):
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    summary = fields.String()
+    area = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    district_id = fields.Integer(allow_none=True)
+    score = fields.Method("rounded_score")
+    highlights = fields.Nested(HighlightsSchema)
+
+    def rounded_score(self, hit) -> float:
+        return round(hit.score, 2)
+
+
+class SearchResultSchema(Schema):
+    items = fields.List(fields.Nested(SearchItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    facets = fields.Method("facet_counts")
+    suggestion = fields.String(allow_none=True)
+
+    def facet_counts(self, result) -> dict[str, dict[str, int]]:
+        return {name: result.facets.get(name, {}) for name in FACETS}
+
+
+class SimilarItemSchema(Schema):
+    id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    score = fields.Method("rounded_score")
+
+    def rounded_score(self, item) -> float:
+        score = item["score"] if isinstance(item, dict) else item.score
+        return round(score, 2)
+
+
+class SimilarListSchema(Schema):
+    items = fields.List(fields.Nested(SimilarItemSchema))
+
+
+class SimilarTextItemSchema(SimilarItemSchema):
+    url = fields.String()
+
+
+class SimilarTextListSchema(Schema):
+    items = fields.List(fields.Nested(SimilarTextItemSchema))

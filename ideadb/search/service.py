@@ -1,0 +1,466 @@
+"""Search: what callers use. Visibility from the user, the outbox, search, similar, reindex.
+
+The index is derived from the database. Every change of an idea writes an outbox row in the
+change's own transaction (``enqueue``); after the commit the outbox is drained into the index
+by one writer at a time. A row that meets a busy index stays for the next drain (retried
+shortly, and by ``ideadb reindex --check``), so a change is never lost and a rolled-back
+change never reaches the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
+
+from ideadb.core.db import after_commit, utcnow
+from ideadb.core.errors import BadRequest, DomainError
+from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
+from ideadb.search import engine as search_engine
+from ideadb.search.documents import (
+    SORTS,
+    CheckReport,
+    Filters,
+    IdeaDoc,
+    SearchResult,
+    SimilarItem,
+    Visibility,
+)
+from ideadb.search.models import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+DRAIN_BATCH = 500
+WRITE_TIMEOUT = 5.0
+RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
+_DOC_FIELDS = {f.name for f in dataclass_fields(IdeaDoc)}
+
+
+class SearchUnavailable(DomainError):
+    status = 503
+    code = "search_unavailable"
+
+
+def index_dir(app=None) -> str:
+    app = app or current_app
+    return app.config["INDEX_DIR"]
+
+
+def _engine(app=None) -> search_engine.Engine:
+    return search_engine.engine(index_dir(app))
+
+
+@contextlib.contextmanager
+def _available() -> Iterator[None]:
+    try:
+        yield
+    except search_engine.SearchUnavailable as exc:
+        raise SearchUnavailable(
+            "Chức năng tìm kiếm tạm thời chưa sẵn sàng (chưa có chỉ mục). "
+            "Quản trị viên cần chạy lệnh “ideadb reindex”."
+        ) from exc
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def _final_scores(session: Session, idea_ids: list[int]) -> dict[int, float]:
+    """Final scores from the reviews feature when it offers them (else none)."""
+    from ideadb.core.features import optional_module
+
+    reviews = optional_module("ideadb.reviews.service")
+    provider = getattr(reviews, "final_scores", None) if reviews is not None else None
+    if provider is None:
+        return {}
+    try:
+        return dict(provider(session, idea_ids))
+    except Exception:  # a missing score must not stop indexing
+        log.exception("final scores unavailable")
+        return {}
+
+
+def load_docs(session: Session, idea_ids: Iterable[int]) -> dict[int, IdeaDoc | None]:
+    """The documents of these ideas as the database holds them now (None: no such idea)."""
+    from ideadb.ideas.models import Idea
+    from ideadb.ideas.service import idea_document
+
+    ids = sorted(set(idea_ids))
+    out: dict[int, IdeaDoc | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        scores = _final_scores(session, chunk)
+        for idea in session.scalars(sa.select(Idea).where(Idea.id.in_(chunk))):
+            out[idea.id] = _doc(idea_document(idea), scores.get(idea.id))
+    return out
+
+
+def _doc(values: dict[str, Any], final_score: float | None) -> IdeaDoc:
+    data = {k: v for k, v in values.items() if k in _DOC_FIELDS}
+    data.setdefault("final_score", final_score)
+    return IdeaDoc(**data)
+
+
+def all_docs(session: Session, batch: int = 500) -> Iterator[IdeaDoc]:
+    """Every idea, in id order, a batch at a time (bounded memory, a session of its own)."""
+    from ideadb.ideas.models import Idea
+    from ideadb.ideas.service import idea_document
+
+    last = 0
+    with Session(session.get_bind()) as own:
+        while True:
+            ideas = list(
+                own.scalars(sa.select(Idea).where(Idea.id > last).order_by(Idea.id).limit(batch))
+            )
+            if not ideas:
+                return
+            scores = _final_scores(own, [i.id for i in ideas])
+            for idea in ideas:
+                yield _doc(idea_document(idea), scores.get(idea.id))
+            last = ideas[-1].id
+            own.expunge_all()
+
+
+# --- visibility --------------------------------------------------------------------------
+
+
+def visibility_for(session: Session, actor: Any) -> Visibility:
+    """What ``actor`` may find: the same rules as the ideas feature, as a value for the index.
+
+    anonymous → published ideas; secretary/admin → all; others → published ideas plus what the
+    ideas rules let them see in full (their own, their units' and those below, assigned).
+    """
+    if not is_signed_in(actor):
+        return Visibility.anonymous()
+    if is_staff(actor):
+        return Visibility.everything()
+    from ideadb.ideas.models import Idea
+    from ideadb.ideas.service import visible_ideas_filter
+
+    unit_ids: frozenset[int] = frozenset()
+    condition = visible_ideas_filter(session, actor, include_public=False)
+    if has_role(actor, Role.UNIT_OFFICER) and getattr(actor, "unit_id", None) is not None:
+        from ideadb.units.service import descendant_ids
+
+        unit_ids = frozenset(descendant_ids(session, actor.unit_id))
+        # ideas of those units are covered by unit_ids; list only the others one by one
+        condition = sa.and_(
+            condition, sa.or_(Idea.unit_id.is_(None), Idea.unit_id.not_in(unit_ids))
+        )
+    idea_ids = frozenset(session.scalars(sa.select(Idea.id).where(condition)))
+    return Visibility(published=True, unit_ids=unit_ids, idea_ids=idea_ids)
+
+
+# --- outbox ------------------------------------------------------------------------------
+
+
+def enqueue(session: Session, idea_id: int) -> None:
+    """Record, inside the caller's transaction, that an idea's index entry must be refreshed."""
+    session.add(SearchOutbox(idea_id=idea_id, created_at=utcnow()))
+    callbacks = session.info.get("after_commit", [])
+    if any(getattr(cb, "search_drain", False) for cb in callbacks):
+        return
+    if not has_app_context():
+        return
+    app = current_app._get_current_object()
+
+    def drain_after_commit() -> None:
+        drain_outbox(app)
+
+    drain_after_commit.search_drain = True  # type: ignore[attr-defined]
+    after_commit(session, drain_after_commit)
+
+
+def drain_outbox(app=None, timeout: float = WRITE_TIMEOUT) -> search_engine.DrainResult:
+    """Apply the pending outbox rows to the index (a no-op while no index has been built)."""
+    app = app or current_app._get_current_object()
+    root = index_dir(app)
+    if not search_engine.index_exists(root):
+        return search_engine.DrainResult()
+    from ideadb.extensions import db
+
+    with app.app_context(), Session(db.engine) as session:
+
+        def pending() -> list[tuple[int, int]]:
+            rows = session.execute(
+                sa.select(SearchOutbox.id, SearchOutbox.idea_id)
+                .order_by(SearchOutbox.id)
+                .limit(DRAIN_BATCH)
+            ).all()
+            session.rollback()  # end the read so that writers are not held up
+            return [(r[0], r[1]) for r in rows]
+
+        def load(ids: list[int]) -> dict[int, IdeaDoc | None]:
+            docs = load_docs(session, ids)
+            session.rollback()
+            return docs
+
+        def done(row_ids: list[int]) -> None:
+            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
+            session.commit()
+
+        try:
+            result = search_engine.drain(
+                search_engine.engine(root), pending, load, done, timeout=timeout
+            )
+        except search_engine.SearchUnavailable:
+            log.warning("search index unusable; outbox rows kept for ideadb reindex")
+            return search_engine.DrainResult()
+    if result.busy:
+        _retry_later(app)
+    return result
+
+
+_retry_lock = threading.Lock()
+_retry_pending: set[str] = set()
+
+
+def _retry_later(app, attempt: int = 0) -> None:
+    """The index was busy: try again shortly in the background (rows stay until then)."""
+    if not app.config.get("SEARCH_RETRY", True) or attempt >= len(RETRY_DELAYS):
+        return
+    root = index_dir(app)
+    with _retry_lock:
+        if attempt == 0 and root in _retry_pending:
+            return
+        _retry_pending.add(root)
+
+    def run() -> None:
+        try:
+            result = drain_outbox(app)
+        except Exception:
+            log.exception("search outbox retry failed")
+            result = None
+        finally:
+            with _retry_lock:
+                _retry_pending.discard(root)
+        if result is not None and result.busy:
+            _retry_later(app, attempt + 1)
+
+    timer = threading.Timer(RETRY_DELAYS[attempt], run)
+    timer.daemon = True
+    timer.start()
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)) or 0
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _int(name: str, value: Any, errors: dict[str, list[str]]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        errors[name] = ["Phải là số nguyên."]
+        return None
+
+
+def parse_filters(session: Session, args: dict[str, Any]) -> tuple[Filters, str]:
+    """Filters and sort from request arguments; BadRequest naming the malformed ones."""
+    errors: dict[str, list[str]] = {}
+    year = _int("year", args.get("year"), errors)
+    district_id = _int("district_id", args.get("district_id"), errors)
+    unit_id = _int("unit_id", args.get("unit_id"), errors)
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        errors["sort"] = ["Một trong: " + ", ".join(SORTS) + "."]
+    if errors:
+        raise BadRequest("Tham số tìm kiếm không hợp lệ.", errors)
+    unit_ids = None
+    if unit_id is not None:
+        from ideadb.units.service import descendant_ids
+
+        unit_ids = frozenset(descendant_ids(session, unit_id))
+    filters = Filters(
+        area=args.get("area") or None,
+        year=year,
+        district_id=district_id,
+        unit_ids=unit_ids,
+        status=args.get("status") or None,
+        level=args.get("level") or None,
+    )
+    return filters, sort
+
+
+def search(
+    session: Session,
+    actor: Any,
+    query: str | None,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResult:
+    """Ideas matching ``query`` that ``actor`` may see, with facet counts and highlights."""
+    if sort not in SORTS:
+        raise BadRequest("Tham số tìm kiếm không hợp lệ.", {"sort": ["Không hợp lệ."]})
+    visibility = visibility_for(session, actor)
+    with _available():
+        return _engine().search(query, filters, visibility, sort, page, per_page)
+
+
+def similar_ideas(session: Session, actor: Any, idea_id: int, limit: int = 5) -> list[SimilarItem]:
+    """Ideas like this one (all years), most similar first, itself excluded, as ``actor`` may see.
+
+    404 when the idea itself may not be seen.
+    """
+    from ideadb.ideas.service import get_idea
+
+    idea = get_idea(session, actor, idea_id)
+    visibility = visibility_for(session, actor)
+    limit = max(1, min(int(limit), 20))
+    with _available():
+        eng = _engine()
+        found = eng.similar(idea_id=idea.id, visibility=visibility, limit=limit)
+        if not found and not eng.indexed_id(idea.id):  # not indexed yet: use its text
+            texts = [idea.title, idea.summary, idea.description, idea.novelty, idea.benefits]
+            found = [
+                item
+                for item in eng.similar(text=texts, visibility=visibility, limit=limit + 1)
+                if item.id != idea.id
+            ][:limit]
+        return found
+
+
+def similar_to_text(
+    session: Session, actor: Any, title: str, summary: str = "", limit: int = 5
+) -> list[SimilarItem]:
+    """Ideas like a text being typed (the registration form's duplicate panel)."""
+    text = f"{title or ''}\n{summary or ''}"[:5000]
+    visibility = visibility_for(session, actor)
+    with _available():
+        return _engine().similar(text=text, visibility=visibility, limit=max(1, min(limit, 10)))
+
+
+# --- index maintenance -------------------------------------------------------------------
+
+
+def ensure_index(app=None) -> bool:
+    """Create an empty index when none exists (quickstart, tests). True when created."""
+    return search_engine.create_index(index_dir(app))
+
+
+def check(session: Session) -> CheckReport:
+    """Ideas missing from the index or stale in it, and index entries of no idea."""
+    expected = [(doc.id, doc.stamp()) for doc in all_docs(session)]
+    if not search_engine.index_exists(index_dir()):
+        return CheckReport(missing=sorted(i for i, _ in expected), broken="no index")
+    return _engine().check(expected)
+
+
+def repair(session: Session, report: CheckReport, timeout: float = 60.0) -> int:
+    """Write what a check found wrong; returns the number of ideas written or removed."""
+    if report.broken:
+        rebuild(session)
+        return len(report.missing)
+    ids = report.to_repair()
+    docs = load_docs(session, ids)
+    present = [d for d in docs.values() if d is not None]
+    gone = [i for i, d in docs.items() if d is None] + list(report.extra)
+    if present or gone:
+        for start in range(0, max(len(present), 1), 1000):
+            chunk = present[start : start + 1000]
+            _engine().write(chunk, gone if start == 0 else (), timeout=timeout)
+    return len(present) + len(gone)
+
+
+def rebuild(
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+    procs: int | None = None,
+) -> dict[str, Any]:
+    """Build a fresh index beside the live one, swap it in, then catch up with later changes.
+
+    Searches are served from the old index until the swap. Changes committed meanwhile are
+    applied after the swap: the pending outbox rows are drained and a check repairs anything
+    that changed between reading the database and the swap.
+    """
+    from ideadb.ideas.models import Idea
+
+    total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
+    if procs is None:
+        procs = 2 if total >= 2000 and (os.cpu_count() or 1) > 1 else 1
+    eng = _engine()
+    generation = eng.rebuild(all_docs(session), progress=progress, procs=procs)
+    session.rollback()
+    drained = drain_outbox(current_app._get_current_object(), timeout=60.0)
+    report = check(session)
+    repaired = repair(session, report) if not report.ok else 0
+    return {
+        "generation": generation,
+        "ideas": total,
+        "drained": drained.rows,
+        "repaired": repaired,
+    }
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def search_page(
+    session: Session,
+    actor: Any,
+    args: dict[str, Any],
+    *,
+    public: bool,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """Everything a search page shows: the result and the names of areas, districts, units.
+
+    ``public``: the catalogue (published ideas only, whoever is signed in); else the
+    caller's own visibility (staff search). Malformed filters are ignored with a notice.
+    """
+    from ideadb.ideas.service import STATUS_LABELS
+    from ideadb.units.models import Unit
+    from ideadb.units.service import area_names
+
+    notice = None
+    try:
+        filters, sort = parse_filters(session, args)
+    except BadRequest:
+        filters, sort, notice = Filters(), "relevance", "filters"
+    try:
+        page = max(1, min(10_000, int(args.get("page") or 1)))
+    except ValueError:
+        page = 1
+    result = search(
+        session, None if public else actor, args.get("q", ""), filters, sort, page, per_page
+    )
+    unit_ids = {int(k) for k in result.facets.get("district_id", {})}
+    unit_ids |= {h.district_id for h in result.items if h.district_id is not None}
+    unit_ids |= {h.unit_id for h in result.items if h.unit_id is not None}
+    if filters.district_id is not None:
+        unit_ids.add(filters.district_id)
+    names = dict(session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
+    return {
+        "result": result,
+        "filters": filters,
+        "sort": sort,
+        "area_names": area_names(session),
+        "unit_names": names,
+        "status_labels": STATUS_LABELS,
+        "notice": notice,
+    }
+
+
+def idea_target(session: Session, actor: Any, idea_id: int) -> tuple[str, dict[str, int]]:
+    """The page of a result: (endpoint, arguments); 404 when ``actor`` may not see the idea."""
+    from ideadb.ideas.models import Idea
+    from ideadb.ideas.service import get_idea, is_published
+
+    idea = session.get(Idea, idea_id)
+    if idea is not None and is_published(idea):
+        return "ideas.public", {"idea_id": idea.id}
+    idea = get_idea(session, actor, idea_id)
+    return "ideas.detail", {"idea_id": idea.id}
