@@ -24,6 +24,7 @@ import os
 import shutil
 import struct
 import threading
+import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -256,7 +257,16 @@ def _open(root: str, name: str):
         fmt = None
     if fmt != FORMAT:
         raise SearchUnavailable(f"index format {fmt!r} is not {FORMAT!r}: run ideadb reindex")
-    return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    for attempt in range(5):
+        try:
+            return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        except FileNotFoundError:
+            # Another process committed between listing and reading the table of contents
+            # and removed the one just listed: read the newer one.
+            if attempt == 4:
+                raise
+            time.sleep(0.02)
+    raise AssertionError("unreachable")
 
 
 # ---------------------------------------------------------------------------- segments
