@@ -95,6 +95,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("start_review", S.ELIGIBLE, S.IN_REVIEW, "idea.review"),
     Transition("release", S.IN_REVIEW, S.ELIGIBLE, "idea.review"),
     Transition("recognize", S.IN_REVIEW, S.RECOGNIZED, "idea.review"),
+    # Nominated upward (đề nghị): recognised again by a round of a higher scope.
+    Transition("recognize", S.RECOGNIZED, S.RECOGNIZED, "idea.review"),
     Transition("not_recognize", S.IN_REVIEW, S.NOT_RECOGNIZED, "idea.review"),
 )
 TRANSITION_TABLE: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in TRANSITIONS}

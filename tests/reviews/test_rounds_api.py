@@ -371,3 +371,19 @@ def test_an_idea_is_recognised_once_per_scope(
     upper = resp.get_json()
     upper_ideas = service.round_ideas(db_session, secretary(), upper["id"])
     assert [i.id for i in upper_ideas] == [ideas[0].id]
+    # The nominated idea is scored again and recognised at the national scope.
+    service.add_reviewers(db_session, secretary(), upper["id"], [u.id for u in reviewers])
+    service.auto_assign(db_session, secretary(), upper["id"])
+    upper_round = service.open_round(db_session, secretary(), upper["id"])
+    score_all(upper_round)
+    service.deliberate(db_session, secretary(), upper["id"])
+    service.finalize(db_session, secretary(), upper["id"])
+    db_session.expire_all()
+    assert (ideas[0].status, ideas[0].recognized_scope) == ("recognized", "trung_uong")
+    # Another provincial round cannot take it in again.
+    resp = client.post(
+        f"/api/v1/rounds/{again.id}/ideas",
+        json={"idea_ids": [ideas[0].id]},
+        headers=auth_headers(secretary()),
+    )
+    assert resp.status_code == 409
