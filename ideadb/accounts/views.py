@@ -12,6 +12,7 @@ from ideadb.accounts import service
 from ideadb.accounts.forms import ROLE_LABELS, PasswordChangeForm, SignInForm, SignUpForm, UserForm
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.forms import apply_errors, choices
+from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
 from ideadb.units import service as units
@@ -135,6 +136,7 @@ def users():
 @bp.route("/quan-tri/nguoi-dung/moi", methods=["GET", "POST"])
 @login_required
 def create_user():
+    require(current_user, "user.manage")
     form = UserForm()
     form.unit_id.choices = _unit_choices(_("— Không —"))
     if form.validate_on_submit():
@@ -160,8 +162,8 @@ def create_user():
 @bp.route("/quan-tri/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def edit_user(user_id: int):
+    require(current_user, "user.manage")
     user = service.get_user(db.session, current_user, user_id)
-    service.list_users(db.session, current_user)  # admins only
     form = UserForm(obj=user if request.method == "GET" else None)
     form.unit_id.choices = _unit_choices(_("— Không —"))
     if request.method == "GET":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -22,9 +23,7 @@ class _Bars:
         if stage != self.stage:
             self.close()
             self.stage = stage
-            self.bar = click.progressbar(
-                length=total, label=stage, file=click.get_text_stream("stderr")
-            )
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -31,7 +32,7 @@ def export_command(round_id: int, fmt: str, output: Path) -> None:
     from ideadb.extensions import db
     from ideadb.reports import service
 
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     click.echo(f"Đợt {round_id}: đang đọc bảng xếp hạng…", file=err)
     bar = None
 

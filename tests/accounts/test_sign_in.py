@@ -182,3 +182,16 @@ def test_sign_in_redirect_never_leaves_the_site(client, make_user):
     )
     assert resp.status_code == 302
     assert not re.match(r"https?://evil", resp.headers["Location"])
+
+
+def test_user_administration_pages_are_for_admins_only(client, make_user, login):
+    target = make_user("thuky", roles=["secretary"])
+    login("thuky")
+    for url in (
+        "/quan-tri/nguoi-dung",
+        "/quan-tri/nguoi-dung/moi",
+        f"/quan-tri/nguoi-dung/{target.id}",
+    ):
+        resp = client.get(url)
+        assert resp.status_code == 403, url
+        assert "Huyện Ba Bể" not in resp.get_data(as_text=True)
