@@ -43,6 +43,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from ideadb.search.documents import (
+    FACETS,
     CheckReport,
     Filters,
     Hit,
@@ -714,11 +715,14 @@ class Engine:
             total = 0
             for seg, mask in zip(segs, masks, strict=True):
                 matched = self._match(seg, req_units, need, phrase_req, cache)
-                if excluded and matched:
-                    for group in excluded:
-                        sets = [set(self._accumulate(seg, u, cache)) for u in group]
-                        matched -= set.intersection(*sets) if sets else set()
-                matched = [d for d in matched if mask[d]]
+                drop: set[int] = set()
+                for group in excluded if matched else ():
+                    accs = sorted((self._accumulate(seg, u, cache) for u in group), key=len)
+                    drop.update(d for d in accs[0] if all(d in acc for acc in accs[1:]))
+                if drop:
+                    matched = [d for d in matched if mask[d] and d not in drop]
+                else:
+                    matched = [d for d in matched if mask[d]]
                 total += len(matched)
                 per_seg.append(matched)
             result = (name, per_seg, score_units + phrase_score)
@@ -753,21 +757,23 @@ class Engine:
         return name, per_seg, scores
 
     def _match(self, seg: Seg, units: list[Unit], need: int, phrase_req: list[Unit], cache):
-        sets = [set(self._accumulate(seg, u, cache)) for u in units]
-        if not units:
-            matched = None
-        elif need >= len(sets):
-            sets.sort(key=len)
-            matched = set(sets[0])
-            for s in sets[1:]:
-                matched &= s
+        """Docnums of a segment meeting the tier: ``need`` of ``units`` and every phrase pair.
+
+        Membership tests go against the accumulators themselves (no copies into sets).
+        """
+        accs = [self._accumulate(seg, u, cache) for u in units]
+        required = [self._accumulate(seg, u, cache) for u in phrase_req]
+        if accs and need < len(accs):
+            counts = Counter(itertools.chain.from_iterable(accs))
+            candidates = [d for d, c in counts.items() if c >= need]
         else:
-            counts = Counter(itertools.chain.from_iterable(sets))
-            matched = {d for d, c in counts.items() if c >= need}
-        for u in phrase_req:
-            s = set(self._accumulate(seg, u, cache))
-            matched = s if matched is None else matched & s
-        return matched or set()
+            required = sorted(accs + required, key=len)
+            if not required:
+                return []
+            candidates, required = required[0], required[1:]
+        for acc in required:
+            candidates = [d for d in candidates if d in acc]
+        return candidates
 
     # -- search ------------------------------------------------------------------------
 
@@ -780,6 +786,7 @@ class Engine:
         page: int = 1,
         per_page: int = 20,
         highlight: bool = True,
+        facets: Sequence[str] = FACETS,
     ) -> SearchResult:
         pq = query if isinstance(query, ParsedQuery) else parse(query)
         filters = filters or Filters()
@@ -796,7 +803,7 @@ class Engine:
             else:
                 match, per_seg, scores = self._evaluate(pq, segs, masks)
             total = sum(len(m) for m in per_seg)
-            facets = self._facets(segs, per_seg)
+            facets = self._facets(segs, per_seg, facets)
             top = self._order(segs, per_seg, scores, sort, page * per_page)
             window = top[(page - 1) * per_page : page * per_page]
             marker = Marker(pq) if highlight else None
@@ -830,34 +837,31 @@ class Engine:
             scores.append(None)
         return per_seg, scores
 
-    def _facets(self, segs: list[Seg], per_seg: list[list[int]]) -> dict[str, dict[str, int]]:
-        area: Counter = Counter()
-        year: Counter = Counter()
-        district: Counter = Counter()
-        status: Counter = Counter()
-        level: Counter = Counter()
-        for seg, matched in zip(segs, per_seg, strict=True):
-            if not matched:
-                continue
-            data = seg.data
-            area.update(map(data.area.__getitem__, matched))
-            year.update(map(data.year.__getitem__, matched))
-            district.update(map(data.district.__getitem__, matched))
-            status.update(map(data.status.__getitem__, matched))
-            level.update(map(data.level.__getitem__, matched))
-
-        def clean(counter: Counter, missing) -> dict[str, int]:
-            items = [(str(k), v) for k, v in counter.items() if k != missing]
-            items.sort(key=lambda kv: (-kv[1], kv[0]))
-            return dict(items)
-
-        return {
-            "area": clean(area, ""),
-            "year": dict(sorted(clean(year, 0).items(), reverse=True)),
-            "district_id": clean(district, -1),
-            "status": clean(status, ""),
-            "level": clean(level, ""),
+    def _facets(
+        self, segs: list[Seg], per_seg: list[list[int]], names: Sequence[str] = FACETS
+    ) -> dict[str, dict[str, int]]:
+        """Counts per value of each facet over the matched documents (per-segment arrays)."""
+        columns = {
+            "area": ("area", ""),
+            "year": ("year", 0),
+            "district_id": ("district", -1),
+            "status": ("status", ""),
+            "level": ("level", ""),
         }
+        out: dict[str, dict[str, int]] = {}
+        for name in names:
+            attr, missing = columns[name]
+            counter: Counter = Counter()
+            for seg, matched in zip(segs, per_seg, strict=True):
+                if matched:
+                    counter.update(map(getattr(seg.data, attr).__getitem__, matched))
+            items = [(str(k), v) for k, v in counter.items() if k != missing]
+            if name == "year":
+                items.sort(reverse=True)
+            else:
+                items.sort(key=lambda kv: (-kv[1], kv[0]))
+            out[name] = dict(items)
+        return out
 
     def _order(self, segs, per_seg, scores, sort: str, k: int):
         """The first ``k`` documents as (score, segment index, docnum).
@@ -876,10 +880,13 @@ class Engine:
                 first = data.final.__getitem__
             else:
                 first = sc.__getitem__
-            top = heapq.nlargest(k, matched, key=first)
-            if len(top) == k and len(matched) > k:  # keep every tie at the boundary
-                threshold = first(top[-1])
-                top = [d for d in matched if first(d) >= threshold]
+            top = heapq.nlargest(k + 1, matched, key=first)
+            if len(top) > k:
+                if first(top[k]) == first(top[k - 1]):  # keep every tie at the boundary
+                    threshold = first(top[k - 1])
+                    top = [d for d in matched if first(d) >= threshold]
+                else:
+                    top = top[:k]
             for d in top:
                 rel = sc[d] if sc is not None else 0.0
                 if sort == "newest":

@@ -39,6 +39,7 @@ from ideadb.search.models import SearchOutbox
 log = logging.getLogger(__name__)
 
 DRAIN_BATCH = 500
+PUBLIC_FACETS = ("area", "year", "district_id")
 WRITE_TIMEOUT = 5.0
 RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 _DOC_FIELDS = {f.name for f in dataclass_fields(IdeaDoc)}
@@ -301,13 +302,14 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    facets: tuple[str, ...] = PUBLIC_FACETS,
 ) -> SearchResult:
     """Ideas matching ``query`` that ``actor`` may see, with facet counts and highlights."""
     if sort not in SORTS:
         raise BadRequest("Tham số tìm kiếm không hợp lệ.", {"sort": ["Không hợp lệ."]})
     visibility = visibility_for(session, actor)
     with _available():
-        return _engine().search(query, filters, visibility, sort, page, per_page)
+        return _engine().search(query, filters, visibility, sort, page, per_page, facets=facets)
 
 
 def similar_ideas(session: Session, actor: Any, idea_id: int, limit: int = 5) -> list[SimilarItem]:
@@ -434,8 +436,9 @@ def search_page(
         page = max(1, min(10_000, int(args.get("page") or 1)))
     except ValueError:
         page = 1
+    facets = PUBLIC_FACETS if public else (*PUBLIC_FACETS, "status")
     result = search(
-        session, None if public else actor, args.get("q", ""), filters, sort, page, per_page
+        session, None if public else actor, args.get("q", ""), filters, sort, page, per_page, facets
     )
     unit_ids = {int(k) for k in result.facets.get("district_id", {})}
     unit_ids |= {h.district_id for h in result.items if h.district_id is not None}
