@@ -6,7 +6,16 @@ from pathlib import Path
 
 from flask import Flask
 
-FEATURES = ("accounts", "units", "audit", "ideas", "search", "criteria", "reviews", "reports")
+FEATURES = (  # in dependency order
+    "accounts",
+    "units",
+    "audit",
+    "ideas",
+    "search",
+    "criteria",
+    "reviews",
+    "reports",
+)
 ROOT = Path(__file__).resolve().parent
 
 
@@ -14,7 +23,6 @@ def create_app(config: dict | None = None) -> Flask:
     from ideadb.config import load_config
     from ideadb.core import web
     from ideadb.core.api import make_api_blueprint
-    from ideadb.core.features import optional_module
     from ideadb.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     settings = load_config(config)
@@ -48,22 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     def load_user(user_id: str):
         return db.session.get(User, int(user_id))
 
-    api_children = []
-    for feature in FEATURES:
-        for module_name in ("models", "service"):
-            optional_module(f"ideadb.{feature}.{module_name}")
-        views = optional_module(f"ideadb.{feature}.views")
-        if views is not None:
-            app.register_blueprint(views.bp)
-        api = optional_module(f"ideadb.{feature}.api")
-        if api is not None:
-            api_children.append(api.bp)
-        commands = optional_module(f"ideadb.{feature}.commands")
-        if commands is not None:
-            commands.register(app)
-    api_bp = make_api_blueprint(api_children)
+    _register_features(app)
+    api_bp = make_api_blueprint(app.extensions["ideadb.api_blueprints"])
     # The API authenticates with bearer tokens, never with the session cookie for writes.
-    for blueprint in (api_bp, *api_children):
+    for blueprint in (api_bp, *app.extensions["ideadb.api_blueprints"]):
         csrf.exempt(blueprint)
     app.register_blueprint(api_bp)
 
@@ -72,3 +68,63 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_url_rule("/", "home", home)
     web.init_app(app)
     return app
+
+
+def _register_features(app: Flask) -> None:
+    """Pages, API, commands of every feature, and the providers that connect them."""
+    # Every feature's models, so that the metadata (and Alembic) knows all tables.
+    import ideadb.accounts.models
+    import ideadb.audit.models
+    import ideadb.core.changes
+    import ideadb.criteria.models
+    import ideadb.ideas.models
+    import ideadb.reviews.models
+    import ideadb.units.models  # noqa: F401
+    from ideadb.accounts import api as accounts_api
+    from ideadb.accounts import views as accounts_views
+    from ideadb.audit import views as audit_views
+    from ideadb.core import changes
+    from ideadb.criteria import api as criteria_api
+    from ideadb.criteria import views as criteria_views
+    from ideadb.ideas import api as ideas_api
+    from ideadb.ideas import commands as ideas_commands
+    from ideadb.ideas import views as ideas_views
+    from ideadb.reports import api as reports_api
+    from ideadb.reports import commands as reports_commands
+    from ideadb.reports import views as reports_views
+    from ideadb.reviews import api as reviews_api
+    from ideadb.reviews import views as reviews_views
+    from ideadb.search import api as search_api
+    from ideadb.search import commands as search_commands
+    from ideadb.search import service as search_service
+    from ideadb.search import views as search_views
+    from ideadb.units import api as units_api
+    from ideadb.units import views as units_views
+
+    for views in (
+        accounts_views,
+        units_views,
+        audit_views,
+        ideas_views,
+        search_views,
+        criteria_views,
+        reviews_views,
+        reports_views,
+    ):
+        app.register_blueprint(views.bp)
+    app.extensions["ideadb.api_blueprints"] = [
+        api.bp
+        for api in (
+            accounts_api,
+            units_api,
+            ideas_api,
+            search_api,
+            criteria_api,
+            reviews_api,
+            reports_api,
+        )
+    ]
+    for commands in (ideas_commands, search_commands, reports_commands):
+        commands.register(app)
+    # Search keeps a derived copy of ideas: it follows their recorded changes.
+    changes.subscribe(app, search_service.drain_after_commit)

@@ -15,14 +15,13 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from ideadb import create_app
-from ideadb.core.features import optional_module
 
 
 def _build_index_if_available(quiet: bool = False) -> None:
-    """Build the search index when the search feature is installed (never lazily in a worker)."""
-    commands = optional_module("ideadb.search.commands")
-    if commands is not None:
-        commands.ensure_index(quiet=quiet)
+    """Build the search index here, at set-up (never lazily in a worker)."""
+    from ideadb.search.commands import ensure_index
+
+    ensure_index(quiet=quiet)
 
 
 def _upgrade() -> None:

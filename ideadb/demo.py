@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from ideadb.accounts import service as accounts
 from ideadb.accounts.models import User
-from ideadb.core.features import optional_module
 from ideadb.core.permissions import SYSTEM
 from ideadb.criteria import service as criteria
 from ideadb.units import service as units
@@ -57,7 +56,6 @@ def load_demo(
     units.load_reference_data(session)
     criteria.load_reference_sets(session)
     ensure_demo_users(session)
-    ideas_demo = optional_module("ideadb.ideas.demo")
-    if ideas_demo is None:
-        return
+    from ideadb.ideas import demo as ideas_demo
+
     ideas_demo.load(session, count=ideas, progress=progress)

@@ -148,12 +148,9 @@ _sqlite_template: dict[str, Path] = {}
 
 def _after_schema_hooks(app) -> None:
     """Let features prepare what a fresh instance needs (e.g. an empty search index)."""
-    from ideadb.core.features import optional_module
+    from ideadb.search import testing
 
-    for feature in ("search",):
-        module = optional_module(f"ideadb.{feature}.testing")
-        if module is not None:
-            module.prepare(app)
+    testing.prepare(app)
 
 
 @pytest.fixture

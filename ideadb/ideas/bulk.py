@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ideadb.accounts.models import Notification
 from ideadb.audit.models import AuditEvent
 from ideadb.audit.service import _remote_addr
+from ideadb.core.changes import record_idea_change
 from ideadb.ideas import service
 from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
 
@@ -136,5 +137,5 @@ def insert(session: Session, ideas: list[NewIdea], now: datetime) -> list[int]:
     if notice_rows:
         session.execute(sa.insert(Notification.__table__), notice_rows)
     for idea_id in ids:
-        service._search_enqueue(session, idea_id)
+        record_idea_change(session, idea_id)
     return ids

@@ -16,8 +16,6 @@ Hooks other features use:
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import os
 import re
 import secrets
@@ -34,6 +32,7 @@ from sqlalchemy.orm import Session, object_session
 from ideadb.accounts.models import User, UserRole
 from ideadb.accounts.notify import notify
 from ideadb.audit.service import record
+from ideadb.core.changes import record_idea_change
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import (
     BadRequest,
@@ -349,17 +348,6 @@ def idea_document(idea: Idea) -> dict[str, Any]:
         "created_at": idea.created_at,
         "updated_at": idea.updated_at,
     }
-
-
-def _search_enqueue(session: Session, idea_id: int) -> None:
-    """Write the search outbox row in this transaction, once the search feature exists."""
-    if importlib.util.find_spec("ideadb.search") is None:
-        return
-    if importlib.util.find_spec("ideadb.search.service") is None:
-        return
-    enqueue = getattr(importlib.import_module("ideadb.search.service"), "enqueue", None)
-    if enqueue is not None:
-        enqueue(session, idea_id)
 
 
 def idea_link(idea: Idea | int) -> str:
@@ -705,7 +693,7 @@ def create_idea(session: Session, actor: Any, data: dict[str, Any]) -> Idea:
         session.flush()
         _revision(session, actor, idea, "create")
         record(session, actor, "idea.create", "idea", idea.id, None, snapshot(idea))
-        _search_enqueue(session, idea.id)
+        record_idea_change(session, idea.id)
     return idea
 
 
@@ -755,7 +743,7 @@ def update_idea(
             {k: before[k] for k in changed},
             {k: after[k] for k in changed},
         )
-        _search_enqueue(session, idea.id)
+        record_idea_change(session, idea.id)
     return idea
 
 
@@ -786,7 +774,7 @@ def _apply(
         after.update(extra)
     session.flush()
     record(session, actor, f"idea.{action}", "idea", idea.id, before, after)
-    _search_enqueue(session, idea.id)
+    record_idea_change(session, idea.id)
     return transition
 
 
@@ -1019,7 +1007,7 @@ def set_public_override(session: Session, actor: Any, idea_id: int, public: bool
                 before,
                 {"public_override": idea.public_override},
             )
-            _search_enqueue(session, idea.id)
+            record_idea_change(session, idea.id)
     return idea
 
 

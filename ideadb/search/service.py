@@ -21,7 +21,10 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from ideadb.core.db import after_commit, utcnow
+from ideadb.core import providers
+from ideadb.core.changes import IdeaChange as SearchOutbox
+from ideadb.core.changes import record_idea_change
+from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
 from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
 from ideadb.search import engine as search_engine
@@ -34,7 +37,6 @@ from ideadb.search.documents import (
     SimilarItem,
     Visibility,
 )
-from ideadb.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +76,8 @@ def _available() -> Iterator[None]:
 
 
 def _final_scores(session: Session, idea_ids: list[int]) -> dict[int, float]:
-    """Final scores from the reviews feature when it offers them (else none)."""
-    from ideadb.core.features import optional_module
-
-    reviews = optional_module("ideadb.reviews.service")
-    provider = getattr(reviews, "final_scores", None) if reviews is not None else None
-    if provider is None:
-        return {}
-    try:
-        return dict(provider(session, idea_ids))
-    except Exception:  # a missing score must not stop indexing
-        log.exception("final scores unavailable")
-        return {}
+    """Final scores from the provider the reviews feature registers (none without one)."""
+    return providers.final_scores(session, idea_ids)
 
 
 def load_docs(session: Session, idea_ids: Iterable[int]) -> dict[int, IdeaDoc | None]:
@@ -164,7 +156,11 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
 
 def enqueue(session: Session, idea_id: int) -> None:
     """Record, inside the caller's transaction, that an idea's index entry must be refreshed."""
-    session.add(SearchOutbox(idea_id=idea_id, created_at=utcnow()))
+    record_idea_change(session, idea_id)
+
+
+def drain_after_commit(session: Session) -> None:
+    """Subscriber of recorded idea changes: apply them to the index once the change commits."""
     callbacks = session.info.get("after_commit", [])
     if any(getattr(cb, "search_drain", False) for cb in callbacks):
         return
@@ -172,11 +168,11 @@ def enqueue(session: Session, idea_id: int) -> None:
         return
     app = current_app._get_current_object()
 
-    def drain_after_commit() -> None:
+    def drain() -> None:
         drain_outbox(app)
 
-    drain_after_commit.search_drain = True  # type: ignore[attr-defined]
-    after_commit(session, drain_after_commit)
+    drain.search_drain = True  # type: ignore[attr-defined]
+    after_commit(session, drain)
 
 
 def drain_outbox(app=None, timeout: float = WRITE_TIMEOUT) -> search_engine.DrainResult:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from ideadb.core.changes import IdeaChange as SearchOutbox
 from ideadb.core.db import unit_of_work
 from ideadb.search import engine as search_engine
 from ideadb.search import service as search_service
 from ideadb.search.documents import Visibility
-from ideadb.search.models import SearchOutbox
 
 ALL = Visibility.everything()
 
