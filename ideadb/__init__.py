@@ -81,9 +81,10 @@ def _register_features(app: Flask) -> None:
     import ideadb.reviews.models
     import ideadb.units.models  # noqa: F401
     from ideadb.accounts import api as accounts_api
+    from ideadb.accounts import service as accounts_service
     from ideadb.accounts import views as accounts_views
     from ideadb.audit import views as audit_views
-    from ideadb.core import changes
+    from ideadb.core import changes, providers
     from ideadb.criteria import api as criteria_api
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
@@ -93,6 +94,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.reports import commands as reports_commands
     from ideadb.reports import views as reports_views
     from ideadb.reviews import api as reviews_api
+    from ideadb.reviews import usage as reviews_usage
     from ideadb.reviews import views as reviews_views
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
@@ -128,3 +130,6 @@ def _register_features(app: Flask) -> None:
         commands.register(app)
     # Search keeps a derived copy of ideas: it follows their recorded changes.
     changes.subscribe(app, search_service.drain_after_commit)
+    # Lower layers ask for what higher ones know through providers, never by importing them.
+    providers.register_token_user(app, accounts_service.user_for_token)
+    providers.register_set_usage(app, reviews_usage.criteria_set_usage)

@@ -229,7 +229,7 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
     def authenticate() -> None:
         from flask_login import current_user
 
-        from ideadb.accounts.service import user_for_token
+        from ideadb.core.providers import token_user
         from ideadb.extensions import db
 
         g.api_actor = None
@@ -238,7 +238,7 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthenticated("Thiếu hoặc sai mã truy cập (token).")
-            user = user_for_token(db.session, token.strip())
+            user = token_user(db.session(), token.strip())
             if user is None:
                 raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
             g.api_actor = user

@@ -1,18 +1,25 @@
-"""Values a lower feature needs from a higher one, registered by the higher one in create_app.
+"""Values a lower layer needs from a higher one, registered by the higher one in create_app.
 
 Search sorts by final score, which the reviews feature computes; search must not import
-reviews, so reviews registers its function here and search asks for it by role.
+reviews, so reviews registers its function here and search asks for it by role. Criteria
+learn which rounds use a set the same way, and the API plumbing of ``core`` which user a
+bearer token belongs to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
 FinalScores = Callable[[Session, Sequence[int]], Mapping[int, float]]
+SetUsage = Callable[[Session, int], list[dict[str, Any]]]
+TokenUser = Callable[[Session, str], Any]
 _EXTENSION = "ideadb.final_scores"
+_SET_USAGE = "ideadb.criteria_set_usage"
+_TOKEN_USER = "ideadb.token_user"  # noqa: S105 (an extension key, not a secret)
 
 
 def register_final_scores(app: Flask, provider: FinalScores) -> None:
@@ -28,3 +35,27 @@ def final_scores(session: Session, idea_ids: Sequence[int]) -> dict[int, float]:
     if provider is None:
         return {}
     return dict(provider(session, idea_ids))
+
+
+def register_set_usage(app: Flask, provider: SetUsage) -> None:
+    """Make ``provider(session, set_id)`` list the rounds that use a criteria set."""
+    app.extensions[_SET_USAGE] = provider
+
+
+def set_usage(session: Session, set_id: int) -> list[dict[str, Any]]:
+    """``[{"id", "name", "year", "status"}]`` of the rounds using this set (none without rounds)."""
+    provider: SetUsage | None = (
+        current_app.extensions.get(_SET_USAGE) if has_app_context() else None
+    )
+    return [] if provider is None else list(provider(session, set_id))
+
+
+def register_token_user(app: Flask, provider: TokenUser) -> None:
+    """Make ``provider(session, token)`` the user an API bearer token belongs to (or None)."""
+    app.extensions[_TOKEN_USER] = provider
+
+
+def token_user(session: Session, token: str) -> Any:
+    """The user this API token authenticates, or None."""
+    provider: TokenUser | None = current_app.extensions.get(_TOKEN_USER)
+    return None if provider is None else provider(session, token)

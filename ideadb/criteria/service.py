@@ -7,8 +7,6 @@ start using a version, and :func:`to_rubric` to score with it.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 
 import scoring
 from ideadb.audit.service import record
+from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, Role, is_signed_in, require, roles_rule, rule
@@ -159,24 +158,7 @@ def active_sets(session: Session) -> list[CriteriaSet]:
 
 def usage(session: Session, set_id: int) -> list[dict[str, Any]]:
     """The review rounds that use this version: ``[{"id", "name", "year", "status"}]``."""
-    if importlib.util.find_spec("ideadb.reviews.models") is None:
-        return []
-    models = importlib.import_module("ideadb.reviews.models")
-    round_model = getattr(models, "Round", None)
-    if round_model is None or not hasattr(round_model, "criteria_set_id"):
-        return []
-    rows = session.scalars(
-        sa.select(round_model).where(round_model.criteria_set_id == set_id).order_by(round_model.id)
-    )
-    return [
-        {
-            "id": r.id,
-            "name": getattr(r, "name", ""),
-            "year": getattr(r, "year", None),
-            "status": getattr(r, "status", None),
-        }
-        for r in rows
-    ]
+    return providers.set_usage(session, set_id)
 
 
 def is_frozen(session: Session, set_id: int) -> bool:

@@ -1,0 +1,1 @@
+"""Search: the Whoosh index derived from the database, queries, facets, suggestions, similar ideas."""
