@@ -14,6 +14,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ideadb.core.db import request_session
 from ideadb.core.errors import BadRequest, NotAuthenticated, ValidationFailed
 
 API_PREFIX = "/api/v1"
@@ -230,7 +231,6 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
         from flask_login import current_user
 
         from ideadb.core.providers import token_user
-        from ideadb.extensions import db
 
         g.api_actor = None
         header = request.headers.get("Authorization", "")
@@ -238,7 +238,7 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise NotAuthenticated("Thiếu hoặc sai mã truy cập (token).")
-            user = token_user(db.session(), token.strip())
+            user = token_user(request_session(), token.strip())
             if user is None:
                 raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
             g.api_actor = user

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import DeclarativeBase, Session
 
 log = logging.getLogger(__name__)
@@ -99,3 +100,9 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def request_session() -> Session:
+    """The application's session for this request or command (Flask-SQLAlchemy's scoped one)."""
+    session: Session = current_app.extensions["sqlalchemy"].session()
+    return session

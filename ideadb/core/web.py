@@ -17,6 +17,7 @@ from werkzeug.routing import BuildError
 
 from ideadb.core import fmt
 from ideadb.core.api import API_PREFIX
+from ideadb.core.db import request_session
 from ideadb.core.errors import DomainError, NotAuthenticated
 
 log = logging.getLogger(__name__)
@@ -117,11 +118,10 @@ def error_response(status: int, message: str | None = None, fields=None, code: s
 
 
 def init_app(app: Flask) -> None:
-    from ideadb.extensions import db
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        db.session.rollback()
+        request_session().rollback()
         if isinstance(exc, NotAuthenticated) and not wants_json():
             flash(exc.message, "warning")
             return redirect(flask_url_for("accounts.sign_in", next=request.full_path))
@@ -152,7 +152,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        request_session().rollback()
         return error_response(500)
 
     @app.after_request
