@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import ALL_ROLES, Role, require
+from ideadb.core.text import clean
 from ideadb.units.models import Unit
 
 _hasher = PasswordHasher()
@@ -58,7 +58,7 @@ def check_password(user: User, password: str) -> bool:
 
 
 def normalise_username(username: str) -> str:
-    return unicodedata.normalize("NFC", username or "").strip().lower()
+    return clean(username).lower()
 
 
 def user_snapshot(user: User) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def sign_up(
 
 def _create(session, actor, username, password, full_name, roles, email, unit_id) -> User:
     username = normalise_username(username)
-    full_name = unicodedata.normalize("NFC", (full_name or "").strip())
+    full_name = clean(full_name)
     roles = sorted(set(roles))
     errors = _validate_new_user(session, username, password, roles, unit_id)
     if not full_name:
@@ -223,7 +223,7 @@ def update_user(
     with unit_of_work(session):
         before = user_snapshot(user)
         if full_name is not None:
-            user.full_name = unicodedata.normalize("NFC", full_name.strip())
+            user.full_name = clean(full_name)
         if email is not None:
             user.email = email or None
         if unit_id is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,20 +15,13 @@ from sqlalchemy.orm import Session
 
 from ideadb.core.db import request_session
 from ideadb.core.errors import BadRequest, NotAuthenticated, ValidationFailed
+from ideadb.core.text import nfc_deep
 
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
 
 
-def nfc(value: Any) -> Any:
-    """Normalise every string inside a JSON value to Unicode NFC."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {nfc(k): nfc(v) for k, v in value.items()}
-    return value
+nfc = nfc_deep  # request bodies are normalised before they are loaded
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -7,7 +7,6 @@ the tests fill them directly.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from typing import Any
 
 import scoring
 from ideadb.core.fmt import fmt_date, fmt_number
+from ideadb.core.text import nfc as text_nfc
 
 # --- settings of an official document (Nghị định 30/2020/NĐ-CP) ------------------------------
 
@@ -191,7 +191,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def nfc(text: Any) -> str:
-    return unicodedata.normalize("NFC", "" if text is None else str(text))
+    return text_nfc(None if text is None else str(text))
 
 
 def round2(value: float | Decimal | None) -> float | None:

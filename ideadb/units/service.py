@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, require
+from ideadb.core.text import clean
 from ideadb.units import reference
 from ideadb.units.models import KIND_VALUES, Area, Unit
 
@@ -88,7 +88,7 @@ def _validate(
 def create_unit(session: Session, actor: Any, data: dict[str, Any]) -> Unit:
     require(actor, "unit.manage")
     data = {k: data.get(k) for k in UNIT_FIELDS if k in data}
-    data["name"] = unicodedata.normalize("NFC", (data.get("name") or "").strip())
+    data["name"] = clean(data.get("name"))
     data.setdefault("kind", None)
     if data.get("code") == "":
         data["code"] = None
@@ -108,7 +108,7 @@ def update_unit(session: Session, actor: Any, unit_id: int, data: dict[str, Any]
     unit = get_unit(session, unit_id)
     data = {k: v for k, v in data.items() if k in UNIT_FIELDS}
     if "name" in data:
-        data["name"] = unicodedata.normalize("NFC", (data["name"] or "").strip())
+        data["name"] = clean(data["name"])
     if data.get("code") == "":
         data["code"] = None
     errors = _validate(session, data, unit)
