@@ -89,6 +89,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
     from ideadb.ideas import commands as ideas_commands
+    from ideadb.ideas import personal_data as ideas_personal_data
     from ideadb.ideas import views as ideas_views
     from ideadb.reports import api as reports_api
     from ideadb.reports import commands as reports_commands
@@ -133,3 +134,6 @@ def _register_features(app: Flask) -> None:
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
     providers.register_set_usage(app, reviews_usage.criteria_set_usage)
+    providers.register_personal_data(
+        app, "ideas", ideas_personal_data.export, ideas_personal_data.erase
+    )

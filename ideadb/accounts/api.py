@@ -5,7 +5,12 @@ from datetime import timedelta
 from flask import Blueprint, current_app, g
 
 from ideadb.accounts import service
-from ideadb.accounts.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from ideadb.accounts.schemas import (
+    CloseAccountSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+)
 from ideadb.accounts.views import login_limits
 from ideadb.core.api import doc, load_json, signed_in_actor
 from ideadb.core.errors import NotAuthenticated
@@ -52,3 +57,18 @@ def create_user():
     data = load_json(UserSchema())
     user = service.create_user(db.session, actor, **data)
     return UserSchema().dump(user), 201
+
+
+@bp.get("/users/me/personal-data")
+@doc("Everything the system holds about the signed-in user")
+def my_personal_data():
+    return service.export_personal_data(db.session(), signed_in_actor())
+
+
+@bp.post("/users/me/close")
+@doc("Close the signed-in user's account (anonymised; names withdrawn)", body=CloseAccountSchema)
+def close_my_account():
+    actor = signed_in_actor()
+    data = load_json(CloseAccountSchema())
+    service.close_account(db.session(), actor, data["password"])
+    return "", 204

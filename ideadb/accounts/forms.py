@@ -87,3 +87,11 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(_l("Vai trò"), choices=choices(ROLE_LABELS.items()))
     password = PasswordField(_l("Mật khẩu"), validators=[Optional()])
     active = BooleanField(_l("Đang hoạt động"), default=True)
+
+
+class CloseAccountForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
+    understood = BooleanField(
+        _l("Tôi hiểu rằng tài khoản sẽ bị đóng vĩnh viễn và không thể khôi phục."),
+        validators=[DataRequired(_l("Vui lòng xác nhận trước khi đóng tài khoản."))],
+    )

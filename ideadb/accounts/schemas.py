@@ -10,6 +10,10 @@ class TokenRequestSchema(Schema):
     password = fields.String(required=True, load_only=True)
 
 
+class CloseAccountSchema(Schema):
+    password = fields.String(required=True, load_only=True)
+
+
 class TokenSchema(Schema):
     token = fields.String()
     expires_at = fields.DateTime()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import ApiToken, User, UserRole
 from ideadb.audit.service import record
+from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import ALL_ROLES, Role, require
@@ -302,3 +303,97 @@ def revoke_token(session: Session, user: User, token: str) -> None:
     with unit_of_work(session):
         row.revoked_at = utcnow()
         record(session, user, "token.revoke", "api_token", row.id)
+
+
+# --- personal data: what we hold about a person, and closing an account ------------------------
+
+CLOSED_NAME = "Tài khoản đã đóng"
+
+
+def export_personal_data(session: Session, user: User) -> dict[str, Any]:
+    """Everything the system holds about this user, as JSON-ready data (their own request)."""
+    from ideadb.accounts.models import Notification
+
+    tokens = session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    )
+    notifications = session.scalars(
+        sa.select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
+    data: dict[str, Any] = {
+        "format": "ideadb-personal-data/1",
+        "generated_at": _iso(utcnow()),
+        "account": {
+            "id": user.id,
+            "username": user.username,
+            "full_name": user.full_name,
+            "email": user.email,
+            "unit_id": user.unit_id,
+            "unit": user.unit.name if user.unit else None,
+            "roles": sorted(user.roles),
+            "active": user.active,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "api_tokens": [
+            {
+                "id": t.id,
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in tokens
+        ],
+        "notifications": [
+            {
+                "id": n.id,
+                "text": n.text,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+            for n in notifications
+        ],
+    }
+    for section, (export, _erase) in sorted(providers.personal_data_sections().items()):
+        data[section] = export(session, user)
+    with unit_of_work(session):
+        record(session, user, "user.personal_data_export", "user", user.id)
+    return data
+
+
+def close_account(session: Session, user: User, password: str) -> None:
+    """Close the user's own account: anonymised, signed out everywhere, their names withdrawn
+    where the law does not require them (each feature decides through its erase hook)."""
+    if not check_password(user, password or ""):
+        raise ValidationFailed("Mật khẩu không đúng.", {"password": ["Mật khẩu không đúng."]})
+    with unit_of_work(session):
+        changed = {
+            section: erase(session, user)
+            for section, (_export, erase) in sorted(providers.personal_data_sections().items())
+            if erase is not None
+        }
+        user.username = f"da-dong-{user.id}"
+        user.full_name = CLOSED_NAME
+        user.email = None
+        user.unit_id = None
+        user.active = False
+        # A random hash no password matches: the account can never sign in again.
+        user.password_hash = hash_password(secrets.token_urlsafe(32))
+        user.role_rows.clear()
+        for token in session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ):
+            token.revoked_at = utcnow()
+        record(
+            session,
+            user,
+            "user.close",
+            "user",
+            user.id,
+            before={"active": True},
+            after={"active": False, "withdrawn": changed},
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

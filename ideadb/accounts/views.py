@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    json,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ideadb.accounts import service
-from ideadb.accounts.forms import ROLE_LABELS, PasswordChangeForm, SignInForm, SignUpForm, UserForm
+from ideadb.accounts.forms import (
+    ROLE_LABELS,
+    CloseAccountForm,
+    PasswordChangeForm,
+    SignInForm,
+    SignUpForm,
+    UserForm,
+)
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import require
@@ -190,3 +208,48 @@ def edit_user(user_id: int):
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user)
+
+
+@bp.get("/quyen-rieng-tu")
+def privacy():
+    """The privacy notice: what is collected, why, for how long, and the person's rights."""
+    return render_template("accounts/privacy.html")
+
+
+@bp.get("/tai-khoan/du-lieu-ca-nhan")
+@login_required
+def personal_data():
+    return render_template("accounts/personal_data.html", form=CloseAccountForm())
+
+
+@bp.get("/tai-khoan/du-lieu-ca-nhan.json")
+@login_required
+def personal_data_download():
+    data = service.export_personal_data(db.session(), current_user._get_current_object())
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": "attachment; filename=du-lieu-ca-nhan.json",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/tai-khoan/dong-tai-khoan")
+@login_required
+def close_account():
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        try:
+            service.close_account(
+                db.session(), current_user._get_current_object(), form.password.data
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            flash(_("Tài khoản của bạn đã được đóng."), "success")
+            return redirect(url_for("home"))
+    return render_template("accounts/personal_data.html", form=form), 422

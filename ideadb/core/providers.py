@@ -59,3 +59,24 @@ def token_user(session: Session, token: str) -> Any:
     """The user this API token authenticates, or None."""
     provider: TokenUser | None = current_app.extensions.get(_TOKEN_USER)
     return None if provider is None else provider(session, token)
+
+
+# --- personal data (Nghị định 13/2023/NĐ-CP) ---------------------------------------------------
+
+PersonalExport = Callable[[Session, Any], Any]
+PersonalErase = Callable[[Session, Any], int]
+_PERSONAL = "ideadb.personal_data"
+
+
+def register_personal_data(
+    app: Flask, section: str, export: PersonalExport, erase: PersonalErase | None = None
+) -> None:
+    """A feature's part of a person's data: ``export(session, user)`` gives what it holds about
+    them (JSON-ready); ``erase(session, user)`` withdraws it when they close their account, inside
+    the caller's transaction, and returns how many records it changed."""
+    app.extensions.setdefault(_PERSONAL, {})[section] = (export, erase)
+
+
+def personal_data_sections() -> dict[str, tuple[PersonalExport, PersonalErase | None]]:
+    """Every registered section, by name."""
+    return dict(current_app.extensions.get(_PERSONAL, {})) if has_app_context() else {}
