@@ -12,6 +12,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _env_str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value else default
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Return IDEADB_SECRET_KEY, or a key generated once and kept in the instance folder."""
     explicit = _env("IDEADB_SECRET_KEY")
@@ -35,7 +40,7 @@ def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask configuration; explicit overrides win over the environment."""
     overrides = dict(overrides or {})
     instance_dir = Path(
-        overrides.pop("INSTANCE_DIR", None) or _env("IDEADB_INSTANCE_DIR", "instance")
+        overrides.pop("INSTANCE_DIR", None) or _env_str("IDEADB_INSTANCE_DIR", "instance")
     ).resolve()
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = _env("IDEADB_DATABASE_URL") or f"sqlite:///{instance_dir / 'ideadb.sqlite'}"
@@ -48,16 +53,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": _env("IDEADB_LOCALE", "vi"),
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
-        "MAX_CONTENT_LENGTH": int(_env("IDEADB_MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
-        "ATTACHMENT_MAX_BYTES": int(_env("IDEADB_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
-        "ATTACHMENTS_PER_IDEA": int(_env("IDEADB_ATTACHMENTS_PER_IDEA", "5")),
+        "MAX_CONTENT_LENGTH": int(_env_str("IDEADB_MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
+        "ATTACHMENT_MAX_BYTES": int(_env_str("IDEADB_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ATTACHMENTS_PER_IDEA": int(_env_str("IDEADB_ATTACHMENTS_PER_IDEA", "5")),
         "PASSWORD_HASH_PROFILE": _env("IDEADB_PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
-        "TOKEN_LIFETIME_HOURS": int(_env("IDEADB_TOKEN_LIFETIME_HOURS", "720")),
+        "TOKEN_LIFETIME_HOURS": int(_env_str("IDEADB_TOKEN_LIFETIME_HOURS", "720")),
         "RATELIMIT_STORAGE_URI": _env("IDEADB_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_FAILURE_LIMIT": _env("IDEADB_LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
         "MAIL_SERVER": _env("IDEADB_MAIL_SERVER"),
-        "MAIL_PORT": int(_env("IDEADB_MAIL_PORT", "25")),
+        "MAIL_PORT": int(_env_str("IDEADB_MAIL_PORT", "25")),
         "MAIL_USERNAME": _env("IDEADB_MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("IDEADB_MAIL_PASSWORD"),
         "MAIL_USE_TLS": _env("IDEADB_MAIL_USE_TLS", "0") == "1",

@@ -24,12 +24,12 @@ bp = Blueprint("accounts_api", __name__)
 @doc("Issue an API token", body=TokenRequestSchema, response=TokenSchema, status=201, auth=False)
 def create_token():
     data = load_json(TokenRequestSchema())
-    user = service.authenticate(db.session, data["username"], data["password"])
+    user = service.authenticate(db.session(), data["username"], data["password"])
     if user is None:
         g.login_failed = True
         raise NotAuthenticated(service.BAD_CREDENTIALS)
     hours = current_app.config["TOKEN_LIFETIME_HOURS"]
-    token, expires_at = service.issue_token(db.session, user, timedelta(hours=hours))
+    token, expires_at = service.issue_token(db.session(), user, timedelta(hours=hours))
     return TokenSchema().dump({"token": token, "expires_at": expires_at}), 201
 
 
@@ -40,7 +40,7 @@ def delete_token():
     token = g.get("api_token")
     if token is None:
         raise NotAuthenticated("Cần gửi mã truy cập cần thu hồi trong tiêu đề Authorization.")
-    service.revoke_token(db.session, user, token)
+    service.revoke_token(db.session(), user, token)
     return "", 204
 
 
@@ -55,7 +55,7 @@ def me():
 def create_user():
     actor = signed_in_actor()
     data = load_json(UserSchema())
-    user = service.create_user(db.session, actor, **data)
+    user = service.create_user(db.session(), actor, **data)
     return UserSchema().dump(user), 201
 
 

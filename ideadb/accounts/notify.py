@@ -56,9 +56,9 @@ def _message(to: str, text: str, link: str | None) -> dict[str, str] | None:
 
 
 def _deliver(message: dict[str, str]) -> None:
-    from flask import current_app
+    from flask import Flask, current_app
 
-    app = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     if config.get("MAIL_CAPTURE"):
         app.extensions.setdefault("mail_outbox", []).append(message)
@@ -90,10 +90,13 @@ def list_notifications(session: Session, user: Any):
 
 
 def unread_count(session: Session, user: Any) -> int:
-    return session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
     )
 
 

@@ -73,7 +73,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _unit_choices(blank: str):
-    stmt = units.list_units(db.session, current_only=True)
+    stmt = units.list_units(db.session(), current_only=True)
     return choices([(0, blank)] + [(u.id, u.name) for u in db.session.scalars(stmt)])
 
 
@@ -82,7 +82,7 @@ def _unit_choices(blank: str):
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        user = service.authenticate(db.session, form.username.data, form.password.data)
+        user = service.authenticate(db.session(), form.username.data, form.password.data)
         if user is None:
             g.login_failed = True
             form.form_errors.append(_(service.BAD_CREDENTIALS))
@@ -108,7 +108,7 @@ def sign_up():
     if form.validate_on_submit():
         try:
             user = service.sign_up(
-                db.session,
+                db.session(),
                 username=form.username.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -147,7 +147,7 @@ def users():
     stmt = service.list_users(
         db.session, current_user, query=request.args.get("q"), role=request.args.get("role")
     )
-    page = paginate_select(db.session, stmt)
+    page = paginate_select(db.session(), stmt)
     return render_template("accounts/users.html", page=page, role_labels=ROLE_LABELS)
 
 
@@ -160,7 +160,7 @@ def create_user():
     if form.validate_on_submit():
         try:
             user = service.create_user(
-                db.session,
+                db.session(),
                 current_user,
                 username=form.username.data,
                 password=form.password.data or "",
@@ -181,7 +181,7 @@ def create_user():
 @login_required
 def edit_user(user_id: int):
     require(current_user, "user.manage")
-    user = service.get_user(db.session, current_user, user_id)
+    user = service.get_user(db.session(), current_user, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
     form.unit_id.choices = _unit_choices(_("— Không —"))
     if request.method == "GET":
@@ -193,7 +193,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             service.update_user(
-                db.session,
+                db.session(),
                 current_user,
                 user.id,
                 full_name=form.full_name.data,

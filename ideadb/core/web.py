@@ -210,9 +210,9 @@ def select_locale() -> str:
     from flask import current_app
 
     choice = session.get("lang")
-    if choice in current_app.config["LANGUAGES"]:
+    if isinstance(choice, str) and choice in current_app.config["LANGUAGES"]:
         return choice
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 class Page:

@@ -117,7 +117,7 @@ def list_sets(
     *,
     status: str | None = None,
     lineage_id: int | None = None,
-) -> sa.Select[tuple[CriteriaSet]]:
+) -> sa.Select[Any]:
     """A select of sets, newest lineage first and versions in order."""
     require(actor, "criteria.view")
     stmt = sa.select(CriteriaSet).order_by(

@@ -54,8 +54,8 @@ def points(value: Any) -> str:
 @login_required
 def index():
     require(current_user, "criteria.manage")
-    stmt = service.list_sets(db.session, current_user, status=request.args.get("status") or None)
-    page = paginate_select(db.session, stmt, per_page=30)
+    stmt = service.list_sets(db.session(), current_user, status=request.args.get("status") or None)
+    page = paginate_select(db.session(), stmt, per_page=30)
     return render_template("criteria/index.html", page=page)
 
 
@@ -86,7 +86,7 @@ def create():
         blank = {"name": "", "basis": "", "criteria": [dict(EMPTY_CRITERION, levels=[])]}
         form = CriteriaSetForm(formdata=None, data=form_data(blank))
     created, form, errors = _editor(
-        form, lambda body: service.create_set(db.session, current_user, body)
+        form, lambda body: service.create_set(db.session(), current_user, body)
     )
     if created is not None:
         flash(_("Đã lưu bản nháp bộ tiêu chí."), "success")
@@ -104,7 +104,7 @@ def create():
 @login_required
 def show(set_id: int):
     require(current_user, "criteria.manage")
-    info = service.details(db.session, current_user, set_id)
+    info = service.details(db.session(), current_user, set_id)
     return render_template("criteria/show.html", info=info, criteria_set=info.criteria_set)
 
 
@@ -112,7 +112,7 @@ def show(set_id: int):
 @login_required
 def edit(set_id: int):
     require(current_user, "criteria.manage")
-    info = service.details(db.session, current_user, set_id)
+    info = service.details(db.session(), current_user, set_id)
     if not info.editable:
         flash(_("Phiên bản này không sửa được nữa; hãy tạo phiên bản mới để thay đổi."), "warning")
         return redirect(url_for("criteria.show", set_id=set_id))
@@ -120,7 +120,7 @@ def edit(set_id: int):
     if request.method == "GET":
         form = CriteriaSetForm(formdata=None, data=form_data(service.snapshot(info.criteria_set)))
     saved, form, errors = _editor(
-        form, lambda body: service.update_draft(db.session, current_user, set_id, body)
+        form, lambda body: service.update_draft(db.session(), current_user, set_id, body)
     )
     if saved is not None:
         flash(_("Đã lưu bản nháp bộ tiêu chí."), "success")
@@ -138,7 +138,7 @@ def edit(set_id: int):
 @login_required
 def preview(set_id: int):
     values = {k.removeprefix("diem-"): v for k, v in request.args.items() if k.startswith("diem-")}
-    sheet = service.preview_sheet(db.session, current_user, set_id, values)
+    sheet = service.preview_sheet(db.session(), current_user, set_id, values)
     return render_template(
         "criteria/preview.html", sheet=sheet, criteria_set=sheet.details.criteria_set
     )
@@ -146,7 +146,7 @@ def preview(set_id: int):
 
 def _transition(set_id: int, change, done: str):
     try:
-        result = change(db.session, current_user, set_id)
+        result = change(db.session(), current_user, set_id)
     except (Conflict, ValidationFailed) as exc:
         flash(exc.message, "danger")
         return redirect(url_for("criteria.show", set_id=set_id))

@@ -45,8 +45,8 @@ def summary():
     fmt = request.args.get("format", "json")
     year, group_by = _year(), request.args.get("group_by", "district")
     if fmt == "json":
-        return jsonify(service.summary(db.session, api_actor(), year, group_by).as_dict())
-    return _send(service.summary_file(db.session, api_actor(), year, group_by, fmt))
+        return jsonify(service.summary(db.session(), api_actor(), year, group_by).as_dict())
+    return _send(service.summary_file(db.session(), api_actor(), year, group_by, fmt))
 
 
 @bp.get("/open-data/ideas")
@@ -57,7 +57,7 @@ def summary():
 )
 def open_data():
     fmt = request.args.get("format", "json")
-    return _send(service.open_data_file(db.session, fmt, request.url_root.rstrip("/")))
+    return _send(service.open_data_file(db.session(), fmt, request.url_root.rstrip("/")))
 
 
 @bp.get("/rounds/<int:round_id>/export")
@@ -71,5 +71,5 @@ def round_export(round_id: int):
 
     actor = signed_in_actor()
     return _send(
-        service.round_file(db.session, actor, round_id, request.args.get("format", "xlsx"))
+        service.round_file(db.session(), actor, round_id, request.args.get("format", "xlsx"))
     )

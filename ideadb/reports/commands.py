@@ -44,11 +44,12 @@ def export_command(round_id: int, fmt: str, output: Path) -> None:
         bar.update(done - bar.pos)
 
     try:
-        export = service.round_file(db.session, SYSTEM, round_id, fmt, progress)
+        export = service.round_file(db.session(), SYSTEM, round_id, fmt, progress)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    output.write_bytes(export.content.getvalue())
+    export.content.seek(0)
+    output.write_bytes(export.content.read())
     click.echo(f"Đã ghi {output} ({output.stat().st_size:,} byte).".replace(",", "."))

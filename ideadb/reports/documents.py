@@ -306,8 +306,10 @@ def ranked_columns(ranked: RankedList) -> list[Column]:
     return cols
 
 
-def ranked_values(ranked: RankedList, stt: int, row: RankedRow, cols: Sequence[Column]) -> list:
-    values = {
+def ranked_values(
+    ranked: RankedList, stt: int, row: RankedRow, cols: Sequence[Column]
+) -> list[Any]:
+    values: dict[str, Any] = {
         "stt": stt,
         "rank": row.rank,
         "code": nfc(row.code),
@@ -324,7 +326,7 @@ def ranked_values(ranked: RankedList, stt: int, row: RankedRow, cols: Sequence[C
         "decision": ranked.decision_text(row),
         "proposal": ranked.level_name(ranked.proposal_level(row)),
     }
-    out = []
+    out: list[Any] = []
     for col in cols:
         if col.key.startswith("c:"):
             out.append(round2(row.criteria.get(col.key[2:])))

@@ -30,7 +30,7 @@ def send(export: service.ExportFile):
 @bp.get("/bao-cao/")
 @login_required
 def index():
-    page = service.reports_index(db.session, current_user)
+    page = service.reports_index(db.session(), current_user)
     return render_template("reports/index.html", page=page)
 
 
@@ -65,7 +65,7 @@ def summary():
     group_by = form.group_by.data if not form.group_by.errors else "district"
     report = None
     try:
-        report = service.summary(db.session, current_user, year, group_by)
+        report = service.summary(db.session(), current_user, year, group_by)
     except ValidationFailed as exc:
         apply_errors(form, exc)
     form.year.data = year
@@ -88,7 +88,7 @@ def summary_download():
     form = _summary_form()
     year = form.year.data or service.today().year
     export = service.summary_file(
-        db.session,
+        db.session(),
         current_user,
         year,
         request.args.get("group_by", "district"),
@@ -101,7 +101,7 @@ def summary_download():
 @bp.get("/thong-ke")
 def statistics():
     year = request.args.get("year", type=int)
-    stats = service.statistics(db.session, year)
+    stats = service.statistics(db.session(), year)
     year_label = str(year) if year else _("mọi năm")
     figures = {
         "area": charts.hbar_chart(
@@ -151,13 +151,13 @@ def open_data():
         "reports/open_data.html",
         fields=service.OPEN_DATA_FIELDS,
         license=service.OPEN_DATA_LICENSE,
-        count=service.open_data_count(db.session),
+        count=service.open_data_count(db.session()),
     )
 
 
 @bp.get("/du-lieu-mo/sang-kien.<fmt>")
 def open_data_file(fmt: str):
-    return send(service.open_data_file(db.session, fmt, request.url_root.rstrip("/")))
+    return send(service.open_data_file(db.session(), fmt, request.url_root.rstrip("/")))
 
 
 @bp.get("/bao-cao/dot/<int:round_id>/tai-ve")
@@ -165,5 +165,5 @@ def open_data_file(fmt: str):
 def round_export(round_id: int):
     """A round's ranked list (xlsx, csv, docx) or its score sheets (zip), as a download."""
     return send(
-        service.round_file(db.session, current_user, round_id, request.args.get("format", "xlsx"))
+        service.round_file(db.session(), current_user, round_id, request.args.get("format", "xlsx"))
     )

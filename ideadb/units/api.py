@@ -16,19 +16,19 @@ bp = Blueprint("units_api", __name__)
 )
 def list_units():
     stmt = service.list_units(
-        db.session,
+        db.session(),
         kind=request.args.get("kind") or None,
         parent_id=request.args.get("parent_id", type=int),
         current_only=request.args.get("current") == "1",
         query=request.args.get("q"),
     )
-    return paginate(db.session, stmt, UnitSchema())
+    return paginate(db.session(), stmt, UnitSchema())
 
 
 @bp.get("/units/<int:unit_id>")
 @doc("One unit", response=UnitSchema, auth=False)
 def get_unit(unit_id: int):
-    return UnitSchema().dump(service.get_unit(db.session, unit_id))
+    return UnitSchema().dump(service.get_unit(db.session(), unit_id))
 
 
 @bp.post("/units")
@@ -36,4 +36,4 @@ def get_unit(unit_id: int):
 def create_unit():
     actor = signed_in_actor()
     data = load_json(UnitSchema())
-    return UnitSchema().dump(service.create_unit(db.session, actor, data)), 201
+    return UnitSchema().dump(service.create_unit(db.session(), actor, data)), 201

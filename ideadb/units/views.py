@@ -17,7 +17,7 @@ bp = Blueprint("units", __name__, url_prefix="/quan-tri/don-vi")
 
 
 def _choices(blank: str):
-    rows = db.session.scalars(service.list_units(db.session))
+    rows = db.session.scalars(service.list_units(db.session()))
     return choices(
         [(0, blank)] + [(u.id, f"{u.name} ({KIND_LABELS.get(u.kind, u.kind)})") for u in rows]
     )
@@ -42,7 +42,7 @@ def index():
     stmt = service.list_units(
         db.session, kind=request.args.get("kind") or None, query=request.args.get("q")
     )
-    page = paginate_select(db.session, stmt, per_page=50)
+    page = paginate_select(db.session(), stmt, per_page=50)
     return render_template("units/index.html", page=page, kind_labels=KIND_LABELS)
 
 
@@ -55,7 +55,7 @@ def create():
     form.successor_id.choices = _choices(_("— Không —"))
     if form.validate_on_submit():
         try:
-            service.create_unit(db.session, current_user, _form_data(form))
+            service.create_unit(db.session(), current_user, _form_data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -68,7 +68,7 @@ def create():
 @login_required
 def edit(unit_id: int):
     require(current_user, "unit.manage")
-    unit: Unit = service.get_unit(db.session, unit_id)
+    unit: Unit = service.get_unit(db.session(), unit_id)
     form = UnitForm(obj=unit if request.method == "GET" else None)
     form.parent_id.choices = _choices(_("— Không —"))
     form.successor_id.choices = _choices(_("— Không —"))
@@ -77,7 +77,7 @@ def edit(unit_id: int):
         form.successor_id.data = unit.successor_id or 0
     if form.validate_on_submit():
         try:
-            service.update_unit(db.session, current_user, unit.id, _form_data(form))
+            service.update_unit(db.session(), current_user, unit.id, _form_data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

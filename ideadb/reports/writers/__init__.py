@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
 from ideadb.reports.documents import Progress, RankedList
@@ -19,7 +20,11 @@ MIMETYPES = {
     "json": "application/json",
 }
 
-_RANKED = {"xlsx": write_ranked_xlsx, "csv": write_ranked_csv, "docx": write_ranked_docx}
+_RANKED: dict[str, Callable[..., None]] = {
+    "xlsx": write_ranked_xlsx,
+    "csv": write_ranked_csv,
+    "docx": write_ranked_docx,
+}
 
 
 def write_ranked_list(
