@@ -112,10 +112,9 @@ def quickstart(
 
     started = time.perf_counter()
     click.echo(f"Thư mục dữ liệu: {current_app.config['INSTANCE_DIR']}")
+    _refuse_demo_on_network(host, allow_demo_on_network, demo=not no_demo)
     _upgrade()
-    _refuse_demo_on_network(
-        host, allow_demo_on_network, demo=not no_demo or has_demo_accounts(db.session)
-    )
+    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session))
     empty = db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
     load_reference_data(db.session)
     load_reference_sets(db.session)
