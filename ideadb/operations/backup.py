@@ -24,9 +24,14 @@ def _new_folder(dest: Path) -> Path:
     stamp = datetime.now().strftime("ideadb-%Y%m%d-%H%M%S")
     for n in range(1, 100):
         name = stamp if n == 1 else f"{stamp}-{n}"
-        if not (dest / name).exists() and not (dest / (name + PARTIAL_SUFFIX)).exists():
+        if not (dest / name).exists() and not _partial(dest / name).exists():
             return dest / name
     raise OperationFailed(f"Không tạo được thư mục sao lưu mới trong {dest}.")
+
+
+def _partial(final: Path) -> Path:
+    """Where a backup is written before it is complete: hidden, so ``ideadb-*`` skips it."""
+    return final.with_name("." + final.name + PARTIAL_SUFFIX)
 
 
 def upload_files(upload_dir: Path) -> list[Path]:
@@ -47,7 +52,7 @@ def make_backup(
     except OSError as exc:
         raise OperationFailed(f"Không tạo được thư mục {dest}: {exc}.") from exc
     final = _new_folder(dest)
-    work = final.with_name(final.name + PARTIAL_SUFFIX)
+    work = _partial(final)
     work.mkdir()
     try:
         db_file = work / manifest.DATABASE_FILES[kind]

@@ -366,3 +366,17 @@ def test_a_real_pg_dump_run_has_no_password_on_its_command_line(
     for argv, env in seen:
         assert not any("mat-khau-may-chu" in arg for arg in argv)
         assert env.get("PGPASSWORD") == "mat-khau-may-chu"
+
+
+def test_a_failed_backup_leaves_no_folder_and_says_why(app, filled, tmp_path, monkeypatch):
+    from ideadb.operations import backup as backup_module
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module.shutil, "copy2", disk_full)
+    dest = tmp_path / "sao-luu"
+    result = _invoke(app, ["backup", str(dest)])
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert list(dest.iterdir()) == []
