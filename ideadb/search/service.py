@@ -27,6 +27,15 @@ from ideadb.core.changes import record_idea_change
 from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
 from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
+from ideadb.extensions import db
+from ideadb.ideas.models import Idea
+from ideadb.ideas.service import (
+    STATUS_LABELS,
+    get_idea,
+    idea_document,
+    is_published,
+    visible_ideas_filter,
+)
 from ideadb.search import engine as search_engine
 from ideadb.search.documents import (
     SORTS,
@@ -37,6 +46,8 @@ from ideadb.search.documents import (
     SimilarItem,
     Visibility,
 )
+from ideadb.units.models import Unit
+from ideadb.units.service import area_names, descendant_ids
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +93,6 @@ def _final_scores(session: Session, idea_ids: list[int]) -> dict[int, float]:
 
 def load_docs(session: Session, idea_ids: Iterable[int]) -> dict[int, IdeaDoc | None]:
     """The documents of these ideas as the database holds them now (None: no such idea)."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import idea_document
-
     ids = sorted(set(idea_ids))
     out: dict[int, IdeaDoc | None] = dict.fromkeys(ids)
     for start in range(0, len(ids), 500):
@@ -103,9 +111,6 @@ def _doc(values: dict[str, Any], final_score: float | None) -> IdeaDoc:
 
 def all_docs(session: Session, batch: int = 500) -> Iterator[IdeaDoc]:
     """Every idea, in id order, a batch at a time (bounded memory, a session of its own)."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import idea_document
-
     last = 0
     with Session(session.get_bind()) as own:
         while True:
@@ -134,14 +139,9 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
         return Visibility.anonymous()
     if is_staff(actor):
         return Visibility.everything()
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import visible_ideas_filter
-
     unit_ids: frozenset[int] = frozenset()
     condition = visible_ideas_filter(session, actor, include_public=False)
     if has_role(actor, Role.UNIT_OFFICER) and getattr(actor, "unit_id", None) is not None:
-        from ideadb.units.service import descendant_ids
-
         unit_ids = frozenset(descendant_ids(session, actor.unit_id))
         # ideas of those units are covered by unit_ids; list only the others one by one
         condition = sa.and_(
@@ -181,8 +181,6 @@ def drain_outbox(app=None, timeout: float = WRITE_TIMEOUT) -> search_engine.Drai
     root = index_dir(app)
     if not search_engine.index_exists(root):
         return search_engine.DrainResult()
-    from ideadb.extensions import db
-
     with app.app_context(), Session(db.engine) as session:
 
         def pending() -> list[tuple[int, int]]:
@@ -276,8 +274,6 @@ def parse_filters(session: Session, args: dict[str, Any]) -> tuple[Filters, str]
         raise BadRequest("Tham số tìm kiếm không hợp lệ.", errors)
     unit_ids = None
     if unit_id is not None:
-        from ideadb.units.service import descendant_ids
-
         unit_ids = frozenset(descendant_ids(session, unit_id))
     filters = Filters(
         area=args.get("area") or None,
@@ -313,8 +309,6 @@ def similar_ideas(session: Session, actor: Any, idea_id: int, limit: int = 5) ->
 
     404 when the idea itself may not be seen.
     """
-    from ideadb.ideas.service import get_idea
-
     idea = get_idea(session, actor, idea_id)
     visibility = visibility_for(session, actor)
     limit = max(1, min(int(limit), 20))
@@ -384,8 +378,6 @@ def rebuild(
     applied after the swap: the pending outbox rows are drained and a check repairs anything
     that changed between reading the database and the swap.
     """
-    from ideadb.ideas.models import Idea
-
     total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
     if procs is None:
         procs = 2 if total >= 2000 and (os.cpu_count() or 1) > 1 else 1
@@ -419,10 +411,6 @@ def search_page(
     ``public``: the catalogue (published ideas only, whoever is signed in); else the
     caller's own visibility (staff search). Malformed filters are ignored with a notice.
     """
-    from ideadb.ideas.service import STATUS_LABELS
-    from ideadb.units.models import Unit
-    from ideadb.units.service import area_names
-
     notice = None
     try:
         filters, sort = parse_filters(session, args)
@@ -455,9 +443,6 @@ def search_page(
 
 def idea_target(session: Session, actor: Any, idea_id: int) -> tuple[str, dict[str, int]]:
     """The page of a result: (endpoint, arguments); 404 when ``actor`` may not see the idea."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import get_idea, is_published
-
     idea = session.get(Idea, idea_id)
     if idea is not None and is_published(idea):
         return "ideas.public", {"idea_id": idea.id}

@@ -147,26 +147,3 @@ def test_arbitrary_unicode_queries_never_raise(farm, query):
     assert result.total >= 0
     for hit in result.items:
         assert "<script" not in hit.highlights["title"]
-
-
-def test_the_block_reader_and_the_public_postings_path_give_identical_results(
-    make_index, doc, monkeypatch
-):
-    words = ["lợn", "lớn", "nuôi", "chuồng", "điện", "đồng", "đông", "cá", "các"]
-    docs = [
-        doc(i, " ".join(words[(i + k) % len(words)] for k in range(3 + i % 5)), "nuôi " * (i % 4))
-        for i in range(1, 400)
-    ]
-    eng = make_index(*docs)
-    eng.write([doc(i, "nuôi lợn đông") for i in range(1, 400, 7)])  # leaves deletions behind
-    queries = ["lợn", "lon", "nuôi lợn", "dong", '"nuôi lợn"', "cá -các", "điện đồng"]
-
-    def run():
-        return [
-            (r.total, [(h.id, h.score) for h in r.items], r.facets)
-            for r in (eng.search(q, visibility=ALL, per_page=50) for q in queries)
-        ]
-
-    fast = run()
-    monkeypatch.setattr("ideadb.search.engine.FAST_POSTINGS", False)
-    assert run() == fast
