@@ -128,3 +128,4 @@ def _register_features(app: Flask) -> None:
         commands.register(app)
     # Search keeps a derived copy of ideas: it follows their recorded changes.
     changes.subscribe(app, search_service.drain_after_commit)
+    changes.subscribe_units(app, search_service.follow_unit_change)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.core import providers
 from ideadb.core.changes import IdeaChange as SearchOutbox
-from ideadb.core.changes import record_idea_change
+from ideadb.core.changes import record_idea_change, record_idea_changes
 from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
 from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
@@ -157,6 +157,15 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
 def enqueue(session: Session, idea_id: int) -> None:
     """Record, inside the caller's transaction, that an idea's index entry must be refreshed."""
     record_idea_change(session, idea_id)
+
+
+def follow_unit_change(session: Session, unit_id: int) -> None:
+    """Subscriber of unit changes: the ideas of that unit carry its name in their document.
+
+    Runs inside the unit's transaction, so the ideas' changes commit or roll back with it.
+    """
+    idea_ids = session.scalars(sa.select(Idea.id).where(Idea.unit_id == unit_id)).all()
+    record_idea_changes(session, idea_ids)
 
 
 def drain_after_commit(session: Session) -> None:
