@@ -22,7 +22,7 @@ def ensure_index(quiet: bool = False) -> None:
     root = service.index_dir()
     if search_engine.index_exists(root) and search_engine.engine(root).doc_count() > 0:
         return
-    _rebuild(db.session, quiet)
+    _rebuild(db.session(), quiet)
 
 
 def _rebuild(session: Session, quiet: bool) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def _rebuild(session: Session, quiet: bool) -> dict[str, Any]:
 def reindex(check_only: bool, no_repair: bool) -> None:
     """Rebuild the search index beside the live one and swap it in (or --check it)."""
 
-    session = db.session
+    session = db.session()
     click.echo(f"Chỉ mục: {current_app.config['INDEX_DIR']}")
     if not check_only:
         result = _rebuild(session, quiet=False)

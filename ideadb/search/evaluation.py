@@ -11,7 +11,7 @@ import heapq
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import mul
 from typing import Any
@@ -199,9 +199,9 @@ def evaluate(
             else:
                 get = acc.get
                 for d in matched:
-                    t = get(d)
-                    if t:
-                        sc[d] += c * t / (K1 + t)
+                    tf = get(d)
+                    if tf:
+                        sc[d] += c * tf / (K1 + tf)
         if name == "some" and COORD:
             present = [accumulate(snap, seg, u, cache) for u in coord_units]
             n_units = len(present)
@@ -304,6 +304,7 @@ def order(
             continue
         sc = scores[i]
         data = seg.data
+        first: Callable[[int], float]
         if sort == "newest" or (sort != "score" and sc is None):
             first = data.created.__getitem__
         elif sort == "score":

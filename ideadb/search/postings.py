@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.reading import TermNotFound
+from whoosh.reading import TermNotFound  # type: ignore[import-untyped]
 
 from ideadb.search import whoosh_internals
 from ideadb.search.documents import Filters, Visibility

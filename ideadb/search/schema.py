@@ -11,9 +11,9 @@ import struct
 from datetime import UTC, datetime
 from typing import Any
 
-from whoosh.analysis import IDTokenizer
-from whoosh.columns import FixedBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
+from whoosh.analysis import IDTokenizer  # type: ignore[import-untyped]
+from whoosh.columns import FixedBytesColumn  # type: ignore[import-untyped]
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema  # type: ignore[import-untyped]
 
 from ideadb.search.documents import IdeaDoc
 from ideadb.search.text import index_terms

@@ -18,7 +18,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from ideadb.core import providers
@@ -63,13 +63,20 @@ class SearchUnavailable(DomainError):
     code = "search_unavailable"
 
 
-def index_dir(app=None) -> str:
-    app = app or current_app
-    return app.config["INDEX_DIR"]
+def index_dir(app: Flask | None = None) -> str:
+    """The index root of ``app`` (the current application by default)."""
+    root: str = (app or current_app).config["INDEX_DIR"]
+    return root
 
 
-def _engine(app=None) -> search_engine.Engine:
+def _engine(app: Flask | None = None) -> search_engine.Engine:
     return search_engine.engine(index_dir(app))
+
+
+def _current_app() -> Flask:
+    """The application object itself (not the proxy), for work after the request."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
 
 
 @contextlib.contextmanager
@@ -175,7 +182,7 @@ def drain_after_commit(session: Session) -> None:
         return
     if not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = _current_app()
 
     def drain() -> None:
         drain_outbox(app)
@@ -184,9 +191,11 @@ def drain_after_commit(session: Session) -> None:
     after_commit(session, drain)
 
 
-def drain_outbox(app=None, timeout: float = WRITE_TIMEOUT) -> search_engine.DrainResult:
+def drain_outbox(
+    app: Flask | None = None, timeout: float = WRITE_TIMEOUT
+) -> search_engine.DrainResult:
     """Apply the pending outbox rows to the index (a no-op while no index has been built)."""
-    app = app or current_app._get_current_object()
+    app = app or _current_app()
     root = index_dir(app)
     if not search_engine.index_exists(root):
         return search_engine.DrainResult()
@@ -226,7 +235,7 @@ _retry_lock = threading.Lock()
 _retry_pending: set[str] = set()
 
 
-def _retry_later(app, attempt: int = 0) -> None:
+def _retry_later(app: Flask, attempt: int = 0) -> None:
     """The index was busy: try again shortly in the background (rows stay until then)."""
     if not app.config.get("SEARCH_RETRY", True) or attempt >= len(RETRY_DELAYS):
         return
@@ -347,7 +356,7 @@ def similar_to_text(
 # --- index maintenance -------------------------------------------------------------------
 
 
-def ensure_index(app=None) -> bool:
+def ensure_index(app: Flask | None = None) -> bool:
     """Create an empty index when none exists (quickstart, tests). True when created."""
     return search_engine.create_index(index_dir(app))
 
@@ -393,7 +402,7 @@ def rebuild(
     eng = _engine()
     generation = eng.rebuild(all_docs(session), progress=progress, procs=procs)
     session.rollback()
-    drained = drain_outbox(current_app._get_current_object(), timeout=60.0)
+    drained = drain_outbox(_current_app(), timeout=60.0)
     report = check(session)
     repaired = repair(session, report) if not report.ok else 0
     return {

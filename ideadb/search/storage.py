@@ -14,8 +14,8 @@ import threading
 import time
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh import index as whoosh_index  # type: ignore[import-untyped]
+from whoosh.index import LockError  # type: ignore[import-untyped]
 
 from ideadb.search import whoosh_internals
 from ideadb.search.schema import make_schema
@@ -90,8 +90,11 @@ def create_index(root: str) -> bool:
 
 
 def index_exists(root: str) -> bool:
+    """Whether ``root`` holds a live generation."""
     name = current(root)
-    return bool(name) and whoosh_index.exists_in(os.path.join(root, name), indexname=INDEX_NAME)
+    if not name:
+        return False
+    return bool(whoosh_index.exists_in(os.path.join(root, name), indexname=INDEX_NAME))
 
 
 def open_index(root: str, name: str) -> Any:

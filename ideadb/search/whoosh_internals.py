@@ -14,9 +14,9 @@ import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from whoosh import __version__ as whoosh_version
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh import __version__ as whoosh_version  # type: ignore[import-untyped]
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # type: ignore[import-untyped]
+from whoosh.matching.wrappers import FilterMatcher  # type: ignore[import-untyped]
 
 # A run of postings: docnums and their weights (None: every weight is 1.0).
 Block = tuple[Sequence[int], Sequence[float] | None]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from whoosh.index import LockError
+from whoosh.index import LockError  # type: ignore[import-untyped]
 
 from ideadb.search import storage, whoosh_internals
 from ideadb.search.documents import IdeaDoc
