@@ -207,7 +207,7 @@ def commit_to_findable(root: Path, n: int, samples: int = 30) -> dict:
         findable.append(time.perf_counter() - t0)
         thread.join()
         calls.append(done[0])
-    segments = len(writer._segments())
+    segments = len(writer.snapshot().segs)
     writer.close()
     reader.close()
     return {"findable": findable, "calls": calls, "segments": segments}

@@ -131,6 +131,7 @@ def _register_features(app: Flask) -> None:
         commands.register(app)
     # Search keeps a derived copy of ideas: it follows their recorded changes.
     changes.subscribe(app, search_service.drain_after_commit)
+    changes.subscribe_units(app, search_service.follow_unit_change)
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
     providers.register_set_usage(app, reviews_usage.criteria_set_usage)

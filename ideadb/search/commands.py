@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from ideadb.extensions import db
+from ideadb.ideas.models import Idea
+from ideadb.search import engine as search_engine
+from ideadb.search import service
 
 
 def ensure_index(quiet: bool = False) -> None:
     """Build the index when there is none (quickstart); a no-op when it exists."""
-    from ideadb.extensions import db
-    from ideadb.search import engine as search_engine
-    from ideadb.search import service
-
     root = service.index_dir()
     if search_engine.index_exists(root) and search_engine.engine(root).doc_count() > 0:
         return
-    _rebuild(db.session, quiet)
+    _rebuild(db.session(), quiet)
 
 
-def _rebuild(session, quiet: bool) -> dict:
-    import sqlalchemy as sa
-
-    from ideadb.ideas.models import Idea
-    from ideadb.search import service
-
+def _rebuild(session: Session, quiet: bool) -> dict[str, Any]:
     total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
     if quiet or total == 0:
         return service.rebuild(session)
@@ -51,10 +50,8 @@ def _rebuild(session, quiet: bool) -> dict:
 @with_appcontext
 def reindex(check_only: bool, no_repair: bool) -> None:
     """Rebuild the search index beside the live one and swap it in (or --check it)."""
-    from ideadb.extensions import db
-    from ideadb.search import service
 
-    session = db.session
+    session = db.session()
     click.echo(f"Chỉ mục: {current_app.config['INDEX_DIR']}")
     if not check_only:
         result = _rebuild(session, quiet=False)

@@ -18,15 +18,24 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from ideadb.core import providers
 from ideadb.core.changes import IdeaChange as SearchOutbox
-from ideadb.core.changes import record_idea_change
+from ideadb.core.changes import record_idea_change, record_idea_changes
 from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
 from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
+from ideadb.extensions import db
+from ideadb.ideas.models import Idea
+from ideadb.ideas.service import (
+    STATUS_LABELS,
+    get_idea,
+    idea_document,
+    is_published,
+    visible_ideas_filter,
+)
 from ideadb.search import engine as search_engine
 from ideadb.search.documents import (
     SORTS,
@@ -37,6 +46,8 @@ from ideadb.search.documents import (
     SimilarItem,
     Visibility,
 )
+from ideadb.units.models import Unit
+from ideadb.units.service import area_names, descendant_ids
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +63,20 @@ class SearchUnavailable(DomainError):
     code = "search_unavailable"
 
 
-def index_dir(app=None) -> str:
-    app = app or current_app
-    return app.config["INDEX_DIR"]
+def index_dir(app: Flask | None = None) -> str:
+    """The index root of ``app`` (the current application by default)."""
+    root: str = (app or current_app).config["INDEX_DIR"]
+    return root
 
 
-def _engine(app=None) -> search_engine.Engine:
+def _engine(app: Flask | None = None) -> search_engine.Engine:
     return search_engine.engine(index_dir(app))
+
+
+def _current_app() -> Flask:
+    """The application object itself (not the proxy), for work after the request."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
 
 
 @contextlib.contextmanager
@@ -82,9 +100,6 @@ def _final_scores(session: Session, idea_ids: list[int]) -> dict[int, float]:
 
 def load_docs(session: Session, idea_ids: Iterable[int]) -> dict[int, IdeaDoc | None]:
     """The documents of these ideas as the database holds them now (None: no such idea)."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import idea_document
-
     ids = sorted(set(idea_ids))
     out: dict[int, IdeaDoc | None] = dict.fromkeys(ids)
     for start in range(0, len(ids), 500):
@@ -103,9 +118,6 @@ def _doc(values: dict[str, Any], final_score: float | None) -> IdeaDoc:
 
 def all_docs(session: Session, batch: int = 500) -> Iterator[IdeaDoc]:
     """Every idea, in id order, a batch at a time (bounded memory, a session of its own)."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import idea_document
-
     last = 0
     with Session(session.get_bind()) as own:
         while True:
@@ -134,14 +146,9 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
         return Visibility.anonymous()
     if is_staff(actor):
         return Visibility.everything()
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import visible_ideas_filter
-
     unit_ids: frozenset[int] = frozenset()
     condition = visible_ideas_filter(session, actor, include_public=False)
     if has_role(actor, Role.UNIT_OFFICER) and getattr(actor, "unit_id", None) is not None:
-        from ideadb.units.service import descendant_ids
-
         unit_ids = frozenset(descendant_ids(session, actor.unit_id))
         # ideas of those units are covered by unit_ids; list only the others one by one
         condition = sa.and_(
@@ -159,6 +166,15 @@ def enqueue(session: Session, idea_id: int) -> None:
     record_idea_change(session, idea_id)
 
 
+def follow_unit_change(session: Session, unit_id: int) -> None:
+    """Subscriber of unit changes: the ideas of that unit carry its name in their document.
+
+    Runs inside the unit's transaction, so the ideas' changes commit or roll back with it.
+    """
+    idea_ids = session.scalars(sa.select(Idea.id).where(Idea.unit_id == unit_id)).all()
+    record_idea_changes(session, idea_ids)
+
+
 def drain_after_commit(session: Session) -> None:
     """Subscriber of recorded idea changes: apply them to the index once the change commits."""
     callbacks = session.info.get("after_commit", [])
@@ -166,7 +182,7 @@ def drain_after_commit(session: Session) -> None:
         return
     if not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = _current_app()
 
     def drain() -> None:
         drain_outbox(app)
@@ -175,14 +191,14 @@ def drain_after_commit(session: Session) -> None:
     after_commit(session, drain)
 
 
-def drain_outbox(app=None, timeout: float = WRITE_TIMEOUT) -> search_engine.DrainResult:
+def drain_outbox(
+    app: Flask | None = None, timeout: float = WRITE_TIMEOUT
+) -> search_engine.DrainResult:
     """Apply the pending outbox rows to the index (a no-op while no index has been built)."""
-    app = app or current_app._get_current_object()
+    app = app or _current_app()
     root = index_dir(app)
     if not search_engine.index_exists(root):
         return search_engine.DrainResult()
-    from ideadb.extensions import db
-
     with app.app_context(), Session(db.engine) as session:
 
         def pending() -> list[tuple[int, int]]:
@@ -219,7 +235,7 @@ _retry_lock = threading.Lock()
 _retry_pending: set[str] = set()
 
 
-def _retry_later(app, attempt: int = 0) -> None:
+def _retry_later(app: Flask, attempt: int = 0) -> None:
     """The index was busy: try again shortly in the background (rows stay until then)."""
     if not app.config.get("SEARCH_RETRY", True) or attempt >= len(RETRY_DELAYS):
         return
@@ -276,8 +292,6 @@ def parse_filters(session: Session, args: dict[str, Any]) -> tuple[Filters, str]
         raise BadRequest("Tham số tìm kiếm không hợp lệ.", errors)
     unit_ids = None
     if unit_id is not None:
-        from ideadb.units.service import descendant_ids
-
         unit_ids = frozenset(descendant_ids(session, unit_id))
     filters = Filters(
         area=args.get("area") or None,
@@ -313,8 +327,6 @@ def similar_ideas(session: Session, actor: Any, idea_id: int, limit: int = 5) ->
 
     404 when the idea itself may not be seen.
     """
-    from ideadb.ideas.service import get_idea
-
     idea = get_idea(session, actor, idea_id)
     visibility = visibility_for(session, actor)
     limit = max(1, min(int(limit), 20))
@@ -344,7 +356,7 @@ def similar_to_text(
 # --- index maintenance -------------------------------------------------------------------
 
 
-def ensure_index(app=None) -> bool:
+def ensure_index(app: Flask | None = None) -> bool:
     """Create an empty index when none exists (quickstart, tests). True when created."""
     return search_engine.create_index(index_dir(app))
 
@@ -384,15 +396,13 @@ def rebuild(
     applied after the swap: the pending outbox rows are drained and a check repairs anything
     that changed between reading the database and the swap.
     """
-    from ideadb.ideas.models import Idea
-
     total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
     if procs is None:
         procs = 2 if total >= 2000 and (os.cpu_count() or 1) > 1 else 1
     eng = _engine()
     generation = eng.rebuild(all_docs(session), progress=progress, procs=procs)
     session.rollback()
-    drained = drain_outbox(current_app._get_current_object(), timeout=60.0)
+    drained = drain_outbox(_current_app(), timeout=60.0)
     report = check(session)
     repaired = repair(session, report) if not report.ok else 0
     return {
@@ -419,10 +429,6 @@ def search_page(
     ``public``: the catalogue (published ideas only, whoever is signed in); else the
     caller's own visibility (staff search). Malformed filters are ignored with a notice.
     """
-    from ideadb.ideas.service import STATUS_LABELS
-    from ideadb.units.models import Unit
-    from ideadb.units.service import area_names
-
     notice = None
     try:
         filters, sort = parse_filters(session, args)
@@ -455,9 +461,6 @@ def search_page(
 
 def idea_target(session: Session, actor: Any, idea_id: int) -> tuple[str, dict[str, int]]:
     """The page of a result: (endpoint, arguments); 404 when ``actor`` may not see the idea."""
-    from ideadb.ideas.models import Idea
-    from ideadb.ideas.service import get_idea, is_published
-
     idea = session.get(Idea, idea_id)
     if idea is not None and is_published(idea):
         return "ideas.public", {"idea_id": idea.id}

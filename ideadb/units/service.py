@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.audit.service import record
+from ideadb.core.changes import record_unit_change
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, require
@@ -120,6 +121,7 @@ def update_unit(session: Session, actor: Any, unit_id: int, data: dict[str, Any]
             setattr(unit, key, value)
         if snapshot(unit) != before:
             record(session, actor, "unit.update", "unit", unit.id, before, snapshot(unit))
+            record_unit_change(session, unit.id)
     return unit
 
 

@@ -9,6 +9,7 @@ from ideadb.core.changes import IdeaChange as SearchOutbox
 from ideadb.core.db import unit_of_work
 from ideadb.search import engine as search_engine
 from ideadb.search import service as search_service
+from ideadb.search import storage
 from ideadb.search.documents import Visibility
 
 ALL = Visibility.everything()
@@ -64,7 +65,7 @@ def test_a_change_meeting_a_busy_index_stays_in_the_outbox_until_the_next_drain(
     idea = create_idea()
     root = app.config["INDEX_DIR"]
     holder = search_engine.Engine(root)
-    lock = holder._writer(search_engine._open(root, holder.generation()), 1.0)
+    lock = storage.open_writer(storage.open_index(root, holder.generation()), 1.0)
     try:
         old = search_service.WRITE_TIMEOUT
         search_service.WRITE_TIMEOUT = 0.1

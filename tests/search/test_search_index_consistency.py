@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ideadb.search import engine as search_engine
+from ideadb.search import storage
 from ideadb.search.documents import IdeaDoc, Visibility, expected_from
 
 ALL = Visibility.everything()
@@ -93,7 +94,7 @@ def test_a_busy_index_leaves_outbox_rows_for_the_next_drain(index_root, doc):
         return [row for row in outbox if row[0] not in applied]
 
     holder = search_engine.Engine(index_root)
-    lock = holder._writer(search_engine._open(index_root, holder.generation()), 1.0)
+    lock = storage.open_writer(storage.open_index(index_root, holder.generation()), 1.0)
     try:
         result = search_engine.drain(
             eng, pending, lambda ids: {7: doc(7, "Gà đồi")}, applied.extend, timeout=0.1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 import pytest
@@ -47,11 +48,24 @@ def test_a_minus_word_excludes_ideas_containing_it(farm):
 
 
 def test_query_syntax_of_the_engine_is_plain_text(farm):
-    for query in ["AND", "title:lợn", "lợn*", "(lợn OR bò)", "lợn^2", "[a TO z]", '"', "-", "*"]:
-        result = farm.search(query)
-        assert result.total >= 0
-    assert ids(farm.search("(lợn)")) == ids(farm.search("lợn"))
-    assert farm.search("title:lợn").total == farm.search("title lợn").total
+    """Operators of a query language are read as the words they contain, nothing more."""
+    pigs = {1, 3, 4}
+    as_words = {
+        "AND": ("and", set()),
+        "title:lợn": ("title lợn", pigs),
+        "lợn*": ("lợn", pigs),
+        "(lợn OR bò)": ("lợn or bò", pigs),
+        "lợn^2": ("lợn 2", pigs),
+        "[a TO z]": ("a to z", set()),
+        "(lợn)": ("lợn", pigs),
+        '"': ("", {1, 2, 3, 4, 5}),
+        "-": ("", {1, 2, 3, 4, 5}),
+        "*": ("", {1, 2, 3, 4, 5}),
+    }
+    for query, (words, expected) in as_words.items():
+        result, plain = farm.search(query), farm.search(words)
+        assert set(ids(result)) == expected, query
+        assert (ids(result), result.total) == (ids(plain), plain.total), query
 
 
 def test_title_matches_rank_above_body_matches(make_index, doc):
@@ -143,30 +157,12 @@ def test_a_two_thousand_character_query_is_cut_not_refused(farm):
     )
 )
 def test_arbitrary_unicode_queries_never_raise(farm, query):
-    result = farm.search(query, per_page=5)
-    assert result.total >= 0
+    result = farm.search(query, per_page=3)
+    shown = ids(result)
+    assert set(shown) <= {1, 2, 3, 4, 5}
+    assert len(shown) == len(set(shown)) == min(result.total, 3)
+    assert sum(result.facets["year"].values()) == result.total <= 5
     for hit in result.items:
         assert "<script" not in hit.highlights["title"]
-
-
-def test_the_block_reader_and_the_public_postings_path_give_identical_results(
-    make_index, doc, monkeypatch
-):
-    words = ["lợn", "lớn", "nuôi", "chuồng", "điện", "đồng", "đông", "cá", "các"]
-    docs = [
-        doc(i, " ".join(words[(i + k) % len(words)] for k in range(3 + i % 5)), "nuôi " * (i % 4))
-        for i in range(1, 400)
-    ]
-    eng = make_index(*docs)
-    eng.write([doc(i, "nuôi lợn đông") for i in range(1, 400, 7)])  # leaves deletions behind
-    queries = ["lợn", "lon", "nuôi lợn", "dong", '"nuôi lợn"', "cá -các", "điện đồng"]
-
-    def run():
-        return [
-            (r.total, [(h.id, h.score) for h in r.items], r.facets)
-            for r in (eng.search(q, visibility=ALL, per_page=50) for q in queries)
-        ]
-
-    fast = run()
-    monkeypatch.setattr("ideadb.search.engine.FAST_POSTINGS", False)
-    assert run() == fast
+        plain = hit.highlights["title"].replace("<mark>", "").replace("</mark>", "")
+        assert html.unescape(plain) == hit.title

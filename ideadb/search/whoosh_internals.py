@@ -1,0 +1,79 @@
+"""Every use of Whoosh 2.7.4's private structures, each beside its public-API fallback.
+
+Walking postings one posting at a time through the public Matcher methods costs about
+1 µs per posting (four method calls); reading the decoded block arrays of Whoosh 2.7.4's
+W3 codec costs a fifth of that. The block reader is used only on exactly that version and
+codec; anything else takes the public path (both give identical results: tested in
+``tests/search/test_search_whoosh_internals.py``). Nothing else of ideadb touches a name
+of Whoosh that starts with an underscore.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from whoosh import __version__ as whoosh_version  # type: ignore[import-untyped]
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # type: ignore[import-untyped]
+from whoosh.matching.wrappers import FilterMatcher  # type: ignore[import-untyped]
+
+# A run of postings: docnums and their weights (None: every weight is 1.0).
+Block = tuple[Sequence[int], Sequence[float] | None]
+
+FAST_POSTINGS = whoosh_version == (2, 7, 4) and all(
+    hasattr(W3LeafMatcher, name) for name in ("_read_ids", "_read_weights", "_next_block")
+)
+
+
+def codec() -> W3Codec:
+    """Whoosh's standard codec, without per-posting length statistics (lengths are ours)."""
+    result = W3Codec()
+    result.length_stats = False
+    return result
+
+
+def blocks(matcher: Any, deleted: frozenset[int]) -> Iterator[Block]:
+    """The postings of a term as runs of (docnums, weights); deleted documents left out.
+
+    Takes the block reader when :data:`FAST_POSTINGS` allows it, else :func:`public_blocks`.
+    """
+    m = matcher
+    if FAST_POSTINGS and type(m) is FilterMatcher:
+        m = m.children()[0]  # filter deletions ourselves
+    if FAST_POSTINGS and type(m) is W3LeafMatcher and not m._byteids:
+        return _w3_blocks(m, deleted)
+    return public_blocks(matcher, deleted)
+
+
+def public_blocks(matcher: Any, deleted: frozenset[int] = frozenset()) -> Iterator[Block]:
+    """The fallback of :func:`blocks` through the public Matcher API only (one run)."""
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        d = matcher.id()
+        if d not in deleted:
+            ids.append(d)
+            weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
+
+
+def _w3_blocks(m: Any, deleted: frozenset[int]) -> Iterator[Block]:
+    while m.is_active():
+        if m._data is None:
+            m._read_data()
+        ids: list[int] = list(itertools.accumulate(m._data[0]))  # delta-coded docnums
+        weights = m._data[1]
+        if isinstance(weights, int | float):
+            weights = [float(weights)] * len(ids)  # one weight for the whole block
+        i = m._i
+        if i:
+            ids = ids[i:]
+            weights = None if weights is None else weights[i:]
+        if deleted:
+            keep = [j for j, d in enumerate(ids) if d not in deleted]
+            ids = [ids[j] for j in keep]
+            weights = None if weights is None else [weights[j] for j in keep]
+        yield ids, weights
+        m._next_block()

@@ -1,0 +1,181 @@
+"""Writing the index: add, replace and remove ideas, rebuild a generation, drain the outbox.
+
+One writer per index at a time (Whoosh's lock across processes, ``Engine.write_lock``
+within one). A writer that finds the lock held past its timeout raises IndexBusy and the
+outbox rows stay for the next drain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from whoosh.index import LockError  # type: ignore[import-untyped]
+
+from ideadb.search import storage, whoosh_internals
+from ideadb.search.documents import IdeaDoc
+from ideadb.search.schema import doc_fields
+from ideadb.search.storage import IndexBusy, SearchUnavailable
+
+if TYPE_CHECKING:
+    from ideadb.search.engine import Engine
+
+WRITE_TIMEOUT = 5.0
+MAX_SEGMENTS = 8
+
+
+def write(
+    eng: Engine,
+    docs: Iterable[IdeaDoc] = (),
+    remove_ids: Iterable[int] = (),
+    timeout: float = WRITE_TIMEOUT,
+) -> int:
+    """Add or replace ``docs`` and remove ``remove_ids`` in one commit.
+
+    Raises :class:`IndexBusy` when the lock is not obtained within ``timeout``.
+    """
+    latest: dict[int, IdeaDoc] = {}
+    for doc in docs:
+        latest[doc.id] = doc
+    gone = set(remove_ids) - set(latest)
+    if not latest and not gone:
+        return 0
+    prepared = [doc_fields(doc) for doc in latest.values()]
+    with eng.write_lock:
+        for _attempt in range(3):
+            gen = storage.current(eng.root)
+            if gen is None:
+                raise SearchUnavailable("no search index: run ideadb reindex")
+            ix = storage.open_index(eng.root, gen)
+            writer = storage.open_writer(ix, timeout)
+            try:
+                _commit(eng, writer, gen, latest.keys() | gone, prepared)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                raise
+            # a rebuild swapped generations meanwhile: write the change there too
+            if storage.current(eng.root) == gen:
+                break
+        _maybe_merge(eng, timeout)
+    return len(prepared)
+
+
+def _commit(
+    eng: Engine, writer: Any, gen: str, ids: Iterable[int], prepared: list[dict[str, Any]]
+) -> None:
+    with eng.lock:
+        # the live searcher finds the old documents faster than the writer's own reader
+        searcher = eng.live_searcher(gen)
+        if searcher is not None and searcher.reader().generation() != writer.generation - 1:
+            searcher = None
+        for idea_id in ids:
+            writer.delete_by_term("id", str(idea_id), searcher=searcher)
+    for fields in prepared:
+        writer.add_document(**fields)
+    writer.commit(merge=False)
+    eng.refresh(gen)
+
+
+def _maybe_merge(eng: Engine, timeout: float) -> None:
+    gen = storage.current(eng.root)
+    if gen is None:
+        return
+    count = eng.segment_count(gen)
+    if count is None or count <= MAX_SEGMENTS:
+        return
+    ix = storage.open_index(eng.root, gen)
+    try:
+        writer = ix.writer(timeout=min(timeout, 0.5), delay=0.02, codec=whoosh_internals.codec())
+    except LockError:
+        return
+    writer.commit()  # Whoosh's default policy merges the small segments
+    eng.refresh(gen)
+
+
+def rebuild(
+    eng: Engine,
+    docs: Iterable[IdeaDoc],
+    progress: Callable[[int], None] | None = None,
+    limitmb: int = 256,
+    procs: int = 1,
+) -> str:
+    """Build a complete new generation beside the live one, then swap it in."""
+    root = eng.root
+    os.makedirs(root, exist_ok=True)
+    name = storage.next_generation(root)
+    ix = storage.new_index(root, name)
+    codec = whoosh_internals.codec()
+    if procs > 1:
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb, codec=codec)
+    else:
+        writer = ix.writer(limitmb=limitmb, codec=codec)
+    try:
+        count = 0
+        seen: set[int] = set()
+        for doc in docs:
+            if doc.id in seen:
+                continue
+            seen.add(doc.id)
+            writer.add_document(**doc_fields(doc))
+            count += 1
+            if progress is not None:
+                progress(count)
+        writer.commit(optimize=procs <= 1)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        raise
+    with eng.write_lock:
+        storage.write_current(root, name)
+    storage.remove_old_generations(root, keep={name})
+    return name
+
+
+@dataclass
+class DrainResult:
+    indexed: int = 0
+    removed: int = 0
+    rows: int = 0
+    busy: bool = False
+
+
+def drain(
+    eng: Engine,
+    pending: Callable[[], Sequence[tuple[int, int]]],
+    load: Callable[[list[int]], dict[int, IdeaDoc | None]],
+    done: Callable[[list[int]], None],
+    timeout: float = WRITE_TIMEOUT,
+    rounds: int = 5,
+) -> DrainResult:
+    """Apply pending outbox rows to the index.
+
+    ``pending()`` returns (row id, idea id) pairs not yet applied; ``load(ids)`` the current
+    documents (None for an idea that must leave the index); ``done(row ids)`` removes the
+    applied rows. Rows are only marked done after the index commit; when the index is busy
+    they stay for the next drain. Loops while new rows keep arriving (bounded).
+    """
+    result = DrainResult()
+    for _ in range(rounds):
+        rows = list(pending())
+        if not rows:
+            break
+        ids = sorted({idea_id for _, idea_id in rows})
+        docs = load(ids)
+        present = [doc for doc in (docs.get(i) for i in ids) if doc is not None]
+        absent = [i for i in ids if docs.get(i) is None]
+        try:
+            eng.write(present, absent, timeout=timeout)
+        except IndexBusy:
+            result.busy = True
+            break
+        done([row_id for row_id, _ in rows])
+        result.indexed += len(present)
+        result.removed += len(absent)
+        result.rows += len(rows)
+    return result

@@ -1,0 +1,73 @@
+"""The block reader of Whoosh's private structures and its public-API fallback agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from ideadb.search import whoosh_internals
+from ideadb.search.documents import Visibility
+
+ALL = Visibility.everything()
+WORDS = ["lợn", "lớn", "nuôi", "chuồng", "điện", "đồng", "đông", "cá", "các"]
+
+
+@pytest.fixture
+def index_with_deletions(make_index, doc):
+    """Several hundred ideas over a few words, some replaced (deleted documents remain)."""
+    docs = [
+        doc(i, " ".join(WORDS[(i + k) % len(WORDS)] for k in range(3 + i % 5)), "nuôi " * (i % 4))
+        for i in range(1, 400)
+    ]
+    eng = make_index(*docs)
+    eng.write([doc(i, "nuôi lợn đông") for i in range(1, 400, 7)])
+    return eng
+
+
+def test_the_block_reader_is_used_on_the_pinned_whoosh_release():
+    assert whoosh_internals.FAST_POSTINGS
+
+
+def test_the_block_reader_and_the_public_matcher_read_the_same_postings(index_with_deletions):
+    snap = index_with_deletions.snapshot()
+    assert any(seg.deleted for seg in snap.segs)
+    compared = 0
+    for seg in snap.segs:
+        for field, term in [("title_f", "lon"), ("text_f", "nuoi"), ("title_x", "đông")]:
+            fast = seg.matcher(field, term)
+            public = seg.matcher(field, term)
+            if fast is None:
+                continue
+            fast_postings = [
+                (d, 1.0 if w is None else w)
+                for ids, weights in whoosh_internals.blocks(fast, seg.deleted)
+                for d, w in zip(ids, weights or [None] * len(ids), strict=True)
+            ]
+            public_postings = [
+                (d, w)
+                for ids, weights in whoosh_internals.public_blocks(public, seg.deleted)
+                for d, w in zip(ids, weights or [], strict=True)
+            ]
+            assert fast_postings == public_postings
+            assert not {d for d, _ in fast_postings} & seg.deleted
+            compared += len(fast_postings)
+    assert compared > 100
+
+
+def test_searching_through_the_fallback_gives_identical_results(index_with_deletions, monkeypatch):
+    eng = index_with_deletions
+    queries = ["lợn", "lon", "nuôi lợn", "dong", '"nuôi lợn"', "cá -các", "điện đồng"]
+
+    def run():
+        return [
+            (r.total, [(h.id, h.score) for h in r.items], r.facets, r.suggestion)
+            for r in (eng.search(q, visibility=ALL, per_page=50) for q in queries)
+        ]
+
+    def like():
+        return eng.similar(text="nuôi lợn đông chuồng lớn điện đồng cá", visibility=ALL, limit=20)
+
+    fast, fast_like = run(), like()
+    assert all(total > 0 for total, *_ in fast)
+    monkeypatch.setattr(whoosh_internals, "FAST_POSTINGS", False)
+    assert run() == fast
+    assert like() == fast_like
