@@ -74,9 +74,26 @@ def jsonable(value: Any) -> Any:
 
 
 def utc_iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds") + "Z"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+).encode
 
 
 def canonical(
@@ -91,20 +108,27 @@ def canonical(
     after: Any,
     remote_addr: str | None,
 ) -> bytes:
-    fields = {
-        "id": id,
-        "at": utc_iso(created_at),
-        "actor_id": actor_id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "before": before,
-        "after": after,
-        "remote_addr": remote_addr,
-    }
-    return json.dumps(
-        jsonable(fields), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    """Sorted keys, no whitespace, UTF-8, NFC.
+
+    The JSON text is normalised as a whole: its delimiters are ASCII starters that compose with
+    nothing, so this equals normalising every string inside, at a fraction of the cost.
+    """
+    text = _encode(
+        {
+            "id": id,
+            "at": utc_iso(created_at),
+            "actor_id": actor_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "before": before,
+            "after": after,
+            "remote_addr": remote_addr,
+        }
+    )
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.encode("utf-8")
 
 
 def event_hash(prev_hash: str, **fields: Any) -> str:
@@ -210,12 +234,8 @@ def _chain_new_events(session: Session, flush_context: Any, instances: Any) -> N
         event.id = last_id
         if event.created_at is None:
             event.created_at = utcnow()
-        event.action = jsonable(event.action)
-        event.object_type = jsonable(event.object_type)
-        if event.object_id is not None:
-            event.object_id = jsonable(str(event.object_id))
-        event.before = jsonable(event.before)
-        event.after = jsonable(event.after)
+        if event.object_id is not None and not isinstance(event.object_id, str):
+            event.object_id = str(event.object_id)
         event.prev_hash = prev
         event.hash = prev = row_hash(prev, event)
     _store_head(conn, last_id, prev, count + len(new))
@@ -253,12 +273,12 @@ def _chain_core_inserts(conn, clauseelement, multiparams, params, execution_opti
         row.id = last_id
         row.created_at = given.get("created_at") or utcnow()
         row.actor_id = given.get("actor_id")
-        row.action = jsonable(given.get("action"))
-        row.object_type = jsonable(given.get("object_type"))
+        row.action = given.get("action")
+        row.object_type = given.get("object_type")
         object_id = given.get("object_id")
-        row.object_id = None if object_id is None else jsonable(str(object_id))
-        row.before = jsonable(given.get("before"))
-        row.after = jsonable(given.get("after"))
+        row.object_id = None if object_id is None else str(object_id)
+        row.before = given.get("before")
+        row.after = given.get("after")
         row.remote_addr = given.get("remote_addr")
         hash_ = row_hash(prev, row)
         out.append(
