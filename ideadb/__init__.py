@@ -83,6 +83,8 @@ def _register_features(app: Flask) -> None:
     from ideadb.accounts import api as accounts_api
     from ideadb.accounts import service as accounts_service
     from ideadb.accounts import views as accounts_views
+    from ideadb.audit import api as audit_api
+    from ideadb.audit import commands as audit_commands
     from ideadb.audit import views as audit_views
     from ideadb.core import changes, providers
     from ideadb.criteria import api as criteria_api
@@ -120,6 +122,7 @@ def _register_features(app: Flask) -> None:
         for api in (
             accounts_api,
             units_api,
+            audit_api,
             ideas_api,
             search_api,
             criteria_api,
@@ -127,7 +130,7 @@ def _register_features(app: Flask) -> None:
             reports_api,
         )
     ]
-    for commands in (ideas_commands, search_commands, reports_commands):
+    for commands in (audit_commands, ideas_commands, search_commands, reports_commands):
         commands.register(app)
     # Search keeps a derived copy of ideas: it follows their recorded changes.
     changes.subscribe(app, search_service.drain_after_commit)

@@ -76,6 +76,7 @@ ROLE_LABELS = {
     "reviewer": _l("Thành viên hội đồng"),
     "secretary": _l("Thư ký hội đồng"),
     "admin": _l("Quản trị hệ thống"),
+    "auditor": _l("Kiểm tra viên (chỉ xem)"),
 }
 
 

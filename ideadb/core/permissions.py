@@ -20,10 +20,13 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     SECRETARY = "secretary"
     ADMIN = "admin"
+    AUDITOR = "auditor"
 
 
 ALL_ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 STAFF_ROLES = frozenset({Role.SECRETARY, Role.ADMIN})
+# Roles that may read every object of every feature (the auditor reads, never changes).
+READ_ALL_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 
 Rule = Callable[[Any, Any], bool]
 _rules: dict[str, Rule] = {}
@@ -65,6 +68,17 @@ def is_staff(actor: Any) -> bool:
     return has_role(actor, *STAFF_ROLES)
 
 
+def reads_everything(actor: Any) -> bool:
+    """True for actors who may read any object (admin, auditor): use it in read rules only."""
+    return has_role(actor, *READ_ALL_ROLES)
+
+
+def is_auditor_only(actor: Any) -> bool:
+    """True for an auditor who holds no other role: such an actor must not change anything."""
+    roles = roles_of(actor)
+    return bool(roles) and roles <= {Role.AUDITOR}
+
+
 def can(actor: Any, action: str, obj: Any = None) -> bool:
     try:
         check = _rules[action]
@@ -85,12 +99,12 @@ def require(actor: Any, action: str, obj: Any = None) -> None:
 # Rules of the foundation: accounts, units, audit.
 roles_rule("user.manage", Role.ADMIN)
 roles_rule("unit.manage", Role.ADMIN)
-roles_rule("audit.view", Role.ADMIN)
+roles_rule("audit.view", Role.ADMIN, Role.AUDITOR)
 
 
 @rule("user.view")
 def _user_view(actor: Any, user: Any) -> bool:
-    return has_role(actor, Role.ADMIN) or (
+    return reads_everything(actor) or (
         is_signed_in(actor) and user is not None and actor.id == user.id
     )
 

@@ -59,7 +59,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_l("Báo cáo"), "reports.index", ("secretary", "admin", "unit_officer")),
     (_l("Người dùng"), "accounts.users", ("admin",)),
     (_l("Đơn vị"), "units.index", ("admin",)),
-    (_l("Nhật ký"), "audit.index", ("admin",)),
+    (_l("Nhật ký"), "audit.index", ("admin", "auditor")),
 ]
 
 
