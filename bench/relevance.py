@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from relevance_set import AREA_CODES, IDEAS, QUERIES
 
 from ideadb.search import engine as search_engine
+from ideadb.search import evaluation
 from ideadb.search.documents import IdeaDoc, Visibility
 from ideadb.search.query import parse
 from ideadb.search.text import fold, tokens
@@ -98,9 +99,9 @@ VARIANTS = {
 
 
 def run_engine(root: str, settings: dict) -> dict[str, list[int]]:
-    saved = {name: getattr(search_engine, name) for name in settings}
+    saved = {name: getattr(evaluation, name) for name in settings}  # the tuning constants
     for name, value in settings.items():
-        setattr(search_engine, name, value)
+        setattr(evaluation, name, value)
     try:
         eng = search_engine.engine(root)
         return {
@@ -109,7 +110,7 @@ def run_engine(root: str, settings: dict) -> dict[str, list[int]]:
         }
     finally:
         for name, value in saved.items():
-            setattr(search_engine, name, value)
+            setattr(evaluation, name, value)
 
 
 def table(results: dict[str, dict[str, list[int]]]) -> list[str]:

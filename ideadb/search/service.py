@@ -226,7 +226,7 @@ def drain_outbox(
         except search_engine.SearchUnavailable:
             log.warning("search index unusable; outbox rows kept for ideadb reindex")
             return search_engine.DrainResult()
-    if result.busy:
+    if result.busy or result.more:
         _retry_later(app)
     return result
 
@@ -236,7 +236,7 @@ _retry_pending: set[str] = set()
 
 
 def _retry_later(app: Flask, attempt: int = 0) -> None:
-    """The index was busy: try again shortly in the background (rows stay until then)."""
+    """The index was busy or rows were left: drain again shortly in the background."""
     if not app.config.get("SEARCH_RETRY", True) or attempt >= len(RETRY_DELAYS):
         return
     root = index_dir(app)
@@ -254,7 +254,7 @@ def _retry_later(app: Flask, attempt: int = 0) -> None:
         finally:
             with _retry_lock:
                 _retry_pending.discard(root)
-        if result is not None and result.busy:
+        if result is not None and (result.busy or result.more):
             _retry_later(app, attempt + 1)
 
     timer = threading.Timer(RETRY_DELAYS[attempt], run)

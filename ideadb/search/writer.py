@@ -143,6 +143,8 @@ class DrainResult:
     removed: int = 0
     rows: int = 0
     busy: bool = False
+    # rows were still pending after the last round (a large change, e.g. a unit's ideas)
+    more: bool = False
 
 
 def drain(
@@ -155,16 +157,17 @@ def drain(
 ) -> DrainResult:
     """Apply pending outbox rows to the index.
 
-    ``pending()`` returns (row id, idea id) pairs not yet applied; ``load(ids)`` the current
-    documents (None for an idea that must leave the index); ``done(row ids)`` removes the
-    applied rows. Rows are only marked done after the index commit; when the index is busy
-    they stay for the next drain. Loops while new rows keep arriving (bounded).
+        ``pending()`` returns (row id, idea id) pairs not yet applied; ``load(ids)`` the current
+        documents (None for an idea that must leave the index); ``done(row ids)`` removes the
+        applied rows. Rows are only marked done after the index commit; when the index is busy
+        they stay for the next drain. Loops while new rows keep arriving, at most ``rounds``
+    times; ``more`` tells that rows were left for another drain.
     """
     result = DrainResult()
     for _ in range(rounds):
         rows = list(pending())
         if not rows:
-            break
+            return result
         ids = sorted({idea_id for _, idea_id in rows})
         docs = load(ids)
         present = [doc for doc in (docs.get(i) for i in ids) if doc is not None]
@@ -178,4 +181,5 @@ def drain(
         result.indexed += len(present)
         result.removed += len(absent)
         result.rows += len(rows)
+    result.more = not result.busy and bool(pending())
     return result

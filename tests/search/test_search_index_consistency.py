@@ -193,3 +193,23 @@ def test_a_writer_killed_mid_commit_leaves_an_index_that_check_and_repair_fix(in
     eng.write([d for d in later if d.id in report.to_repair()], timeout=5)  # lock was released
     assert eng.check(expected_from(first + later)).ok
     assert eng.search("mô hình", per_page=100).total == 25
+
+
+def test_a_drain_that_runs_out_of_rounds_says_rows_are_left(make_index, doc):
+    eng = make_index()
+    outbox = [(1, 1), (2, 2), (3, 3)]
+
+    def pending():
+        return outbox[:1]  # one row per round
+
+    def done(row_ids):
+        outbox[:] = [row for row in outbox if row[0] not in row_ids]
+
+    def load(ids):
+        return {i: doc(i, f"Bếp cải tiến số {i}") for i in ids}
+
+    first = search_engine.drain(eng, pending, load, done, rounds=2)
+    assert (first.rows, first.more, len(outbox)) == (2, True, 1)
+    second = search_engine.drain(eng, pending, load, done, rounds=2)
+    assert (second.rows, second.more, outbox) == (1, False, [])
+    assert sorted(ids(eng.search("bếp cải tiến", visibility=ALL))) == [1, 2, 3]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
 
 from ideadb.core.changes import IdeaChange
 from ideadb.core.db import unit_of_work
+from ideadb.search import engine as search_engine
 from ideadb.search import service as search_service
+from ideadb.search.documents import Visibility
 from ideadb.units import service as units
 
 
@@ -84,3 +88,21 @@ def test_renaming_a_unit_without_ideas_records_no_idea_change(
     units.update_unit(db_session, admin, unit_id("BK-NR"), {"name": "Huyện Na Rì mới"})
     assert pending(db_session) == 0
     assert search_service.check(db_session).ok
+
+
+def test_a_unit_with_more_ideas_than_one_drain_takes_is_caught_up_in_the_background(
+    app, db_session, create_idea, unit_id, admin, monkeypatch
+):
+    monkeypatch.setattr(search_service, "DRAIN_BATCH", 1)  # five ideas per drain
+    made = [create_idea(unit="BK-BB-NM").id for _ in range(7)]
+    units.update_unit(db_session, admin, unit_id("BK-BB-NM"), {"name": "Xã Phiêng Toản"})
+    eng = search_engine.engine(app.config["INDEX_DIR"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        result = eng.search('"phiêng toản"', visibility=Visibility.everything(), per_page=50)
+        db_session.rollback()  # see the rows other connections removed
+        if result.total == len(made) and pending(db_session) == 0:
+            break
+        time.sleep(0.1)
+    assert sorted(hit.id for hit in result.items) == sorted(made)
+    assert pending(db_session) == 0
