@@ -32,7 +32,7 @@ import json
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,8 +43,8 @@ from ideadb.core.db import utcnow
 GENESIS = "0" * 64
 HEAD_ID = 1
 
-_EVENTS = AuditEvent.__table__
-_HEAD = AuditChainHead.__table__
+_EVENTS = cast(sa.Table, AuditEvent.__table__)
+_HEAD = cast(sa.Table, AuditChainHead.__table__)
 
 
 class AppendOnly(RuntimeError):
@@ -183,11 +183,10 @@ def _create_head(conn: sa.Connection) -> None:
         "hash": last.hash if last else GENESIS,
         "events": count,
     }
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(_HEAD).values(values).on_conflict_do_nothing())
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(_HEAD).values(values).on_conflict_do_nothing())
 
 
 def _store_head(conn: sa.Connection, last_id: int, hash_: str, events: int) -> None:
