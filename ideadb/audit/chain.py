@@ -13,6 +13,7 @@ How every row gets chained, whoever writes it:
 - Anything else (raw SQL, ``insert().values(...)``) is refused by the database: ``hash`` and
   ``prev_hash`` are NOT NULL, and ``prev_hash`` is UNIQUE, so no two events can follow the same
   predecessor even if serialisation failed.
+- The ORM refuses to update or delete an event (``AppendOnly``).
 
 Serialisation: the one-row table ``audit_chain_head`` (id 1: last_id, hash, events) is
 written *first* (``UPDATE ... RETURNING``) and only then read. On PostgreSQL the UPDATE takes
@@ -32,7 +33,7 @@ import json
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -43,8 +44,8 @@ from ideadb.core.db import utcnow
 GENESIS = "0" * 64
 HEAD_ID = 1
 
-_EVENTS = AuditEvent.__table__
-_HEAD = AuditChainHead.__table__
+_EVENTS = cast(sa.Table, AuditEvent.__table__)
+_HEAD = cast(sa.Table, AuditChainHead.__table__)
 
 
 class AppendOnly(RuntimeError):
@@ -183,11 +184,10 @@ def _create_head(conn: sa.Connection) -> None:
         "hash": last.hash if last else GENESIS,
         "events": count,
     }
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(_HEAD).values(values).on_conflict_do_nothing())
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(_HEAD).values(values).on_conflict_do_nothing())
 
 
 def _store_head(conn: sa.Connection, last_id: int, hash_: str, events: int) -> None:
@@ -215,14 +215,20 @@ def _remember_order(target: AuditEvent, args: Any, kwargs: Any) -> None:
     target._audit_order = next(_created)  # type: ignore[attr-defined]
 
 
+@sa.event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    state = sa.inspect(target)
+    if any(state.attrs[c.key].history.has_changes() for c in mapper.column_attrs):
+        raise AppendOnly("audit events cannot be changed")
+
+
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise AppendOnly("audit events cannot be deleted")
+
+
 @sa.event.listens_for(Session, "before_flush")
 def _chain_new_events(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in session.deleted:
-        if isinstance(obj, AuditEvent):
-            raise AppendOnly("audit events cannot be deleted")
-    for obj in session.dirty:
-        if isinstance(obj, AuditEvent) and session.is_modified(obj):
-            raise AppendOnly("audit events cannot be changed")
     new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if not new:
         return

@@ -24,7 +24,6 @@ from ideadb.core.fmt import LOCAL_TZ, parse_date
 from ideadb.core.permissions import require
 
 MAX_ID = 2**31 - 1
-_jsonable = chain.jsonable  # kept for callers of the former private name
 
 
 def _remote_addr() -> str | None:
