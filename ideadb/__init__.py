@@ -74,6 +74,7 @@ def _register_features(app: Flask) -> None:
     """Pages, API, commands of every feature, and the providers that connect them."""
     # Every feature's models, so that the metadata (and Alembic) knows all tables.
     import ideadb.accounts.models
+    import ideadb.audit.chain  # installs the hooks that chain every audit event
     import ideadb.audit.models
     import ideadb.core.changes
     import ideadb.criteria.models

@@ -46,7 +46,3 @@ class AuditChainHead(Base):
     last_id: Mapped[int] = mapped_column(sa.BigInteger)
     hash: Mapped[str] = mapped_column(sa.String(64))
     events: Mapped[int] = mapped_column(sa.BigInteger)
-
-
-# Installs the hooks that chain every event written through SQLAlchemy.
-from ideadb.audit import chain as _chain  # noqa: E402, F401

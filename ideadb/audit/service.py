@@ -23,6 +23,9 @@ from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ, parse_date
 from ideadb.core.permissions import require
 
+# The accounts table, read by name: audit sits below accounts and must not import it.
+_USERS = sa.table("users", sa.column("id", sa.Integer), sa.column("username", sa.String))
+
 MAX_ID = 2**31 - 1
 
 
@@ -197,12 +200,10 @@ def _cell(value: Any) -> str:
 
 def export_csv(session: Session, actor: Any, filters: Filters | None = None) -> Iterator[str]:
     """The filtered events, oldest first, as CSV text chunks (UTF-8 with BOM when encoded)."""
-    from ideadb.accounts.models import User
-
     stmt = (
         list_events(session, actor, filters)
-        .add_columns(User.username)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .add_columns(_USERS.c.username)
+        .outerjoin(_USERS, _USERS.c.id == AuditEvent.actor_id)
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
