@@ -18,9 +18,12 @@ from ideadb.core.errors import BadRequest, NotAuthenticated, NotFound, Validatio
 
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
-# No id or number the API takes is wider than a signed 64-bit integer (SQLite's INTEGER,
-# PostgreSQL's bigint); a wider one can name nothing and would overflow the database driver.
-MAX_INTEGER = 2**63 - 1
+# Ids and the other whole numbers the API takes are stored in `integer` columns (signed 32
+# bits on PostgreSQL): a wider one names nothing and would make the database raise, so it is
+# refused up front (404 in a path, 422 in a body or a query).
+MAX_INTEGER = 2**31 - 1
+# OFFSET is a signed 64-bit number on both databases.
+MAX_PAGE = (2**63 - 1) // MAX_PER_PAGE
 
 
 def nfc(value: Any) -> Any:
@@ -56,7 +59,7 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def oversized_integers(value: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Fields of a JSON value holding an integer wider than 64 bits: {"idea_ids.0": [...]}."""
+    """Fields of a JSON value holding an integer no column holds: {"idea_ids.0": [...]}."""
     out: dict[str, list[str]] = {}
     if isinstance(value, bool):
         return out
@@ -109,7 +112,7 @@ def page_args() -> tuple[int, int]:
             fields[name] = ["Phải lớn hơn hoặc bằng 1."]
     if "per_page" in values and values["per_page"] > MAX_PER_PAGE:
         fields["per_page"] = [f"Tối đa {MAX_PER_PAGE}."]
-    if values.get("page", 0) > MAX_INTEGER // MAX_PER_PAGE:
+    if values.get("page", 0) > MAX_PAGE:
         fields["page"] = ["Số quá lớn."]
     if fields:
         raise ValidationFailed("Tham số phân trang không hợp lệ.", fields)
@@ -231,7 +234,7 @@ _BODY_ERROR_STATUSES = {
     "415": "Unsupported media type",
 }
 _PAGE_PARAMS = {
-    "page": {"type": "integer", "minimum": 1},
+    "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
     "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
 }
 
@@ -254,9 +257,9 @@ def _list_body(item: Any) -> dict:
         "type": "object",
         "properties": {
             "items": {"type": "array", "items": item},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "per_page": {"type": "integer", "minimum": 1},
         },
         "required": ["items"],
     }
@@ -365,7 +368,21 @@ def build_openapi(app) -> dict:
             paths.setdefault(path, {})[method.lower()] = op
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _bound_integers(spec.to_dict())
+
+
+def _bound_integers(node: Any) -> Any:
+    """Give every integer of the document the range the API accepts (see MAX_INTEGER)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("minimum", -MAX_INTEGER - 1)
+            node.setdefault("maximum", MAX_INTEGER)
+        for value in node.values():
+            _bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bound_integers(value)
+    return node
 
 
 def check_integer_params() -> None:
@@ -384,7 +401,7 @@ def check_integer_params() -> None:
             number = int(raw)
         except ValueError:
             continue
-        if not -MAX_INTEGER - 1 <= number <= MAX_INTEGER:
+        if not -MAX_INTEGER - 1 <= number <= max(MAX_INTEGER, schema.get("maximum", 0)):
             fields[name] = ["Số quá lớn."]
     if fields:
         raise ValidationFailed("Tham số không hợp lệ.", fields)
@@ -403,7 +420,7 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
 
         g.api_actor = None
         for value in (request.view_args or {}).values():
-            # <int:...> matches any run of digits; ids past 64 bits name nothing.
+            # <int:...> matches any run of digits; wider ids name nothing.
             if isinstance(value, int) and value > MAX_INTEGER:
                 raise NotFound("Không tìm thấy.")
         check_integer_params()
