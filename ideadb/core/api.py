@@ -194,9 +194,14 @@ def doc(
     return decorate
 
 
-def by_id(operation_id: str, **parameters: str) -> dict:
-    """A link to another operation: by_id("get_idea", idea_id="$response.body#/id")."""
-    return {"operationId": operation_id, "parameters": parameters}
+def by_id(operation_id: str, *, body: dict | None = None, **parameters: str) -> dict:
+    """A link to another operation: by_id("get_idea", idea_id="$response.body#/id").
+
+    ``body``: fields of the target's request body (constants or runtime expressions)."""
+    link: dict[str, Any] = {"operationId": operation_id, "parameters": parameters}
+    if body is not None:
+        link["requestBody"] = body
+    return link
 
 
 _ERROR_SCHEMA = {

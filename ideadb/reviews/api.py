@@ -222,7 +222,9 @@ def dismiss_conflict(round_id: int, conflict_id: int):
     tags=TAGS,
     links={
         "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id("confirm", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
         "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
         "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
         "withdraw_assignment": by_id(
@@ -245,7 +247,9 @@ def auto_assign(round_id: int):
     tags=TAGS,
     links={
         "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id("confirm", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
         "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
         "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
         "withdraw_assignment": by_id(
@@ -267,7 +271,7 @@ def list_assignments(round_id: int):
     tags=TAGS,
     links={
         "get_assignment": by_id("get_assignment", assignment_id="$response.body#/id"),
-        "confirm": by_id("confirm", assignment_id="$response.body#/id"),
+        "confirm": by_id("confirm", assignment_id="$response.body#/id", body={"conflict": False}),
         "save_review": by_id("save_review", assignment_id="$response.body#/id"),
         "submit_review": by_id("submit_review", assignment_id="$response.body#/id"),
         "withdraw_assignment": by_id("withdraw_assignment", assignment_id="$response.body#/id"),
@@ -310,7 +314,9 @@ def open_round(round_id: int):
     tags=TAGS,
     links={
         "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id("confirm", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
         "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
         "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
     },
@@ -326,8 +332,12 @@ def my_assignments():
     "An assignment with its idea, criteria and sheet (its reviewer, secretary)",
     tags=TAGS,
     links={
-        "confirm": by_id("confirm", assignment_id="$response.body#/id"),
-        "save_review": by_id("save_review", assignment_id="$response.body#/id"),
+        "confirm": by_id("confirm", assignment_id="$response.body#/id", body={"conflict": False}),
+        "save_review": by_id(
+            "save_review",
+            assignment_id="$response.body#/id",
+            body={"scores": {}, "version": "$response.body#/review/version"},
+        ),
         "submit_review": by_id("submit_review", assignment_id="$response.body#/id"),
     },
 )
@@ -344,7 +354,11 @@ def get_assignment(assignment_id: int):
     tags=TAGS,
     links={
         "get_assignment": by_id("get_assignment", assignment_id="$request.path.assignment_id"),
-        "save_review": by_id("save_review", assignment_id="$request.path.assignment_id"),
+        "save_review": by_id(
+            "save_review",
+            assignment_id="$request.path.assignment_id",
+            body={"scores": {}, "version": 0},
+        ),
         "submit_review": by_id("submit_review", assignment_id="$request.path.assignment_id"),
     },
 )
