@@ -151,8 +151,8 @@ class Caller:
         return {"Authorization": f"Bearer {token}"}
 
 
-def run_stateless(schema, caller: Caller, report: Report, max_examples: int, phase: str):
-    for operation in operations(schema):
+def run_stateless(schema, caller: Caller, report: Report, max_examples: int, phase: str, only=None):
+    for operation in only or operations(schema):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             strategy = operation.as_strategy(generation_mode=mode)
 
@@ -288,3 +288,22 @@ def test_schemathesis_stateless_and_stateful(app, db_session, seeded, fuzz_budge
     # The seeded instance and the links must carry the run deep, not just to 404s.
     called = [label for label in DEEP if label in stateful.reached(False)]
     assert len(called) >= len(DEEP) - 2, f"the links reached only {called}"
+
+
+def test_the_harness_reports_a_server_error_and_an_undocumented_answer(app, monkeypatch):
+    """The checks bite: a view that crashes, and one answering a code its document does not
+    list, are both reported (a fuzz run that cannot fail would prove nothing)."""
+    from ideadb.units import service
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "get_unit", crash)
+    schema = load_schema(app)
+    report = Report()
+    one = [schema["/units/{unit_id}"]["GET"]]
+    run_stateless(schema, Caller(None, None, None), report, 3, "stateless", only=one)
+    titles = {title for (_, title) in report.failures}
+    assert report.cases["stateless"] > 0
+    assert "Server error" in titles
+    assert "Undocumented HTTP status code" in titles or "Undocumented status code" in titles
