@@ -238,7 +238,7 @@ _BODY_ERROR_STATUSES = {
     "413": "Body too large",
     "415": "Unsupported media type",
 }
-_PAGE_PARAMS = {
+_PAGE_PARAMS: dict[str, dict[str, Any]] = {
     "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
     "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
 }
@@ -395,7 +395,7 @@ def check_integer_params() -> None:
     from the database driver)."""
     view = current_app.view_functions.get(request.endpoint or "")
     info = getattr(view, "_api_doc", None) or {}
-    params = dict(_PAGE_PARAMS) if info.get("many") else {}
+    params: dict[str, dict[str, Any]] = dict(_PAGE_PARAMS) if info.get("many") else {}
     params.update(info.get("params") or {})
     fields: dict[str, list[str]] = {}
     for name, schema in params.items():
@@ -406,7 +406,7 @@ def check_integer_params() -> None:
             number = int(raw)
         except ValueError:
             continue
-        if not -MAX_INTEGER - 1 <= number <= max(MAX_INTEGER, schema.get("maximum", 0)):
+        if not -MAX_INTEGER - 1 <= number <= max(MAX_INTEGER, int(schema.get("maximum", 0))):
             fields[name] = ["Số quá lớn."]
     if fields:
         raise ValidationFailed("Tham số không hợp lệ.", fields)
