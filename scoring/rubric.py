@@ -423,7 +423,8 @@ def _criterion_problems(path: str, c: Criterion) -> list[Problem]:
         step_bad = _number_problems(f"{path}.step", c.step, "Bước điểm")
         if not step_bad and c.step <= 0:
             step_bad = [Problem(f"{path}.step", "Bước điểm phải lớn hơn 0.")]
-        if not step_bad and not max_bad and (c.max_points % c.step) != 0:
+        # Exact fractions: Decimal's % fails when the quotient outgrows its precision.
+        if not step_bad and not max_bad and Fraction(c.max_points) % Fraction(c.step) != 0:
             step_bad = [
                 Problem(
                     f"{path}.step",

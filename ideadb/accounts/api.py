@@ -34,7 +34,7 @@ def create_token():
 
 
 @bp.delete("/auth/tokens/current")
-@doc("Revoke the token of this request")
+@doc("Revoke the token of this request", status=204)
 def delete_token():
     user = signed_in_actor()
     token = g.get("api_token")

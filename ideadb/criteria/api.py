@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from ideadb.core.api import doc, load_json, paginate, signed_in_actor
+from ideadb.core.api import by_id, doc, load_json, paginate, signed_in_actor
 from ideadb.criteria import service
 from ideadb.criteria.schemas import CriteriaSetDetailSchema, CriteriaSetInSchema, CriteriaSetSchema
 from ideadb.extensions import db
@@ -24,7 +24,19 @@ def _dump(details: service.SetDetails) -> dict:
 
 
 @bp.get("/criteria-sets")
-@doc("List criteria sets (filters: status, lineage_id)", response=CriteriaSetSchema, many=True)
+@doc(
+    "List criteria sets (filters: status, lineage_id)",
+    response=CriteriaSetSchema,
+    many=True,
+    params={"status": {"type": "string"}, "lineage_id": {"type": "integer"}},
+    links={
+        "get": by_id("get_set", set_id="$response.body#/items/0/id"),
+        "update": by_id("update_set", set_id="$response.body#/items/0/id"),
+        "activate": by_id("activate", set_id="$response.body#/items/0/id"),
+        "revise": by_id("revise", set_id="$response.body#/items/0/id"),
+        "delete": by_id("delete_set", set_id="$response.body#/items/0/id"),
+    },
+)
 def list_sets():
     stmt = service.list_sets(
         db.session,
@@ -41,6 +53,13 @@ def list_sets():
     body=CriteriaSetInSchema,
     response=CriteriaSetSchema,
     status=201,
+    links={
+        "get": by_id("get_set", set_id="$response.body#/id"),
+        "update": by_id("update_set", set_id="$response.body#/id"),
+        "activate": by_id("activate", set_id="$response.body#/id"),
+        "revise": by_id("revise", set_id="$response.body#/id"),
+        "delete": by_id("delete_set", set_id="$response.body#/id"),
+    },
 )
 def create_set():
     actor = signed_in_actor()
@@ -70,7 +89,7 @@ def update_set(set_id: int):
 
 
 @bp.delete("/criteria-sets/<int:set_id>")
-@doc("Withdraw a set (it is kept, retired); 409 once a round uses it")
+@doc("Withdraw a set (it is kept, retired); 409 once a round uses it", status=204)
 def delete_set(set_id: int):
     service.retire(db.session, signed_in_actor(), set_id)
     return "", 204
@@ -86,6 +105,15 @@ def activate(set_id: int):
 
 
 @bp.post("/criteria-sets/<int:set_id>/revise")
-@doc("A new draft version copying this one", response=CriteriaSetSchema, status=201)
+@doc(
+    "A new draft version copying this one",
+    response=CriteriaSetSchema,
+    status=201,
+    links={
+        "get": by_id("get_set", set_id="$response.body#/id"),
+        "update": by_id("update_set", set_id="$response.body#/id"),
+        "activate": by_id("activate", set_id="$response.body#/id"),
+    },
+)
 def revise(set_id: int):
     return CriteriaSetSchema().dump(service.revise(db.session, signed_in_actor(), set_id)), 201

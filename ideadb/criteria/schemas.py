@@ -36,9 +36,10 @@ def _text(max_length: int, *, required: bool = False) -> fields.String:
 
 def _number(*, required: bool = False) -> fields.Raw:
     # Numbers are read by the scoring engine, which says precisely what is wrong with them.
+    number = {"type": "number"}
     if required:
-        return fields.Raw(required=True, error_messages=REQUIRED)
-    return fields.Raw(load_default=None, allow_none=True)
+        return fields.Raw(required=True, error_messages=REQUIRED, metadata=number)
+    return fields.Raw(load_default=None, allow_none=True, metadata=number)
 
 
 # -- input (the API body, kept in its own names for the service) ----------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, send_file
 
 from ideadb.accounts import notify
-from ideadb.core.api import api_actor, doc, load_json, paginate, signed_in_actor
+from ideadb.core.api import api_actor, by_id, doc, load_json, paginate, signed_in_actor
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
@@ -49,7 +49,25 @@ def _int_arg(name: str, errors: dict) -> int | None:
 
 
 @bp.post("/ideas")
-@doc("Register an idea (draft)", body=IdeaInSchema, response=IdeaSchema, status=201, tags=TAGS)
+@doc(
+    "Register an idea (draft)",
+    body=IdeaInSchema,
+    response=IdeaSchema,
+    status=201,
+    tags=TAGS,
+    links={
+        "get": by_id("get_idea", idea_id="$response.body#/id"),
+        "update": by_id("update_idea", idea_id="$response.body#/id"),
+        "submit": by_id("submit_idea", idea_id="$response.body#/id"),
+        "screen": by_id("screen_idea", idea_id="$response.body#/id"),
+        "withdraw": by_id("withdraw_idea", idea_id="$response.body#/id"),
+        "attachments": by_id("list_attachments", idea_id="$response.body#/id"),
+        "attach": by_id("add_attachment", idea_id="$response.body#/id"),
+        "similar": by_id("similar", idea_id="$response.body#/id"),
+        "interests": by_id("list_adoption_interests", idea_id="$response.body#/id"),
+        "results": by_id("idea_results", idea_id="$response.body#/id"),
+    },
+)
 def create_idea():
     actor = signed_in_actor()
     data = load_json(IdeaInSchema())
@@ -59,7 +77,26 @@ def create_idea():
 
 
 @bp.get("/ideas")
-@doc("Ideas the caller may see", response=IdeaListItemSchema, many=True, tags=TAGS)
+@doc(
+    "Ideas the caller may see",
+    response=IdeaListItemSchema,
+    many=True,
+    tags=TAGS,
+    params={
+        "status": {"type": "string", "enum": list(STATUS_VALUES)},
+        "area": {"type": "string"},
+        "year": {"type": "integer"},
+        "district_id": {"type": "integer"},
+        "unit_id": {"type": "integer"},
+    },
+    links={
+        "get": by_id("get_idea", idea_id="$response.body#/items/0/id"),
+        "submit": by_id("submit_idea", idea_id="$response.body#/items/0/id"),
+        "screen": by_id("screen_idea", idea_id="$response.body#/items/0/id"),
+        "similar": by_id("similar", idea_id="$response.body#/items/0/id"),
+        "attachments": by_id("list_attachments", idea_id="$response.body#/items/0/id"),
+    },
+)
 def list_ideas():
     actor = signed_in_actor()
     errors: dict[str, list[str]] = {}
@@ -94,7 +131,16 @@ def update_idea(idea_id: int):
 
 
 @bp.post("/ideas/<int:idea_id>/submit")
-@doc("Submit (the code is assigned at the first submit)", response=IdeaSchema, tags=TAGS)
+@doc(
+    "Submit (the code is assigned at the first submit)",
+    response=IdeaSchema,
+    tags=TAGS,
+    links={
+        "screen": by_id("screen_idea", idea_id="$response.body#/id"),
+        "similar": by_id("similar", idea_id="$response.body#/id"),
+        "withdraw": by_id("withdraw_idea", idea_id="$response.body#/id"),
+    },
+)
 def submit_idea(idea_id: int):
     actor = signed_in_actor()
     return dump_idea(service.submit_idea(db.session, actor, idea_id), actor)
@@ -161,7 +207,21 @@ def list_attachments(idea_id: int):
 
 
 @bp.post("/ideas/<int:idea_id>/attachments")
-@doc("Attach a file (multipart field `file`)", response=AttachmentSchema, status=201, tags=TAGS)
+@doc(
+    "Attach a file (multipart field `file`)",
+    response=AttachmentSchema,
+    status=201,
+    tags=TAGS,
+    upload="file",
+    links={
+        "download": by_id("download_attachment", attachment_id="$response.body#/id"),
+        "remove": by_id(
+            "remove_attachment",
+            idea_id="$request.path.idea_id",
+            attachment_id="$response.body#/id",
+        ),
+    },
+)
 def add_attachment(idea_id: int):
     actor = signed_in_actor()
     upload = request.files.get("file")
@@ -172,7 +232,7 @@ def add_attachment(idea_id: int):
 
 
 @bp.delete("/ideas/<int:idea_id>/attachments/<int:attachment_id>")
-@doc("Take a file out of the dossier (it is kept)", tags=TAGS)
+@doc("Take a file out of the dossier (it is kept)", status=204, tags=TAGS)
 def remove_attachment(idea_id: int, attachment_id: int):
     actor = signed_in_actor()
     service.remove_attachment(db.session, actor, idea_id, attachment_id)
@@ -180,7 +240,7 @@ def remove_attachment(idea_id: int, attachment_id: int):
 
 
 @bp.get("/attachments/<int:attachment_id>")
-@doc("Download an attachment", tags=TAGS)
+@doc("Download an attachment", produces=["*/*"], auth=False, tags=TAGS)
 def download_attachment(attachment_id: int):
     actor = api_actor()
     attachment, path = service.attachment_for_download(db.session, actor, attachment_id)
@@ -201,7 +261,7 @@ def list_notifications():
 
 
 @bp.post("/notifications/<int:notification_id>/read")
-@doc("Mark a notification read")
+@doc("Mark a notification read", status=204)
 def read_notification(notification_id: int):
     actor = signed_in_actor()
     notify.mark_read(db.session, actor, notification_id)
@@ -212,7 +272,10 @@ def read_notification(notification_id: int):
 @doc(
     "Import ideas from an .xlsx or .csv file (multipart `file`; `?dry_run=1` only checks); "
     "nothing is written when any row fails",
+    status=(201, 200),
     tags=TAGS,
+    upload="file",
+    params={"dry_run": {"type": "string", "enum": ["0", "1"]}},
 )
 def import_ideas():
     actor = signed_in_actor()

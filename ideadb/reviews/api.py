@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request, send_file
 
-from ideadb.core.api import doc, load_json, signed_in_actor
+from ideadb.core.api import by_id, doc, load_json, signed_in_actor
 from ideadb.extensions import db
 from ideadb.reviews import schemas as s
 from ideadb.reviews import service
@@ -46,7 +46,34 @@ def review_body(rubric, review) -> dict:
 
 @bp.post("/rounds")
 @doc(
-    "Create a round (secretary)", body=s.RoundSchema, response=s.RoundSchema, status=201, tags=TAGS
+    "Create a round (secretary)",
+    body=s.RoundSchema,
+    response=s.RoundSchema,
+    status=201,
+    tags=TAGS,
+    links={
+        "get_round": by_id("get_round", round_id="$response.body#/id"),
+        "update_round": by_id("update_round", round_id="$response.body#/id"),
+        "add_ideas": by_id("add_ideas", round_id="$response.body#/id"),
+        "add_reviewers": by_id("add_reviewers", round_id="$response.body#/id"),
+        "list_conflicts": by_id("list_conflicts", round_id="$response.body#/id"),
+        "declare_conflict": by_id("declare_conflict", round_id="$response.body#/id"),
+        "auto_assign": by_id("auto_assign", round_id="$response.body#/id"),
+        "list_assignments": by_id("list_assignments", round_id="$response.body#/id"),
+        "add_assignment": by_id("add_assignment", round_id="$response.body#/id"),
+        "open_round": by_id("open_round", round_id="$response.body#/id"),
+        "progress": by_id("progress", round_id="$response.body#/id"),
+        "remind": by_id("remind", round_id="$response.body#/id"),
+        "deliberate": by_id("deliberate", round_id="$response.body#/id"),
+        "ranking": by_id("ranking", round_id="$response.body#/id"),
+        "disagreements": by_id("disagreements", round_id="$response.body#/id"),
+        "add_discussion": by_id("add_discussion", round_id="$response.body#/id"),
+        "list_discussions": by_id("list_discussions", round_id="$response.body#/id"),
+        "stage_decision": by_id("stage_decision", round_id="$response.body#/id"),
+        "list_decisions": by_id("list_decisions", round_id="$response.body#/id"),
+        "finalize": by_id("finalize", round_id="$response.body#/id"),
+        "round_export": by_id("round_export", round_id="$response.body#/id"),
+    },
 )
 def create_round():
     actor = signed_in_actor()
@@ -55,7 +82,35 @@ def create_round():
 
 
 @bp.get("/rounds")
-@doc("Rounds (secretary)", response=s.RoundSchema, many=True, tags=TAGS)
+@doc(
+    "Rounds (secretary)",
+    response=s.RoundSchema,
+    many=True,
+    tags=TAGS,
+    links={
+        "get_round": by_id("get_round", round_id="$response.body#/items/0/id"),
+        "update_round": by_id("update_round", round_id="$response.body#/items/0/id"),
+        "add_ideas": by_id("add_ideas", round_id="$response.body#/items/0/id"),
+        "add_reviewers": by_id("add_reviewers", round_id="$response.body#/items/0/id"),
+        "list_conflicts": by_id("list_conflicts", round_id="$response.body#/items/0/id"),
+        "declare_conflict": by_id("declare_conflict", round_id="$response.body#/items/0/id"),
+        "auto_assign": by_id("auto_assign", round_id="$response.body#/items/0/id"),
+        "list_assignments": by_id("list_assignments", round_id="$response.body#/items/0/id"),
+        "add_assignment": by_id("add_assignment", round_id="$response.body#/items/0/id"),
+        "open_round": by_id("open_round", round_id="$response.body#/items/0/id"),
+        "progress": by_id("progress", round_id="$response.body#/items/0/id"),
+        "remind": by_id("remind", round_id="$response.body#/items/0/id"),
+        "deliberate": by_id("deliberate", round_id="$response.body#/items/0/id"),
+        "ranking": by_id("ranking", round_id="$response.body#/items/0/id"),
+        "disagreements": by_id("disagreements", round_id="$response.body#/items/0/id"),
+        "add_discussion": by_id("add_discussion", round_id="$response.body#/items/0/id"),
+        "list_discussions": by_id("list_discussions", round_id="$response.body#/items/0/id"),
+        "stage_decision": by_id("stage_decision", round_id="$response.body#/items/0/id"),
+        "list_decisions": by_id("list_decisions", round_id="$response.body#/items/0/id"),
+        "finalize": by_id("finalize", round_id="$response.body#/items/0/id"),
+        "round_export": by_id("round_export", round_id="$response.body#/items/0/id"),
+    },
+)
 def list_rounds():
     rounds = service.list_rounds(db.session, signed_in_actor())
     items = s.RoundSchema(many=True).dump(rounds)
@@ -161,7 +216,21 @@ def dismiss_conflict(round_id: int, conflict_id: int):
 
 @bp.post("/rounds/<int:round_id>/assignments/auto")
 @doc(
-    "Assign reviewers automatically (secretary)", response=s.AssignmentSchema, many=True, tags=TAGS
+    "Assign reviewers automatically (secretary)",
+    response=s.AssignmentSchema,
+    many=True,
+    tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
+        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
+        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
+        "withdraw_assignment": by_id(
+            "withdraw_assignment", assignment_id="$response.body#/items/0/id"
+        ),
+    },
 )
 def auto_assign(round_id: int):
     created = service.auto_assign(db.session, signed_in_actor(), round_id)
@@ -171,7 +240,23 @@ def auto_assign(round_id: int):
 
 
 @bp.get("/rounds/<int:round_id>/assignments")
-@doc("Assignments of a round (secretary)", response=s.AssignmentSchema, many=True, tags=TAGS)
+@doc(
+    "Assignments of a round (secretary)",
+    response=s.AssignmentSchema,
+    many=True,
+    tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
+        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
+        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
+        "withdraw_assignment": by_id(
+            "withdraw_assignment", assignment_id="$response.body#/items/0/id"
+        ),
+    },
+)
 def list_assignments(round_id: int):
     rows = service.list_assignments(db.session, signed_in_actor(), round_id)
     return {"items": s.AssignmentSchema(many=True).dump(rows)}
@@ -184,6 +269,13 @@ def list_assignments(round_id: int):
     response=s.AssignmentSchema,
     status=201,
     tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/id"),
+        "confirm": by_id("confirm", assignment_id="$response.body#/id", body={"conflict": False}),
+        "save_review": by_id("save_review", assignment_id="$response.body#/id"),
+        "submit_review": by_id("submit_review", assignment_id="$response.body#/id"),
+        "withdraw_assignment": by_id("withdraw_assignment", assignment_id="$response.body#/id"),
+    },
 )
 def add_assignment(round_id: int):
     actor = signed_in_actor()
@@ -215,7 +307,20 @@ def open_round(round_id: int):
 
 
 @bp.get("/assignments/mine")
-@doc("The caller's assignments", response=s.MyAssignmentSchema, many=True, tags=TAGS)
+@doc(
+    "The caller's assignments",
+    response=s.MyAssignmentSchema,
+    many=True,
+    tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
+        "confirm": by_id(
+            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
+        ),
+        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
+        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
+    },
+)
 def my_assignments():
     rows = service.my_assignments(db.session, signed_in_actor())
     items = s.MyAssignmentSchema(many=True).dump(rows)
@@ -223,7 +328,19 @@ def my_assignments():
 
 
 @bp.get("/assignments/<int:assignment_id>")
-@doc("An assignment with its idea, criteria and sheet (its reviewer, secretary)", tags=TAGS)
+@doc(
+    "An assignment with its idea, criteria and sheet (its reviewer, secretary)",
+    tags=TAGS,
+    links={
+        "confirm": by_id("confirm", assignment_id="$response.body#/id", body={"conflict": False}),
+        "save_review": by_id(
+            "save_review",
+            assignment_id="$response.body#/id",
+            body={"scores": {}, "version": "$response.body#/review/version"},
+        ),
+        "submit_review": by_id("submit_review", assignment_id="$response.body#/id"),
+    },
+)
 def get_assignment(assignment_id: int):
     a = service.get_assignment(db.session, signed_in_actor(), assignment_id)
     return assignment_body(a)
@@ -235,6 +352,15 @@ def get_assignment(assignment_id: int):
     body=s.AssignmentConfirmSchema,
     response=s.AssignmentSchema,
     tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$request.path.assignment_id"),
+        "save_review": by_id(
+            "save_review",
+            assignment_id="$request.path.assignment_id",
+            body={"scores": {}, "version": 0},
+        ),
+        "submit_review": by_id("submit_review", assignment_id="$request.path.assignment_id"),
+    },
 )
 def confirm(assignment_id: int):
     actor = signed_in_actor()
@@ -264,6 +390,11 @@ def attachment(assignment_id: int, attachment_id: int):
     body=s.ReviewInSchema,
     response=s.ReviewSchema,
     tags=TAGS,
+    links={
+        "get_assignment": by_id("get_assignment", assignment_id="$request.path.assignment_id"),
+        "submit_review": by_id("submit_review", assignment_id="$request.path.assignment_id"),
+        "reopen_review": by_id("reopen_review", assignment_id="$request.path.assignment_id"),
+    },
 )
 def save_review(assignment_id: int):
     actor = signed_in_actor()

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, request
 
-from ideadb.core.api import doc, load_json, paginate, signed_in_actor
+from ideadb.core.api import by_id, doc, load_json, paginate, signed_in_actor
 from ideadb.extensions import db
 from ideadb.units import service
 from ideadb.units.schemas import UnitSchema
@@ -12,7 +12,17 @@ bp = Blueprint("units_api", __name__)
 
 @bp.get("/units")
 @doc(
-    "List units (kind, parent_id, current=1, q filters)", response=UnitSchema, many=True, auth=False
+    "List units (kind, parent_id, current=1, q filters)",
+    response=UnitSchema,
+    many=True,
+    auth=False,
+    params={
+        "kind": {"type": "string"},
+        "parent_id": {"type": "integer"},
+        "current": {"type": "string", "enum": ["0", "1"]},
+        "q": {"type": "string"},
+    },
+    links={"get": by_id("get_unit", unit_id="$response.body#/items/0/id")},
 )
 def list_units():
     stmt = service.list_units(
@@ -32,7 +42,13 @@ def get_unit(unit_id: int):
 
 
 @bp.post("/units")
-@doc("Create a unit (admin)", body=UnitSchema, response=UnitSchema, status=201)
+@doc(
+    "Create a unit (admin)",
+    body=UnitSchema,
+    response=UnitSchema,
+    status=201,
+    links={"get": by_id("get_unit", unit_id="$response.body#/id")},
+)
 def create_unit():
     actor = signed_in_actor()
     data = load_json(UnitSchema())

@@ -266,3 +266,16 @@ def test_the_endpoints_are_in_the_openapi_description(client):
     assert {"get", "patch", "delete"} <= set(paths["/criteria-sets/{set_id}"])
     assert "post" in paths["/criteria-sets/{set_id}/activate"]
     assert "post" in paths["/criteria-sets/{set_id}/revise"]
+
+
+def test_a_huge_maximum_with_a_small_step_answers_422_not_500(client, secretary):
+    data = body()
+    data["criteria"][1]["max_points"] = 1e27
+    data["criteria"][1]["step"] = 0.01
+    data["criteria"][2]["max_points"] = 30
+    data["criteria"][2]["step"] = 0.07
+    resp = client.post("/api/v1/criteria-sets", json=data, headers=secretary)
+    assert resp.status_code == 422, resp.get_json()
+    fields = resp.get_json()["error"]["fields"]
+    assert "criteria.2.step" in fields
+    assert "criteria.1.step" not in fields
