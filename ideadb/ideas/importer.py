@@ -29,6 +29,7 @@ from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import Role, has_role, is_staff, require, roles_rule
 from ideadb.ideas import bulk, service
+from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import descendant_ids
 
@@ -708,25 +709,6 @@ def parse_file(filename: str, data: bytes, lookups: Lookups, *, max_rows: int = 
 
 # --- writing -----------------------------------------------------------------------------
 
-IDEA_VALUES = (
-    "title",
-    "summary",
-    "description",
-    "novelty",
-    "benefits",
-    "area",
-    "year",
-    "district_id",
-    "unit_id",
-    "applied_from",
-    "publish_consent",
-    "owner_name",
-    "field_of_application",
-    "application_conditions",
-    "confidential_info",
-)
-
-
 def _service_errors(number: int, exc: ValidationFailed) -> list[RowError]:
     out = []
     for name, messages in exc.fields.items():
@@ -769,14 +751,14 @@ def import_ideas(
     for done, row in enumerate(result.rows, start=1):
         if progress is not None and (done % CHUNK == 0 or done == total):
             progress(STAGE_CHECK, done, total)
-        payload = {k: row[k] for k in IDEA_VALUES if k in row}
+        payload = {k: row[k] for k in CONTENT_FIELDS if k in row}
         payload["authors"] = row["authors"]
         try:
-            values, authors = service._clean(session, payload)
+            values, authors = service.prepare_registration(session, actor, payload)
         except ValidationFailed as exc:
             result.errors.extend(_service_errors(row["row"], exc))
             continue
-        checked.append((row, values, authors or []))
+        checked.append((row, values, authors))
     result.errors.sort(
         key=lambda e: (
             e.row or 0,
@@ -793,13 +775,14 @@ def import_ideas(
 
     with unit_of_work(session):
         now = utcnow()
+        officers = bulk.officers_by_unit(session)
         done = 0
         for start in range(0, len(checked), CHUNK):
             batch = [
                 bulk.new_idea(actor, values, authors, now)
                 for _row, values, authors in checked[start : start + CHUNK]
             ]
-            result.idea_ids.extend(bulk.insert(session, batch, now))
+            result.idea_ids.extend(bulk.insert(session, batch, now, officers))
             done += len(batch)
             if progress is not None:
                 progress(STAGE_WRITE, done, len(checked))
