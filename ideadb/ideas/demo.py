@@ -316,7 +316,7 @@ def _load_bulk(session: Session, cast: _Cast, items, progress) -> int:
 
 def _write_batch(session: Session, cast: _Cast, officers, batch) -> int:
     now = utcnow()
-    ideas: list[bulk.NewIdea] = []
+    planned = []
     with session.no_autoflush:
         for _index, spec, state, rng in batch:
             registrant = cast.registrant(spec, rng)
@@ -324,18 +324,27 @@ def _write_batch(session: Session, cast: _Cast, officers, batch) -> int:
                 session, registrant, _payload(spec, cast, registrant)
             )
             idea = bulk.new_idea(registrant, values, authors, now)
-            for step in _steps(cast, idea.row["unit_id"], registrant, state, rng):
-                _step(session, idea, step, now)
-            ideas.append(idea)
-    return len(bulk.insert(session, ideas, now, officers))
+            planned.append((idea, _steps(cast, idea.row["unit_id"], registrant, state, rng)))
+        # The codes the submits take, in the order the ideas are submitted, a year at a time.
+        submits: dict[int, int] = {}
+        for idea, steps in planned:
+            if any(step.action == "submit" for step in steps):
+                submits[idea.row["year"]] = submits.get(idea.row["year"], 0) + 1
+        codes = {
+            year: iter(service.next_codes(session, year, n)) for year, n in sorted(submits.items())
+        }
+        for idea, steps in planned:
+            for step in steps:
+                _step(idea, step, now, codes)
+    return len(bulk.insert(session, [idea for idea, _ in planned], now, officers))
 
 
-def _step(session: Session, idea: bulk.NewIdea, step: Step, now) -> None:
+def _step(idea: bulk.NewIdea, step: Step, now, codes) -> None:
     """One step, as the service call of ``_load_services`` takes it."""
     note = nfc(step.note or "") or None
     if step.action == "submit":
         row = idea.row
-        code = service.next_code(session, row["year"]) if row["code"] is None else None
+        code = next(codes[row["year"]]) if row["code"] is None else None
         bulk.apply(idea, step.actor, "submit", now=now, new_code=code)
     elif step.action == "withdraw":
         bulk.apply(idea, step.actor, "withdraw", now=now, note=note)

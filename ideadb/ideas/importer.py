@@ -709,6 +709,7 @@ def parse_file(filename: str, data: bytes, lookups: Lookups, *, max_rows: int = 
 
 # --- writing -----------------------------------------------------------------------------
 
+
 def _service_errors(number: int, exc: ValidationFailed) -> list[RowError]:
     out = []
     for name, messages in exc.fields.items():

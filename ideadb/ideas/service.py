@@ -141,6 +141,7 @@ __all__ = [
     "list_ideas",
     "mark_in_review",
     "next_code",
+    "next_codes",
     "prepare_registration",
     "published_clause",
     "record_recognition",
@@ -573,7 +574,12 @@ def _apply(
 
 
 def next_code(session: Session, year: int, prefix: str | None = None) -> str:
-    """The next free code ``<PROVINCE>-<year>-<NNNN>``, safe when two submits race.
+    """The next free code ``<PROVINCE>-<year>-<NNNN>``, safe when two submits race."""
+    return next_codes(session, year, 1, prefix)[0]
+
+
+def next_codes(session: Session, year: int, count: int, prefix: str | None = None) -> list[str]:
+    """The next ``count`` free codes of a year, in order (bulk loads take many at once).
 
     One atomic upsert on the counter row: PostgreSQL holds its row lock until the transaction
     ends, so concurrent submits get consecutive numbers; SQLite serialises writers anyway.
@@ -588,20 +594,24 @@ def next_code(session: Session, year: int, prefix: str | None = None) -> str:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    while True:
+    counters = IdeaCodeCounter.__table__
+    codes: list[str] = []
+    while len(codes) < count:
+        wanted = count - len(codes)
         stmt = (
-            insert(IdeaCodeCounter)
-            .values(prefix=prefix, year=year, last=1)
+            insert(counters)
+            .values(prefix=prefix, year=year, last=wanted)
             .on_conflict_do_update(
                 index_elements=["prefix", "year"],
-                set_={"last": IdeaCodeCounter.last + 1},
+                set_={"last": counters.c.last + wanted},
             )
-            .returning(IdeaCodeCounter.last)
+            .returning(counters.c.last)
         )
-        number = session.execute(stmt).scalar_one()
-        code = f"{prefix}-{year}-{number:04d}"
-        if session.scalar(sa.select(Idea.id).where(Idea.code == code)) is None:
-            return code
+        last = session.execute(stmt).scalar_one()
+        fresh = [f"{prefix}-{year}-{n:04d}" for n in range(last - wanted + 1, last + 1)]
+        taken = set(session.scalars(sa.select(Idea.code).where(Idea.code.in_(fresh))))
+        codes.extend(c for c in fresh if c not in taken)
+    return codes
 
 
 def submit_idea(session: Session, actor: Any, idea_id: int) -> Idea:

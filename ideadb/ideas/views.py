@@ -179,9 +179,7 @@ def _handle_form(form: IdeaForm, idea=None):
     values, uploads, submit = _form_values(form), _uploads(form), "submit_idea" in posted
     try:
         if idea is None:
-            result = service.register_idea(
-                db.session, current_user, values, uploads, submit=submit
-            )
+            result = service.register_idea(db.session, current_user, values, uploads, submit=submit)
         else:
             result = service.save_idea(
                 db.session,
