@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,11 +23,13 @@ from ideadb.core.permissions import (
     has_role,
     is_signed_in,
     is_staff,
+    require,
     roles_rule,
     rule,
 )
 from ideadb.ideas.lifecycle import is_editable
-from ideadb.ideas.models import Author, Idea, IdeaStatus
+from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
+from ideadb.ideas.validation import nfc
 from ideadb.units.models import Unit
 from ideadb.units.service import descendant_ids
 
@@ -186,3 +188,84 @@ def get_public_idea(session: Session, idea_id: int) -> Idea:
     if idea is None or not is_published(idea):
         raise NotFound("Không tìm thấy ý tưởng.")
     return idea
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def list_ideas(
+    session: Session,
+    actor: Any,
+    *,
+    status: str | Iterable[str] | None = None,
+    area: str | None = None,
+    year: int | None = None,
+    district_id: int | None = None,
+    unit_id: int | None = None,
+    registrant_id: int | None = None,
+    mine: bool = False,
+    unit_scope: bool = False,
+    query: str | None = None,
+):
+    """A select of the ideas the actor may see, narrowed by the filters, newest first.
+
+    ``mine``: registered by the actor or naming them as an author. ``unit_scope``: the ideas
+    of the actor's unit and the units below it (for unit officers; drafts of others excluded).
+    """
+    stmt = sa.select(Idea).where(visible_ideas_filter(session, actor))
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        stmt = stmt.where(Idea.status.in_(statuses))
+    if area:
+        stmt = stmt.where(Idea.area == area)
+    if year:
+        stmt = stmt.where(Idea.year == year)
+    if district_id:
+        stmt = stmt.where(Idea.district_id == district_id)
+    if unit_id:
+        stmt = stmt.where(Idea.unit_id == unit_id)
+    if registrant_id:
+        stmt = stmt.where(Idea.registrant_id == registrant_id)
+    if mine:
+        if not is_signed_in(actor) or actor.id is None:
+            return stmt.where(sa.false())
+        stmt = stmt.where(
+            sa.or_(
+                Idea.registrant_id == actor.id,
+                Idea.id.in_(sa.select(Author.idea_id).where(Author.user_id == actor.id)),
+            )
+        )
+    if unit_scope:
+        if not has_role(actor, Role.UNIT_OFFICER) or actor.unit_id is None:
+            return stmt.where(sa.false())
+        stmt = stmt.where(
+            Idea.unit_id.in_(sorted(descendant_ids(session, actor.unit_id))),
+            sa.or_(Idea.status != S.DRAFT.value, Idea.registrant_id == actor.id),
+        )
+    if query:
+        like = f"%{nfc(query).lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Idea.title).like(like), Idea.code.ilike(like)))
+    return stmt.order_by(Idea.updated_at.desc(), Idea.id.desc())
+
+
+def revisions(session: Session, actor: Any, idea: Idea) -> list[IdeaRevision]:
+    require(actor, "idea.view_confidential", idea)
+    stmt = (
+        sa.select(IdeaRevision)
+        .where(IdeaRevision.idea_id == idea.id)
+        .order_by(IdeaRevision.version.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def history(session: Session, actor: Any, idea: Idea) -> list[Any]:
+    """The idea's audit events, newest first (who did what, when)."""
+    from ideadb.audit.models import AuditEvent
+
+    require(actor, "idea.view_confidential", idea)
+    stmt = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "idea", AuditEvent.object_id == str(idea.id))
+        .order_by(AuditEvent.id.desc())
+    )
+    return list(session.scalars(stmt))
