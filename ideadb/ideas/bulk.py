@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -133,7 +134,9 @@ def insert(
         return []
     officers = officers or officers_by_unit(session)
     ids = reserve_ids(session, len(ideas))
-    idea_rows, author_rows, revision_rows = [], [], []
+    idea_rows: list[dict[str, Any]] = []
+    author_rows: list[dict[str, Any]] = []
+    revision_rows: list[dict[str, Any]] = []
     for idea_id, idea in zip(ids, ideas, strict=True):
         idea_rows.append({**idea.row, "id": idea_id})
         author_rows.extend(
@@ -149,9 +152,8 @@ def insert(
                 "created_at": now,
             }
         )
-    session.execute(sa.insert(Idea.__table__), idea_rows)
-    session.execute(sa.insert(Author.__table__), author_rows)
-    session.execute(sa.insert(IdeaRevision.__table__), revision_rows)
+    for model, rows in ((Idea, idea_rows), (Author, author_rows), (IdeaRevision, revision_rows)):
+        session.execute(sa.insert(cast(sa.Table, model.__table__)), rows)
     for idea_id, idea in zip(ids, ideas, strict=True):
         for actor, action, before, after in idea.events:
             record(session, actor, action, "idea", idea_id, before, after)
@@ -164,7 +166,7 @@ def insert(
                 idea_id=idea_id,
                 actor=actor,
                 people_ids=people,
-                officers=lambda unit_id=unit_id: officers(unit_id),
+                officers=partial(officers, unit_id),
             )
         record_idea_change(session, idea_id)
     return ids

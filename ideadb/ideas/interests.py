@@ -75,11 +75,12 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
 
 
 def interest_count(session: Session, idea_id: int) -> int:
-    return session.scalar(
+    count = session.scalar(
         sa.select(sa.func.count())
         .select_from(AdoptionInterest)
         .where(AdoptionInterest.idea_id == idea_id)
     )
+    return count or 0
 
 
 def list_adoption_interests(session: Session, actor: Any, idea_id: int) -> list[AdoptionInterest]:

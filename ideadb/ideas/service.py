@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ideadb.audit.service import record
@@ -510,12 +511,9 @@ def next_codes(session: Session, year: int, count: int, prefix: str | None = Non
         from flask import current_app
 
         prefix = current_app.config.get("PROVINCE_CODE", "BK")
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    counters = IdeaCodeCounter.__table__
+    postgres = session.get_bind().dialect.name == "postgresql"
+    insert: Any = postgresql.insert if postgres else sqlite.insert
+    counters = cast(sa.Table, IdeaCodeCounter.__table__)
     codes: list[str] = []
     while len(codes) < count:
         wanted = count - len(codes)
