@@ -5,7 +5,8 @@
 - ``register_visibility(name, hook)`` — add a condition, e.g. the reviews work lets a reviewer
   see the ideas assigned to them: ``hook(actor) -> SQL condition on Idea | None``;
 - ``can_edit(actor, idea)`` — what pages ask before offering the edit form;
-- ``get_idea`` / ``get_public_idea`` — one idea, or NotFound when it may not be seen.
+- ``get_idea`` / ``get_public_idea`` — one idea, or NotFound when it may not be seen;
+- ``list_ideas``, ``revisions``, ``history`` — what an actor may list and read.
 """
 
 from __future__ import annotations
