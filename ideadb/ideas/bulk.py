@@ -2,11 +2,11 @@
 
 The same steps as a person registering through the site: values and authors come from
 ``service.prepare_registration`` (the one validation), state changes are ``lifecycle`` plans,
-codes come from ``service.next_code``, audit events go through ``audit.service.record``, notices
+codes come from ``service.next_codes``, audit events go through ``audit.service.record``, notices
 through ``notices.send`` and every idea's change through ``record_idea_change``. Only the idea,
 author and revision rows are written with multi-row inserts instead of one ORM object each,
-which is what makes 100,000 ideas load in seconds. Tests compare what this writes with what
-the service calls write.
+and the transition permissions are not asked again (the caller chose the actors). Tests compare
+what this writes with what the service calls write.
 """
 
 from __future__ import annotations
