@@ -57,6 +57,19 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
+def after_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run callback if the current unit of work rolls back (e.g. remove a staged file)."""
+    session.info.setdefault("after_rollback", []).append(callback)
+
+
+def _run(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # the transaction is decided; a derived copy catches up later
+            log.exception("after-transaction callback failed")
+
+
 @contextmanager
 def unit_of_work(session: Session) -> Iterator[Session]:
     """One transaction: commit everything on success, roll everything back on error.
@@ -73,15 +86,13 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         if depth == 0:
             session.rollback()
             session.info.pop("after_commit", None)
+            _run(session.info.pop("after_rollback", []))
         raise
     finally:
         session.info["uow_depth"] = depth
     if depth == 0:
-        for callback in session.info.pop("after_commit", []):
-            try:
-                callback()
-            except Exception:  # the change is committed; a derived copy catches up later
-                log.exception("after-commit callback failed")
+        session.info.pop("after_rollback", None)
+        _run(session.info.pop("after_commit", []))
 
 
 def _unicode_lower(value):

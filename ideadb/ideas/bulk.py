@@ -1,26 +1,31 @@
-"""Writing many ideas at once: the rows ``service.create_idea`` and the transitions would write.
+"""Registering many ideas in one unit of work: the bulk import and large demo loads.
 
-For the bulk import and large demo loads, where the ORM's per-object bookkeeping costs more
-than the work itself. An idea is held as a plain row dict (``new_row``) and written with its
-authors, its creation revision, its audit events and notifications by ``insert`` in the
-caller's transaction. Tests compare what this writes with what the service calls write.
+The same steps as a person registering through the site: values and authors come from
+``service.prepare_registration`` (the one validation), state changes are ``lifecycle`` plans,
+codes come from ``service.next_codes``, audit events go through ``audit.service.record``, notices
+through ``notices.send`` and every idea's change through ``record_idea_change``. Only the idea,
+author and revision rows are written with multi-row inserts instead of one ORM object each,
+and the transition permissions are not asked again (the caller chose the actors). Tests compare
+what this writes with what the service calls write.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.models import Notification
-from ideadb.audit.models import AuditEvent
-from ideadb.audit.service import _remote_addr
+from ideadb.audit.service import record
 from ideadb.core.changes import record_idea_change
-from ideadb.ideas import service
+from ideadb.ideas import notices
+from ideadb.ideas.lifecycle import IdeaState, Notice, plan_transition, snapshot_values
 from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
+from ideadb.units.models import Unit
 
 # Columns a new idea has that registration does not fill.
 IDEA_DEFAULTS: dict[str, Any] = {
@@ -39,43 +44,26 @@ IDEA_DEFAULTS: dict[str, Any] = {
 
 @dataclass
 class NewIdea:
-    """One idea to write: its row, authors, and what its history should record."""
+    """One idea to write: its row, authors, and the audit events and notices of its history."""
 
+    registrant: Any
     row: dict[str, Any]
     authors: list[dict[str, Any]]
-    revision: dict[str, Any]
-    events: list[dict[str, Any]] = field(default_factory=list)
-    notices: list[tuple[int, str]] = field(default_factory=list)  # (user id, text)
+    snapshot: dict[str, Any]
+    events: list[tuple[Any, str, dict[str, Any] | None, dict[str, Any]]] = field(
+        default_factory=list
+    )  # (actor, action, before, after)
+    notices: list[tuple[Any, tuple[Notice, ...]]] = field(default_factory=list)
 
-
-def snapshot(row: dict[str, Any], authors: list[dict[str, Any]]) -> dict[str, Any]:
-    """``service.snapshot`` of an idea held as a row dict."""
-    data = {f: service._jsonable(row[f]) for f in service.CONTENT_FIELDS}
-    data["authors"] = [
-        {"name": a["name"], "unit": a["unit"], "share": a["share"], "user_id": a["user_id"]}
-        for a in authors
-    ]
-    data["status"] = row["status"]
-    data["code"] = row["code"]
-    return data
-
-
-def audit_row(actor: Any, action: str, before: dict | None, after: dict | None) -> dict[str, Any]:
-    """What ``audit.service.record`` adds for an idea (its id is filled in by ``insert``)."""
-    return {
-        "actor_id": getattr(actor, "id", None),
-        "action": action,
-        "object_type": "idea",
-        "before": before,
-        "after": after,
-        "remote_addr": _remote_addr(),
-    }
+    def state(self) -> IdeaState:
+        row = self.row
+        return IdeaState(row["status"], row["code"], row["title"], row["version"])
 
 
 def new_idea(
     actor: Any, values: dict[str, Any], authors: list[dict[str, Any]], now: datetime
 ) -> NewIdea:
-    """A draft registered by ``actor`` from values and authors checked by ``service._clean``."""
+    """A draft registered by ``actor`` (values and authors from ``prepare_registration``)."""
     row = {
         **IDEA_DEFAULTS,
         **values,
@@ -85,13 +73,25 @@ def new_idea(
         "updated_at": now,
         "version": 1,
     }
-    created = snapshot(row, authors)
+    created = snapshot_values(row, authors, row["status"], row["code"])
     return NewIdea(
+        registrant=actor,
         row=row,
         authors=authors,
-        revision={"version": 1, "actor_id": getattr(actor, "id", None), "snapshot": created},
-        events=[audit_row(actor, "idea.create", None, created)],
+        snapshot=created,
+        events=[(actor, "idea.create", None, created)],
     )
+
+
+def apply(idea: NewIdea, actor: Any, action: str, *, now: datetime, **options: Any) -> None:
+    """Plan one transition of the table and apply it to the row (see ``plan_transition``)."""
+    plan = plan_transition(
+        idea.state(), action, now=now, actor_id=getattr(actor, "id", None), **options
+    )
+    idea.row.update(plan.changes)
+    idea.events.append((actor, plan.audit_action, plan.before, plan.after))
+    if plan.notices:
+        idea.notices.append((actor, plan.notices))
 
 
 def reserve_ids(session: Session, n: int) -> list[int]:
@@ -110,32 +110,63 @@ def reserve_ids(session: Session, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def insert(session: Session, ideas: list[NewIdea], now: datetime) -> list[int]:
+def officers_by_unit(session: Session) -> Callable[[int | None], list[int]]:
+    """``notices.officers_to_notify`` by unit id, asked once per unit during one load."""
+    found: dict[int | None, list[int]] = {}
+
+    def officers(unit_id: int | None) -> list[int]:
+        if unit_id not in found:
+            unit = session.get(Unit, unit_id) if unit_id is not None else None
+            found[unit_id] = notices.officers_to_notify(session, unit)
+        return found[unit_id]
+
+    return officers
+
+
+def insert(
+    session: Session,
+    ideas: list[NewIdea],
+    now: datetime,
+    officers: Callable[[int | None], list[int]] | None = None,
+) -> list[int]:
     """Write the ideas with their authors, revisions, audit events and notifications."""
     if not ideas:
         return []
+    officers = officers or officers_by_unit(session)
     ids = reserve_ids(session, len(ideas))
-    idea_rows, author_rows, revision_rows, event_rows, notice_rows = [], [], [], [], []
+    idea_rows: list[dict[str, Any]] = []
+    author_rows: list[dict[str, Any]] = []
+    revision_rows: list[dict[str, Any]] = []
     for idea_id, idea in zip(ids, ideas, strict=True):
         idea_rows.append({**idea.row, "id": idea_id})
         author_rows.extend(
             {"idea_id": idea_id, "position": i, **a} for i, a in enumerate(idea.authors)
         )
         revision_rows.append(
-            {**idea.revision, "idea_id": idea_id, "action": "create", "created_at": now}
+            {
+                "idea_id": idea_id,
+                "version": 1,
+                "actor_id": getattr(idea.registrant, "id", None),
+                "action": "create",
+                "snapshot": idea.snapshot,
+                "created_at": now,
+            }
         )
-        event_rows.extend({**e, "object_id": str(idea_id), "created_at": now} for e in idea.events)
-        link = service.idea_link(idea_id)
-        notice_rows.extend(
-            {"user_id": user_id, "text": text, "link": link, "created_at": now}
-            for user_id, text in idea.notices
-        )
-    session.execute(sa.insert(Idea.__table__), idea_rows)
-    session.execute(sa.insert(Author.__table__), author_rows)
-    session.execute(sa.insert(IdeaRevision.__table__), revision_rows)
-    session.execute(sa.insert(AuditEvent.__table__), event_rows)
-    if notice_rows:
-        session.execute(sa.insert(Notification.__table__), notice_rows)
-    for idea_id in ids:
+    for model, rows in ((Idea, idea_rows), (Author, author_rows), (IdeaRevision, revision_rows)):
+        session.execute(sa.insert(cast(sa.Table, model.__table__)), rows)
+    for idea_id, idea in zip(ids, ideas, strict=True):
+        for actor, action, before, after in idea.events:
+            record(session, actor, action, "idea", idea_id, before, after)
+        people = notices.people(idea.row["registrant_id"], (a["user_id"] for a in idea.authors))
+        unit_id = idea.row["unit_id"]
+        for actor, planned in idea.notices:
+            notices.send(
+                session,
+                planned,
+                idea_id=idea_id,
+                actor=actor,
+                people_ids=people,
+                officers=partial(officers, unit_id),
+            )
         record_idea_change(session, idea_id)
     return ids

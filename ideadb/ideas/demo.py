@@ -3,9 +3,9 @@
 ``load(session, count)`` registers the ideas of ``demo_text.generate_ideas`` as the demo
 accounts of ``ideadb.demo`` would: registration, submit, screening, review, recognition,
 withdrawal. Up to ``SERVICE_LIMIT`` new ideas (quickstart's 240) go through the ideas service
-call by call; larger loads (``ideadb demo --ideas 100000``) write the very rows those calls
-would write (ideas, authors, revisions, one audit event per transition, notifications, code
-counters) with bulk inserts; a test checks that both give the same database. Loading again
+call by call; larger loads (``ideadb demo --ideas 100000``) take the same steps through
+``ideadb.ideas.bulk`` (the same validation, transition plans, codes, audit and notices, with
+the idea rows written together); a test checks that both give the same database. Loading again
 tops up: the ideas already loaded (recorded by a ``demo.load`` audit event) are not repeated.
 """
 
@@ -14,20 +14,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.models import User, UserRole
+from ideadb.accounts.models import User
 from ideadb.audit.models import AuditEvent
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
-from ideadb.core.permissions import SYSTEM, Role
+from ideadb.core.permissions import SYSTEM
 from ideadb.ideas import bulk, service
 from ideadb.ideas.demo_text import DEFAULT_SEED, generate_ideas
-from ideadb.ideas.models import Idea, IdeaCodeCounter, IdeaStatus
+from ideadb.ideas.lifecycle import SCREEN_DECISIONS
+from ideadb.ideas.models import IdeaStatus
+from ideadb.ideas.validation import nfc
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import descendant_ids
 
@@ -292,158 +293,66 @@ def _load_services(session: Session, cast: _Cast, items, progress) -> int:
     return added
 
 
-# --- bulk: the rows the service calls above would write, without the ORM per call ---------
-
-
-class _Codes:
-    """``service.next_code`` for many ideas at once: per-year counters, taken codes skipped."""
-
-    def __init__(self, session: Session, prefix: str):
-        self.prefix = prefix
-        self.last = {
-            year: last
-            for year, last in session.execute(
-                sa.select(IdeaCodeCounter.year, IdeaCodeCounter.last).where(
-                    IdeaCodeCounter.prefix == prefix
-                )
-            )
-        }
-        self.taken = set(session.scalars(sa.select(Idea.code).where(Idea.code.like(f"{prefix}-%"))))
-        self.touched: set[int] = set()
-
-    def next(self, year: int) -> str:
-        while True:
-            self.last[year] = self.last.get(year, 0) + 1
-            self.touched.add(year)
-            code = f"{self.prefix}-{year}-{self.last[year]:04d}"
-            if code not in self.taken:
-                self.taken.add(code)
-                return code
-
-    def save(self, session: Session) -> None:
-        for year in sorted(self.touched):
-            counter = session.get(IdeaCodeCounter, (self.prefix, year))
-            if counter is None:
-                session.add(IdeaCodeCounter(prefix=self.prefix, year=year, last=self.last[year]))
-            else:
-                counter.last = self.last[year]
-        session.flush()
-
-
-def _officers(session: Session) -> dict[int, list[int]]:
-    """Active unit officers by unit id (what ``service._officers_to_notify`` looks for)."""
-    rows = session.execute(
-        sa.select(User.unit_id, User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), UserRole.role == Role.UNIT_OFFICER.value)
-        .order_by(User.id)
-    )
-    found: dict[int, list[int]] = {}
-    for unit_id, user_id in rows:
-        found.setdefault(unit_id, []).append(user_id)
-    return found
+# --- bulk: the same steps on rows, written together (see ideadb.ideas.bulk) ---------------
 
 
 def _load_bulk(session: Session, cast: _Cast, items, progress) -> int:
-    from flask import current_app
-
-    codes = _Codes(session, current_app.config.get("PROVINCE_CODE", "BK"))
-    officers = _officers(session)
+    officers = bulk.officers_by_unit(session)
     added = 0
     batch: list[tuple[Any, ...]] = []
     for item in items:
         batch.append(item)
         if len(batch) == BULK_CHUNK:
-            added += _write_batch(session, cast, codes, officers, batch)
+            added += _write_batch(session, cast, officers, batch)
             if progress is not None:
                 progress(len(batch))
             batch = []
     if batch:
-        added += _write_batch(session, cast, codes, officers, batch)
+        added += _write_batch(session, cast, officers, batch)
         if progress is not None:
             progress(len(batch))
-    codes.save(session)
     return added
 
 
-def _write_batch(session: Session, cast: _Cast, codes: _Codes, officers, batch) -> int:
+def _write_batch(session: Session, cast: _Cast, officers, batch) -> int:
     now = utcnow()
-    ideas: list[bulk.NewIdea] = []
+    planned = []
     with session.no_autoflush:
         for _index, spec, state, rng in batch:
             registrant = cast.registrant(spec, rng)
-            values, authors = service._clean(session, _payload(spec, cast, registrant))
-            idea = bulk.new_idea(registrant, values, authors, now)
-            people = list(
-                dict.fromkeys(
-                    i for i in [registrant.id] + [a["user_id"] for a in authors] if i is not None
-                )
+            values, authors = service.prepare_registration(
+                session, registrant, _payload(spec, cast, registrant)
             )
-            for step in _steps(cast, idea.row["unit_id"], registrant, state, rng):
-                _simulate(idea, step, now, codes, cast, officers, people)
-            ideas.append(idea)
-    return len(bulk.insert(session, ideas, now))
+            idea = bulk.new_idea(registrant, values, authors, now)
+            planned.append((idea, _steps(cast, idea.row["unit_id"], registrant, state, rng)))
+        # The codes the submits take, in the order the ideas are submitted, a year at a time.
+        submits: dict[int, int] = {}
+        for idea, steps in planned:
+            if any(step.action == "submit" for step in steps):
+                submits[idea.row["year"]] = submits.get(idea.row["year"], 0) + 1
+        codes = {
+            year: iter(service.next_codes(session, year, n)) for year, n in sorted(submits.items())
+        }
+        for idea, steps in planned:
+            for step in steps:
+                _step(idea, step, now, codes)
+    return len(bulk.insert(session, [idea for idea, _ in planned], now, officers))
 
 
-def _simulate(idea: bulk.NewIdea, step: Step, now, codes: _Codes, cast: _Cast, officers, people):
-    """One transition as ``service._apply`` and its caller write it."""
-    row, sent = idea.row, idea.notices
-    actor = step.actor
+def _step(idea: bulk.NewIdea, step: Step, now, codes) -> None:
+    """One step, as the service call of ``_load_services`` takes it."""
+    note = nfc(step.note or "") or None
     if step.action == "submit":
-        first = row["code"] is None
-        if first:
-            row["code"] = codes.next(row["year"])
-        row["submitted_at"] = now
-        action, note, extra = "submit", None, None
+        row = idea.row
+        code = next(codes[row["year"]]) if row["code"] is None else None
+        bulk.apply(idea, step.actor, "submit", now=now, new_code=code)
     elif step.action == "withdraw":
-        action, note, extra = "withdraw", service._nfc(step.note or "") or None, None
+        bulk.apply(idea, step.actor, "withdraw", now=now, note=note)
     elif step.action == "screen":
-        action = service.SCREEN_DECISIONS[step.decision]
-        note, extra = service._nfc(step.note or "") or None, None
+        bulk.apply(idea, step.actor, SCREEN_DECISIONS[step.decision], now=now, note=note)
     elif step.action == "review":
-        action, note, extra = "start_review", None, {"round_id": None}
+        bulk.apply(idea, step.actor, "start_review", now=now, round_id=None)
     elif step.action == "recognize":
-        action, note = "recognize", None
-        extra = {"round_id": None, "scope": step.scope, "level": step.level}
+        bulk.apply(idea, step.actor, "recognize", now=now, scope=step.scope, level=step.level)
     else:
-        action, note, extra = "not_recognize", None, {"round_id": None, "scope": step.scope}
-
-    transition = service.transition_for(row["status"], action)
-    assert transition is not None, (row["status"], action)
-    before = {"status": row["status"], "code": row["code"]}
-    row["status"] = transition.target
-    row["version"] += 1
-    row["updated_at"] = now
-    after = {"status": row["status"], "code": row["code"]}
-    if note:
-        after["note"] = note
-    if extra:
-        after.update(extra)
-    idea.events.append(bulk.audit_row(actor, f"idea.{action}", before, after))
-
-    label = service._label(SimpleNamespace(title=row["title"], code=row["code"]))
-    if step.action == "submit":
-        for unit_id in cast.ancestors(row["unit_id"]):
-            if officers.get(unit_id):
-                text = f"Hồ sơ {label} đã được nộp và đang chờ sàng lọc."
-                sent.extend((o, text) for o in officers[unit_id] if o != actor.id)
-                break
-    elif step.action == "screen":
-        row["screening_note"] = note
-        row["screened_at"] = now
-        row["screened_by_id"] = actor.id
-        text = service.SCREEN_MESSAGES[step.decision].format(label=label)
-        if note:
-            text += f" Ghi chú: {note}"
-        sent.extend((user_id, text) for user_id in people)
-    elif step.action == "recognize":
-        row["recognized_level"] = step.level
-        row["recognized_scope"] = step.scope
-        row["recognized_round_id"] = None
-        row["recognized_at"] = now
-        scope = service.SCOPE_LABELS[step.scope].lower()
-        text = f"Sáng kiến {label} đã được công nhận ({scope})."
-        sent.extend((user_id, text) for user_id in people)
-    elif step.action == "not_recognize":
-        text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này."
-        sent.extend((user_id, text) for user_id in people)
+        bulk.apply(idea, step.actor, "not_recognize", now=now, scope=step.scope)

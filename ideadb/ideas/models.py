@@ -97,6 +97,11 @@ class Idea(Base):
     def live_attachments(self) -> list[Attachment]:
         return [a for a in self.attachments if a.removed_at is None]
 
+    def touch(self) -> None:
+        """A new version of the dossier (optimistic locking; ``updated_at`` for lists, search)."""
+        self.version = (self.version or 0) + 1
+        self.updated_at = utcnow()
+
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.code or '-'} {self.status}>"
 

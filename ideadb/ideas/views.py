@@ -136,22 +136,12 @@ def _place_errors(form: IdeaForm, exc: DomainError) -> None:
         form.form_errors.append(exc.message)
 
 
-def _save_files(form: IdeaForm, idea_id: int) -> bool:
-    """Store the files chosen; False (errors beside the field) when any was refused."""
-    ok = True
-    for upload in form.files.data or []:
-        if not getattr(upload, "filename", ""):
-            continue
-        try:
-            service.add_attachment(
-                db.session, current_user, idea_id, upload.filename, upload.stream
-            )
-        except DomainError as exc:
-            ok = False
-            name = files.sanitize_filename(upload.filename)
-            for message in (exc.fields or {}).get("file", [exc.message]):
-                form.files.errors = [*list(form.files.errors), f"{name}: {message}"]
-    return ok
+def _uploads(form: IdeaForm) -> list[service.Upload]:
+    return [
+        service.Upload(upload.filename, upload.stream)
+        for upload in form.files.data or []
+        if getattr(upload, "filename", "")
+    ]
 
 
 def _render_form(form: IdeaForm, idea=None):
@@ -170,47 +160,53 @@ def _handle_form(form: IdeaForm, idea=None):
     """The registration form's buttons: add/remove an author row or a file, save, submit."""
     posted = request.form
     if "add_author" in posted or "remove_author" in posted:
-        drop = posted.get("remove_author")
-        drop_index = int(drop) if drop and drop.isdigit() else None
-        data = _reindexed(posted, drop=drop_index, add="add_author" in posted)
+        drop = posted.get("remove_author", type=int)
+        data = _reindexed(posted, drop=drop, add="add_author" in posted)
         new_form = _prepare(IdeaForm(formdata=data))
         return _render_form(new_form, idea)
     if "remove_attachment" in posted and idea is not None:
+        attachment_id = posted.get("remove_attachment", type=int)
+        if attachment_id is None:
+            abort(404)
         try:
-            service.remove_attachment(
-                db.session, current_user, idea.id, int(posted["remove_attachment"])
-            )
-        except (ValueError, DomainError):
+            service.remove_attachment(db.session, current_user, idea.id, attachment_id)
+        except DomainError:
             abort(404)
         flash(_("Đã gỡ tệp khỏi hồ sơ."), "info")
         return redirect(url_for("ideas.edit", idea_id=idea.id) + "#tep-dinh-kem")
     if not form.validate_on_submit():
         return _render_form(form, idea)
-    values = _form_values(form)
+    values, uploads, submit = _form_values(form), _uploads(form), "submit_idea" in posted
     try:
         if idea is None:
-            idea = service.create_idea(db.session, current_user, values)
+            result = service.register_idea(db.session, current_user, values, uploads, submit=submit)
         else:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            service.update_idea(db.session, current_user, idea.id, values, expected_version=version)
+            result = service.save_idea(
+                db.session,
+                current_user,
+                idea.id,
+                values,
+                uploads,
+                submit=submit,
+                expected_version=posted.get("version", type=int),
+            )
     except DomainError as exc:
         _place_errors(form, exc)
         return _render_form(form, idea), 422 if isinstance(exc, ValidationFailed) else exc.status
-    if not _save_files(form, idea.id):
+    idea = result.idea
+    form.version.data = str(idea.version)
+    if result.file_errors:
+        form.files.errors = [*list(form.files.errors), *result.file_errors]
         flash(_("Đã lưu bản nháp, nhưng có tệp chưa được nhận."), "warning")
-        form.version.data = str(idea.version)
         return _render_form(form, idea), 422
-    if "submit_idea" in posted:
-        try:
-            service.submit_idea(db.session, current_user, idea.id)
-        except DomainError as exc:
-            _place_errors(form, exc)
-            form.version.data = str(idea.version)
-            flash(
-                _("Đã lưu bản nháp. Hồ sơ chưa nộp được, vui lòng bổ sung các mục còn thiếu."),
-                "warning",
-            )
-            return _render_form(form, idea), 422
+    if result.submit_error is not None:
+        _place_errors(form, result.submit_error)
+        flash(
+            _("Đã lưu bản nháp. Hồ sơ chưa nộp được, vui lòng bổ sung các mục còn thiếu."),
+            "warning",
+        )
+        return _render_form(form, idea), 422
+    if result.submitted:
         flash(_("Đã nộp hồ sơ. Mã hồ sơ: %(code)s.", code=idea.code), "success")
     else:
         flash(_("Đã lưu bản nháp."), "success")
@@ -242,7 +238,7 @@ def new():
 def edit(idea_id: int):
     idea = service.get_idea(db.session, current_user, idea_id)
     require(current_user, "idea.edit", idea)
-    if idea.status not in service.EDITABLE_STATES:
+    if not service.can_edit(current_user, idea):
         flash(_("Hồ sơ đã nộp không sửa được nữa."), "warning")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     if request.method == "GET":
@@ -314,7 +310,7 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         "ideas/detail.html",
         idea=idea,
         actions=actions,
-        can_edit=can(current_user, "idea.edit", idea) and idea.status in service.EDITABLE_STATES,
+        can_edit=service.can_edit(current_user, idea),
         can_publish=can(current_user, "idea.publish", idea),
         screen_form=screen_form,
         action_form=ActionForm(),

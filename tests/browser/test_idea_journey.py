@@ -112,6 +112,10 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
     page.get_by_role("button", name="Xem hồ sơ").first.click()
     page.get_by_role("link", name="Bổ sung hồ sơ").click()
     assert page.locator("#revision-note").get_by_text("lượt khách năm 2021").is_visible()
+    # The duplicate panel looks for ideas like this one, but never lists the dossier itself.
+    page.wait_for_load_state("networkidle")
+    own_title = "Bản đồ số điểm du lịch cộng đồng hồ Ba Bể"
+    assert page.locator("#similar-ideas li", has_text=own_title).count() == 0
     screenshot(page, "idea-returned")
     page.get_by_label("Hiệu quả, lợi ích thu được").fill(
         "Năm 2021 đón 4.200 lượt khách, khách đặt phòng trực tuyến tăng 35%."

@@ -131,7 +131,7 @@ def test_published_idea_is_readable_by_anyone_but_attachments_are_not(
 def test_a_registered_visibility_hook_lets_a_reviewer_see_an_assigned_idea(
     client, people, create_idea, auth_headers
 ):
-    from ideadb.ideas import service
+    from ideadb.ideas import access, service
     from ideadb.ideas.models import Idea
 
     idea = create_idea(people["owner"], unit="BK-BB-NM", status="eligible")
@@ -146,7 +146,7 @@ def test_a_registered_visibility_hook_lets_a_reviewer_see_an_assigned_idea(
         listed = client.get("/api/v1/ideas", headers=headers).get_json()
         assert [i["id"] for i in listed["items"]] == [idea.id]
     finally:
-        service._visibility_hooks.pop("test-assigned")
+        access._visibility_hooks.pop("test-assigned")
 
 
 def test_unit_officer_sees_units_below_but_not_other_districts(

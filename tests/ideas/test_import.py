@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from ideadb.audit.models import AuditEvent
-from ideadb.ideas import importer, service
+from ideadb.ideas import import_rows, importer, service
 from ideadb.ideas.models import Idea, IdeaRevision
 
 HEADERS = {c.field: c.header for c in importer.COLUMNS}
@@ -95,7 +95,7 @@ def test_officer_imports_a_clean_xlsx_filled_in_the_downloaded_template(
     book = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx(db_session)))
     assert book.sheetnames[0] == "Hướng dẫn"
     sheet = book["Ý tưởng"]
-    fields = [importer._HEADER_INDEX[importer._header_key(c.value)] for c in sheet[1]]
+    fields = [import_rows._HEADER_INDEX[import_rows._header_key(c.value)] for c in sheet[1]]
     for row in (ROW_A, ROW_B):
         sheet.append([row.get(f) for f in fields])
     out = io.BytesIO()

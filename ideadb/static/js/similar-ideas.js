@@ -9,12 +9,16 @@
   var summary = document.getElementById("summary");
   if (!title) { return; }
   var list = panel.querySelector("ul");
+  // Editing a dossier: the dossier itself is not a duplicate of itself.
+  var form = document.getElementById("idea-form");
+  var self = form && form.dataset.ideaId ? Number(form.dataset.ideaId) : null;
   var timer = null;
   var last = "";
   var pending = null;
 
   function show(items) {
     list.textContent = "";
+    items = items.filter(function (item) { return item.id !== self; }).slice(0, 5);
     items.forEach(function (item) {
       var li = document.createElement("li");
       var link = document.createElement("a");
@@ -39,7 +43,7 @@
     last = text;
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    var url = panel.dataset.url + "?limit=5&title=" + encodeURIComponent(title.value.trim()) +
+    var url = panel.dataset.url + "?limit=" + (self === null ? 5 : 6) + "&title=" + encodeURIComponent(title.value.trim()) +
       "&summary=" + encodeURIComponent(summary ? summary.value.trim().slice(0, 2000) : "");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" }, signal: pending.signal })
       .then(function (resp) { return resp.ok ? resp.json() : { items: [] }; })

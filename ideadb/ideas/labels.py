@@ -1,0 +1,37 @@
+"""Names of the ideas feature's codes: statuses and recognition scopes, in one place.
+
+``*_NAMES`` are the Vietnamese source texts (what stored notifications and error messages
+quote); ``*_LABELS`` are the same texts as ``lazy_gettext`` strings for pages, translated when
+they are shown (the msgids are the source texts).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ideadb.ideas.models import IdeaStatus
+
+S = IdeaStatus
+
+STATUS_NAMES: dict[str, str] = {
+    S.DRAFT: "Bản nháp",
+    S.SUBMITTED: "Đã nộp, chờ sàng lọc",
+    S.NEEDS_REVISION: "Yêu cầu bổ sung",
+    S.ELIGIBLE: "Đủ điều kiện xét chọn",
+    S.INELIGIBLE: "Không đủ điều kiện",
+    S.IN_REVIEW: "Đang chấm điểm",
+    S.RECOGNIZED: "Được công nhận",
+    S.NOT_RECOGNIZED: "Không được công nhận",
+    S.WITHDRAWN: "Đã rút",
+}
+SCOPE_NAMES: dict[str, str] = {
+    "co_so": "Cấp cơ sở",
+    "huyen": "Cấp huyện",
+    "tinh": "Cấp tỉnh",
+    "trung_uong": "Cấp trung ương",
+}
+
+# Variables, not literals: the same msgids are extracted from templates/ideas/_status.html
+# and the reviews forms, so the catalogue translates them.
+STATUS_LABELS = {code: _l(name) for code, name in STATUS_NAMES.items()}
+SCOPE_LABELS = {code: _l(name) for code, name in SCOPE_NAMES.items()}
