@@ -110,9 +110,7 @@ def test_a_refused_file_keeps_the_draft_and_does_not_submit(db_session, make_use
     assert [a.original_name for a in idea.live_attachments] == ["so-do.png"]
 
 
-def test_adding_and_removing_a_file_keeps_the_search_index_current(
-    app, db_session, create_idea
-):
+def test_adding_and_removing_a_file_keeps_the_search_index_current(app, db_session, create_idea):
     from ideadb.search import service as search_service
 
     idea = create_idea()
