@@ -114,7 +114,6 @@ def test_no_module_is_larger_than_one_screen_of_thought():
     assert too_big == {}
 
 
-@pytest.mark.xfail(strict=True, reason="until the feature packages are split")
 def test_no_module_imports_another_modules_private_names():
     offenders = []
     for path in _modules():
