@@ -73,6 +73,7 @@ def new_idea(
         "updated_at": now,
         "version": 1,
     }
+    row["publish_consent_at"] = now if row.get("publish_consent") else None
     created = snapshot_values(row, authors, row["status"], row["code"])
     return NewIdea(
         registrant=actor,

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ideadb.core.db import Base, UTCDateTime, utcnow
 
@@ -57,6 +57,8 @@ class Idea(Base):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     applied_from: Mapped[date | None] = mapped_column(sa.Date)
     publish_consent: Mapped[bool] = mapped_column(default=False)
+    # When the authors consented to publishing their names (Nghị định 13/2023): kept as evidence.
+    publish_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(20), default=IdeaStatus.DRAFT, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -96,6 +98,16 @@ class Idea(Base):
     @property
     def live_attachments(self) -> list[Attachment]:
         return [a for a in self.attachments if a.removed_at is None]
+
+    @validates("publish_consent")
+    def _stamp_consent(self, _key: str, value: bool) -> bool:
+        """Consent given now is stamped now; consent withdrawn clears the stamp."""
+        value = bool(value)
+        if value and not self.publish_consent:
+            self.publish_consent_at = utcnow()
+        elif not value:
+            self.publish_consent_at = None
+        return value
 
     def touch(self) -> None:
         """A new version of the dossier (optimistic locking; ``updated_at`` for lists, search)."""

@@ -83,6 +83,7 @@ class PublicIdeaSchema(Schema):
     applied_from = fields.Date(allow_none=True)
     authors = fields.List(fields.Nested(PublicAuthorSchema))
     publish_consent = fields.Boolean()
+    publish_consent_at = fields.DateTime(allow_none=True)
     status = fields.String()
     submitted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
