@@ -20,6 +20,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     SECRETARY = "secretary"
     ADMIN = "admin"
+    AUDITOR = "auditor"
 
 
 ALL_ROLES: tuple[str, ...] = tuple(r.value for r in Role)
