@@ -211,3 +211,17 @@ def test_anonymous_callers_are_allowed_only_public_reads_and_forms():
         and any(ANON in row.allowed_in(s) for s in states_of(key[1]))
     ]
     assert not api_writes
+
+
+def test_a_restore_puts_the_seeded_state_back(matrix):
+    _app, client, world, snapshot, db_state = matrix
+    owner = {"Authorization": f"Bearer {world.callers[OWNER].token}"}
+    draft = world.ideas["draft"]
+    submitted = client.post(f"/api/v1/ideas/{draft}/submit", headers=owner)
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["status"] == "submitted"
+    snapshot.restore()
+    db_state["dirty"] = False
+    again = client.get(f"/api/v1/ideas/{draft}", headers=owner)
+    assert again.get_json()["status"] == "draft"
+    assert again.get_json()["code"] is None
