@@ -1,9 +1,11 @@
 """Who may call each route: one row per (method, URL rule), decided from API.md and DOMAIN.md.
 
 A row names the callers that get past authorisation, for every state of the object the URL
-names (``ROUND`` states for rounds and their assignments, ``IDEA`` states for ideas and their
-files, ``SET`` states for criteria sets), or one set of callers for all of them. Everyone else
-is denied: 401/403/404 from the API; from pages a redirect to sign-in (anonymous) or 403/404.
+names (``ROUND_STATES`` for rounds and their assignments, ``IDEA_STATES`` for ideas and their
+files, ``SET_STATES`` for criteria sets; see ``seed.py``), or one set of callers for all of
+them. Everyone else is denied: 401 (no token) or 403/404 from the API; from pages a redirect
+to sign-in (anonymous) or 403/404. A route added to the application without a row here fails
+``test_every_route_has_a_row_and_every_row_a_route``: decide who may call it, then add it.
 
 ``findings`` lists the cells where the application answers otherwise today, with what it
 answers; the test expects those cells to disagree until they are fixed, and then fails so
