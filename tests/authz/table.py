@@ -341,6 +341,15 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/quan-tri/don-vi/<int:unit_id>"): Row(roles(ADMIN)),
     ("POST", "/quan-tri/don-vi/<int:unit_id>"): Row(roles(ADMIN)),
     ("GET", "/quan-tri/nhat-ky/"): Row(roles(ADMIN, AUD)),
+    ("GET", "/quan-tri/nhat-ky/xuat.csv"): Row(roles(ADMIN, AUD)),
+    ("GET", "/api/v1/audit"): Row(roles(ADMIN, AUD)),
+    ("GET", "/api/v1/audit/verify"): Row(roles(ADMIN, AUD)),
+    ("GET", "/quyen-rieng-tu"): Row(EVERYONE),
+    ("GET", "/api/v1/users/me/personal-data"): Row(SIGNED_IN),
+    ("POST", "/api/v1/users/me/close"): Row(SIGNED_IN),
+    ("GET", "/tai-khoan/du-lieu-ca-nhan"): Row(SIGNED_IN),
+    ("GET", "/tai-khoan/du-lieu-ca-nhan.json"): Row(SIGNED_IN),
+    ("POST", "/tai-khoan/dong-tai-khoan"): Row(SIGNED_IN),
     # --- pages: ideas -------------------------------------------------------------------------
     ("GET", "/y-tuong/dang-ky"): Row(SUBMITTERS),
     ("POST", "/y-tuong/dang-ky"): Row(SUBMITTERS),
@@ -482,7 +491,6 @@ FINDINGS: dict[tuple[str, str], dict[tuple[str, str], str]] = {
     },
     ("GET", "/quan-tri/nguoi-dung"): {(AUD, "*"): "403"},
     ("GET", "/quan-tri/don-vi/"): {(AUD, "*"): "403"},
-    ("GET", "/quan-tri/nhat-ky/"): {(AUD, "*"): "403"},
     ("GET", "/y-tuong/<int:idea_id>"): {
         (AUD, "draft"): "404",
         (AUD, "submitted"): "404",

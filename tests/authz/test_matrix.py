@@ -26,6 +26,8 @@ _ARG = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 # Writes the auditor may make: signing in and out, its own password and notifications.
 AUDITOR_OWN_WRITES = {
     ("POST", "/api/v1/auth/tokens"),
+    ("POST", "/api/v1/users/me/close"),
+    ("POST", "/tai-khoan/dong-tai-khoan"),
     ("DELETE", "/api/v1/auth/tokens/current"),
     ("POST", "/dang-nhap"),
     ("POST", "/dang-xuat"),
