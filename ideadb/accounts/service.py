@@ -242,7 +242,7 @@ def update_user(
 
 
 def list_users(session: Session, actor: Any, *, query: str | None = None, role: str | None = None):
-    require(actor, "user.manage")
+    require(actor, "user.list")
     stmt = sa.select(User).order_by(User.username)
     if query:
         like = f"%{query.strip().lower()}%"

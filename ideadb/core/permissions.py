@@ -98,6 +98,8 @@ def require(actor: Any, action: str, obj: Any = None) -> None:
 
 # Rules of the foundation: accounts, units, audit.
 roles_rule("user.manage", Role.ADMIN)
+roles_rule("user.list", Role.ADMIN, Role.AUDITOR)
+roles_rule("unit.list", Role.ADMIN, Role.AUDITOR)
 roles_rule("unit.manage", Role.ADMIN)
 roles_rule("audit.view", Role.ADMIN, Role.AUDITOR)
 

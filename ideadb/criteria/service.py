@@ -27,6 +27,8 @@ from ideadb.criteria import reference
 from ideadb.criteria.models import Band, CriteriaSet, Criterion, RecognitionLevel, SetStatus
 
 roles_rule("criteria.manage", Role.SECRETARY, Role.ADMIN)
+# The criteria pages (list, a set, the trial score sheet): its editors and the auditor.
+roles_rule("criteria.browse", Role.SECRETARY, Role.ADMIN, Role.AUDITOR)
 
 
 @rule("criteria.view")
@@ -69,6 +71,14 @@ class SetDetails:
     def editable(self) -> bool:
         return self.criteria_set.status == SetStatus.DRAFT and not self.frozen
 
+    @property
+    def activatable(self) -> bool:
+        return self.criteria_set.status == SetStatus.DRAFT
+
+    @property
+    def retirable(self) -> bool:
+        return self.criteria_set.status != SetStatus.RETIRED and not self.frozen
+
 
 def details(session: Session, actor: Any, set_id: int) -> SetDetails:
     criteria_set = view_set(session, actor, set_id)
@@ -98,7 +108,7 @@ def preview_sheet(
     session: Session, actor: Any, set_id: int, values: Mapping[str, str]
 ) -> SheetPreview:
     """Check trial points typed into the preview and total them (missing criteria count 0)."""
-    require(actor, "criteria.manage")
+    require(actor, "criteria.browse")
     info = details(session, actor, set_id)
     typed = {code: (values.get(code) or "").strip() for code in info.rubric.codes}
     points = {code: value for code, value in typed.items() if value}

@@ -53,7 +53,7 @@ def points(value: Any) -> str:
 @bp.get("/")
 @login_required
 def index():
-    require(current_user, "criteria.manage")
+    require(current_user, "criteria.browse")
     stmt = service.list_sets(db.session(), current_user, status=request.args.get("status") or None)
     page = paginate_select(db.session(), stmt, per_page=30)
     return render_template("criteria/index.html", page=page)
@@ -103,7 +103,7 @@ def create():
 @bp.get("/<int:set_id>")
 @login_required
 def show(set_id: int):
-    require(current_user, "criteria.manage")
+    require(current_user, "criteria.browse")
     info = service.details(db.session(), current_user, set_id)
     return render_template("criteria/show.html", info=info, criteria_set=info.criteria_set)
 

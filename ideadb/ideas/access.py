@@ -24,6 +24,7 @@ from ideadb.core.permissions import (
     has_role,
     is_signed_in,
     is_staff,
+    reads_everything,
     require,
     roles_rule,
     rule,
@@ -114,7 +115,7 @@ def visible_ideas_filter(session: Session, actor: Any, *, include_public: bool =
     conditions = [published_clause()] if include_public else []
     if not is_signed_in(actor):
         return sa.or_(*conditions) if conditions else sa.false()
-    if is_staff(actor):
+    if is_staff(actor) or reads_everything(actor):
         return sa.true()
     if actor.id is not None:
         conditions.append(Idea.registrant_id == actor.id)
@@ -129,7 +130,9 @@ def can_see_in_full(actor: Any, idea: Idea) -> bool:
     """Owner, authors, unit officers above it, staff, and what hooks grant (assigned reviewers)."""
     if not is_signed_in(actor):
         return False
-    if is_staff(actor) or is_owner(actor, idea) or is_author_user(actor, idea):
+    if is_staff(actor) or reads_everything(actor):
+        return True
+    if is_owner(actor, idea) or is_author_user(actor, idea):
         return True
     if is_unit_officer_of(actor, idea):
         return True
@@ -157,6 +160,7 @@ rule("idea.screen")(
 rule("idea.view_interests")(
     lambda actor, idea: (
         is_staff(actor)
+        or reads_everything(actor)
         or is_owner(actor, idea)
         or is_author_user(actor, idea)
         or is_unit_officer_of(actor, idea)

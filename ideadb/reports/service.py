@@ -49,7 +49,7 @@ from ideadb.units.service import descendant_ids
 
 S = IdeaStatus
 
-roles_rule("report.summary", Role.SECRETARY, Role.ADMIN, Role.UNIT_OFFICER)
+roles_rule("report.summary", Role.SECRETARY, Role.ADMIN, Role.UNIT_OFFICER, Role.AUDITOR)
 
 # --- the yearly summary ----------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from ideadb.core.changes import IdeaChange as SearchOutbox
 from ideadb.core.changes import record_idea_change, record_idea_changes
 from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
-from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff
+from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff, reads_everything
 from ideadb.extensions import db
 from ideadb.ideas.models import Idea
 from ideadb.ideas.service import (
@@ -144,7 +144,7 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
     """
     if not is_signed_in(actor):
         return Visibility.anonymous()
-    if is_staff(actor):
+    if is_staff(actor) or reads_everything(actor):
         return Visibility.everything()
     unit_ids: frozenset[int] = frozenset()
     condition = visible_ideas_filter(session, actor, include_public=False)

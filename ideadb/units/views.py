@@ -38,7 +38,7 @@ def _form_data(form: UnitForm) -> dict:
 @bp.get("/")
 @login_required
 def index():
-    require(current_user, "unit.manage")
+    require(current_user, "unit.list")
     stmt = service.list_units(
         db.session, kind=request.args.get("kind") or None, query=request.args.get("q")
     )

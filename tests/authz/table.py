@@ -429,39 +429,26 @@ for _key, _make in MULTIPART.items():
 # an administrator is refused the list of rounds and the round pages although GET
 # /api/v1/rounds/{id} lets staff read a round.
 FINDINGS: dict[tuple[str, str], dict[tuple[str, str], str]] = {
-    ("GET", "/api/v1/ideas/<int:idea_id>"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
-    },
-    ("GET", "/api/v1/ideas/<int:idea_id>/adoption-interests"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
-        (AUD, "published"): "403",
-    },
-    ("GET", "/api/v1/ideas/<int:idea_id>/attachments"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
-    },
-    ("GET", "/api/v1/attachments/<int:attachment_id>"): {(AUD, "*"): "404"},
-    ("GET", "/api/v1/ideas/<int:idea_id>/results"): {(AUD, "*"): "404"},
-    ("GET", "/api/v1/ideas/<int:idea_id>/similar"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
-    },
-    ("GET", "/api/v1/reports/summary"): {(AUD, "*"): "403"},
     ("GET", "/api/v1/rounds/<int:round_id>/export"): {
         (AUD, "deliberation"): "403",
         (AUD, "finalized"): "403",
     },
-    ("GET", "/api/v1/rounds"): {(AUD, "*"): "403", (ADMIN, "*"): "403"},
-    ("GET", "/api/v1/rounds/<int:round_id>"): {(AUD, "*"): "404"},
-    ("GET", "/api/v1/rounds/<int:round_id>/conflicts"): {(AUD, "*"): "403"},
-    ("GET", "/api/v1/rounds/<int:round_id>/assignments"): {(AUD, "*"): "403"},
-    ("GET", "/api/v1/rounds/<int:round_id>/progress"): {(AUD, "*"): "403"},
+    ("GET", "/api/v1/rounds"): {
+        (AUD, "*"): "403",
+        (ADMIN, "*"): "403",
+    },
+    ("GET", "/api/v1/rounds/<int:round_id>"): {
+        (AUD, "*"): "404",
+    },
+    ("GET", "/api/v1/rounds/<int:round_id>/conflicts"): {
+        (AUD, "*"): "403",
+    },
+    ("GET", "/api/v1/rounds/<int:round_id>/assignments"): {
+        (AUD, "*"): "403",
+    },
+    ("GET", "/api/v1/rounds/<int:round_id>/progress"): {
+        (AUD, "*"): "403",
+    },
     ("GET", "/api/v1/rounds/<int:round_id>/ranking"): {
         (AUD, "deliberation"): "403",
         (AUD, "finalized"): "403",
@@ -478,49 +465,45 @@ FINDINGS: dict[tuple[str, str], dict[tuple[str, str], str]] = {
         (AUD, "deliberation"): "403",
         (AUD, "finalized"): "403",
     },
-    ("GET", "/api/v1/assignments/<int:assignment_id>"): {(AUD, "*"): "404"},
+    ("GET", "/api/v1/assignments/<int:assignment_id>"): {
+        (AUD, "*"): "404",
+    },
     ("GET", "/api/v1/assignments/<int:assignment_id>/attachments/<int:attachment_id>"): {
         (AUD, "reviewing"): "404",
         (AUD, "deliberation"): "404",
         (AUD, "finalized"): "404",
     },
-    ("GET", "/tra-cuu/y-tuong/<int:idea_id>"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
+    ("GET", "/dot-xet-chon"): {
+        (AUD, "*"): "403",
+        (ADMIN, "*"): "403",
     },
-    ("GET", "/quan-tri/nguoi-dung"): {(AUD, "*"): "403"},
-    ("GET", "/quan-tri/don-vi/"): {(AUD, "*"): "403"},
-    ("GET", "/y-tuong/<int:idea_id>"): {
-        (AUD, "draft"): "404",
-        (AUD, "submitted"): "404",
-        (AUD, "in_review"): "404",
+    ("GET", "/dot-xet-chon/<int:round_id>"): {
+        (AUD, "*"): "403",
+        (ADMIN, "*"): "403",
     },
-    ("GET", "/tep/<int:attachment_id>"): {(AUD, "*"): "404"},
-    ("GET", "/ket-qua-xet-chon/<int:idea_id>"): {(AUD, "*"): "404"},
-    ("GET", "/bo-tieu-chi/"): {(AUD, "*"): "403"},
-    ("GET", "/bo-tieu-chi/<int:set_id>"): {(AUD, "*"): "403"},
-    ("GET", "/bo-tieu-chi/<int:set_id>/phieu-cham"): {(AUD, "*"): "403"},
-    ("GET", "/dot-xet-chon"): {(AUD, "*"): "403", (ADMIN, "*"): "403"},
-    ("GET", "/dot-xet-chon/<int:round_id>"): {(AUD, "*"): "403", (ADMIN, "*"): "403"},
-    ("GET", "/dot-xet-chon/<int:round_id>/phan-cong"): {(AUD, "*"): "403"},
-    ("GET", "/dot-xet-chon/<int:round_id>/tien-do"): {(AUD, "*"): "403"},
+    ("GET", "/dot-xet-chon/<int:round_id>/phan-cong"): {
+        (AUD, "*"): "403",
+    },
+    ("GET", "/dot-xet-chon/<int:round_id>/tien-do"): {
+        (AUD, "*"): "403",
+    },
     ("GET", "/dot-xet-chon/<int:round_id>/xep-hang"): {
         (AUD, "deliberation"): "403",
         (AUD, "finalized"): "403",
     },
-    ("GET", "/phieu-cham/<int:assignment_id>"): {(AUD, "*"): "404"},
+    ("GET", "/phieu-cham/<int:assignment_id>"): {
+        (AUD, "*"): "404",
+    },
     ("GET", "/phieu-cham/<int:assignment_id>/tep/<int:attachment_id>"): {
         (AUD, "reviewing"): "404",
         (AUD, "deliberation"): "404",
         (AUD, "finalized"): "404",
     },
-    ("GET", "/bao-cao/tong-hop"): {(AUD, "*"): "403"},
-    ("GET", "/bao-cao/tong-hop/tai-ve"): {(AUD, "*"): "403"},
     ("GET", "/bao-cao/dot/<int:round_id>/tai-ve"): {
         (AUD, "deliberation"): "403",
         (AUD, "finalized"): "403",
     },
 }
+
 for _key, _cells in FINDINGS.items():
     TABLE[_key] = replace(TABLE[_key], findings=_cells)
