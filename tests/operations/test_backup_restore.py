@@ -380,3 +380,21 @@ def test_a_failed_backup_leaves_no_folder_and_says_why(app, filled, tmp_path, mo
     assert result.exit_code == 1
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert list(dest.iterdir()) == []
+
+
+def test_sqlite_files_in_folders_with_spaces_and_hashes(tmp_path):
+    import sqlite3
+
+    from ideadb.operations import OperationFailed, database
+
+    folder = tmp_path / "Sao lưu #1"
+    folder.mkdir()
+    source = folder / "nguồn.sqlite"
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE users (id INTEGER)")
+        conn.execute("INSERT INTO users VALUES (1), (2)")
+    conn.close()
+    database.sqlite_copy(source, folder / "bản sao.sqlite")
+    assert database.sqlite_counts(folder / "bản sao.sqlite") == ({"users": 2}, None)
+    with pytest.raises(OperationFailed, match="Không mở được"):
+        database.sqlite_counts(folder / "không có.sqlite")
