@@ -257,11 +257,12 @@ def _fail(exc) -> None:
 
 
 def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"  # pragma: no cover
+    value = float(n)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
 
 @main.command()
@@ -362,10 +363,17 @@ def restore(folder: Path, force: bool) -> None:
         f"{tables.get('idea_attachments', 0)} tệp đính kèm, "
         f"{tables.get('audit_events', 0)} sự kiện nhật ký"
     )
-    click.echo(f"  {result.files} tệp tải lên ({_size(result.bytes)})")
-    click.echo(f"  {sum(tables.values())} bản ghi trong {len(tables)} bảng, khớp manifest.json")
+    took = {k: f"{v:.1f} s" for k, v in result.seconds.items()}
+    click.echo(f"  {result.files} tệp tải lên ({_size(result.bytes)}), chép trong {took['files']}")
+    click.echo(
+        f"  {sum(tables.values())} bản ghi trong {len(tables)} bảng, khớp manifest.json; "
+        f"kiểm tra {took['checks']}, nạp cơ sở dữ liệu {took['database']}"
+    )
     if result.index:
-        click.echo(f"  chỉ mục tìm kiếm xây dựng lại: {result.index.get('ideas', 0)} ý tưởng")
+        click.echo(
+            f"  chỉ mục tìm kiếm xây dựng lại: {result.index.get('ideas', 0)} ý tưởng "
+            f"trong {took['index']}"
+        )
     if result.upgrade_needed:
         click.echo("Lược đồ của bản sao lưu cũ hơn phiên bản này: hãy chạy “ideadb db upgrade”.")
 

@@ -84,8 +84,14 @@ def _keep_passwords(path: Path, created: dict[str, str]) -> None:
 
 
 def has_demo_accounts(session: Session) -> bool:
+    """Whether any demo account exists (False on a database without tables yet)."""
     names = [username for username, *_ in DEMO_USERS]
-    return session.scalar(sa.select(User.id).where(User.username.in_(names)).limit(1)) is not None
+    try:
+        found = session.scalar(sa.select(User.id).where(User.username.in_(names)).limit(1))
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        return False
+    return found is not None
 
 
 def ensure_demo_users(

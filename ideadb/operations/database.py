@@ -79,7 +79,10 @@ def content_counts(engine: Engine) -> dict[str, int]:
 
 def sqlite_counts(path: Path) -> tuple[dict[str, int], str | None]:
     """Table counts and schema revision of a SQLite file, opened read-only."""
-    engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=sa.pool.NullPool)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    engine = sa.create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=sa.pool.NullPool
+    )
     try:
         with engine.connect() as conn:
             check = conn.scalar(sa.text("PRAGMA quick_check"))
@@ -100,7 +103,7 @@ def sqlite_copy(
 ) -> None:
     """Copy a SQLite database page by page with the online backup API (writers may go on)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 
 class Progress(Protocol):
     def note(self, message: str) -> None: ...
 
-    def stage(self, label: str, total: int) -> Iterator[Callable[[int], None]]: ...
+    def stage(self, label: str, total: int) -> AbstractContextManager[Callable[[int], None]]: ...
 
 
 class Silent:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class RestoreResult:
     bytes: int
     index: dict[str, Any] = field(default_factory=dict)
     upgrade_needed: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)  # checks, files, database, index
 
 
 def known_revisions(migrations_dir: str | None) -> tuple[set[str], set[str]]:
@@ -118,6 +120,8 @@ def restore(
     replaced (to close the application's connections); ``rebuild_index()`` after the load.
     """
     progress = progress or Silent()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     kind = database.kind_of(engine.url)
     data, upgrade_needed = check_backup(folder, kind, migrations_dir, progress)
     db_file = folder / data["database"]["file"]
@@ -138,7 +142,11 @@ def restore(
             f"{present['files']} tệp tải lên. Không khôi phục để tránh ghi đè dữ liệu; "
             "dùng --force nếu thật sự muốn thay toàn bộ dữ liệu hiện có bằng bản sao lưu."
         )
+    seconds["checks"] = time.perf_counter() - started
+    started = time.perf_counter()
     staging = _stage_uploads(folder, data, upload_dir, progress)
+    seconds["files"] = time.perf_counter() - started
+    started = time.perf_counter()
     try:
         if before_load is not None:
             before_load()
@@ -168,7 +176,10 @@ def restore(
             "Số bản ghi sau khi khôi phục khác với manifest.json.",
             _differences(wanted, restored),
         )
+    seconds["database"] = time.perf_counter() - started
+    started = time.perf_counter()
     index = rebuild_index() if rebuild_index is not None else {}
+    seconds["index"] = time.perf_counter() - started
     uploads = data.get("uploads") or {}
     return RestoreResult(
         manifest=data,
@@ -177,6 +188,7 @@ def restore(
         bytes=int(uploads.get("bytes", 0)),
         index=index or {},
         upgrade_needed=upgrade_needed,
+        seconds=seconds,
     )
 
 

@@ -249,12 +249,30 @@ def test_restore_over_a_non_empty_instance_refuses_and_changes_nothing(
 def test_restore_with_force_replaces_the_data_and_the_files(app, filled, tmp_path, empty_instance):
     folder = _backup(app, tmp_path / "sao-luu")
     before = _snapshot(app, "quantri.thu")
+    from ideadb.accounts import service as accounts
+    from ideadb.core.permissions import SYSTEM
+    from ideadb.extensions import db
+    from ideadb.units.service import load_reference_data
+
     target = empty_instance()
+    with target.app_context():  # an instance in use: its schema, one account, one file
+        db.create_all()
+        load_reference_data(db.session)
+        accounts.create_user(
+            db.session,
+            SYSTEM,
+            username="tai.khoan.cu",
+            password=PASSWORD,
+            full_name="Tài khoản cũ",
+            roles=["submitter"],
+        )
+        db.session.remove()
     stray = Path(target.config["UPLOAD_DIR"]) / "ab" / "khong-thuoc-ban-sao-luu.pdf"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(PDF)
     refused = _invoke(target, ["restore", str(folder)])
-    assert refused.exit_code != 0 and "1 tệp tải lên" in refused.output
+    assert refused.exit_code != 0
+    assert "1 tài khoản, 0 ý tưởng, 1 tệp tải lên" in refused.output
     assert stray.exists()
     forced = _invoke(target, ["restore", "--force", str(folder)])
     assert forced.exit_code == 0, forced.output
@@ -380,3 +398,21 @@ def test_a_failed_backup_leaves_no_folder_and_says_why(app, filled, tmp_path, mo
     assert result.exit_code == 1
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert list(dest.iterdir()) == []
+
+
+def test_sqlite_files_in_folders_with_spaces_and_hashes(tmp_path):
+    import sqlite3
+
+    from ideadb.operations import OperationFailed, database
+
+    folder = tmp_path / "Sao lưu #1"
+    folder.mkdir()
+    source = folder / "nguồn.sqlite"
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE users (id INTEGER)")
+        conn.execute("INSERT INTO users VALUES (1), (2)")
+    conn.close()
+    database.sqlite_copy(source, folder / "bản sao.sqlite")
+    assert database.sqlite_counts(folder / "bản sao.sqlite") == ({"users": 2}, None)
+    with pytest.raises(OperationFailed, match="Không mở được"):
+        database.sqlite_counts(folder / "không có.sqlite")
