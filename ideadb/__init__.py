@@ -83,7 +83,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.accounts import api as accounts_api
     from ideadb.accounts import views as accounts_views
     from ideadb.audit import views as audit_views
-    from ideadb.core import changes
+    from ideadb.core import changes, providers
     from ideadb.criteria import api as criteria_api
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
@@ -93,6 +93,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.reports import commands as reports_commands
     from ideadb.reports import views as reports_views
     from ideadb.reviews import api as reviews_api
+    from ideadb.reviews import results as reviews_results
     from ideadb.reviews import views as reviews_views
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
@@ -128,3 +129,4 @@ def _register_features(app: Flask) -> None:
         commands.register(app)
     # Search keeps a derived copy of ideas: it follows their recorded changes.
     changes.subscribe(app, search_service.drain_after_commit)
+    providers.register_final_scores(app, reviews_results.final_scores)
