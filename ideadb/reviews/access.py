@@ -59,7 +59,11 @@ def on_panel(actor: Any, rnd: Round) -> bool:
     )
 
 
-rule("round.manage")(lambda actor, rnd=None: is_secretary(actor))
+@rule("round.manage")
+def _may_manage(actor: Any, rnd: Round | None = None) -> bool:
+    return is_secretary(actor)
+
+
 rule("round.view")(
     lambda actor, rnd: (
         has_role(actor, Role.SECRETARY, Role.ADMIN) or is_chair(actor, rnd) or on_panel(actor, rnd)

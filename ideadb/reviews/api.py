@@ -18,14 +18,14 @@ TAGS = ["reviews"]
 
 def assignment_body(a) -> dict:
     """GET /assignments/{id}: the idea as its reviewer may see it, criteria and the sheet."""
-    rubric = sheets.rubric_for(db.session, a.round)
-    review = sheets.review_of(db.session, a)
+    rubric = sheets.rubric_for(db.session(), a.round)
+    review = sheets.review_of(db.session(), a)
     return {
         "id": a.id,
         "round_id": a.round_id,
         "status": a.status,
         "needs_confirmation": policy.needs_confirmation(a),
-        "idea": sheets.idea_for_reviewer(db.session, a),
+        "idea": sheets.idea_for_reviewer(db.session(), a),
         "criteria": sheets.criteria_payload(rubric),
         "review": None if review is None else review_body(rubric, review),
     }
@@ -53,13 +53,13 @@ def review_body(rubric, review) -> dict:
 def create_round():
     actor = signed_in_actor()
     data = load_json(s.RoundSchema())
-    return s.RoundSchema().dump(round_service.create_round(db.session, actor, data)), 201
+    return s.RoundSchema().dump(round_service.create_round(db.session(), actor, data)), 201
 
 
 @bp.get("/rounds")
 @doc("Rounds (secretary)", response=s.RoundSchema, many=True, tags=TAGS)
 def list_rounds():
-    rounds = round_service.list_rounds(db.session, signed_in_actor())
+    rounds = round_service.list_rounds(db.session(), signed_in_actor())
     items = s.RoundSchema(many=True).dump(rounds)
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
@@ -67,7 +67,7 @@ def list_rounds():
 @bp.get("/rounds/<int:round_id>")
 @doc("A round (staff, its chair and reviewers)", response=s.RoundSchema, tags=TAGS)
 def get_round(round_id: int):
-    return s.RoundSchema().dump(access.get_round(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(access.get_round(db.session(), signed_in_actor(), round_id))
 
 
 @bp.patch("/rounds/<int:round_id>")
@@ -80,7 +80,7 @@ def get_round(round_id: int):
 def update_round(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.RoundUpdateSchema(), partial=True)
-    return s.RoundSchema().dump(round_service.update_round(db.session, actor, round_id, data))
+    return s.RoundSchema().dump(round_service.update_round(db.session(), actor, round_id, data))
 
 
 @bp.post("/rounds/next")
@@ -96,7 +96,7 @@ def next_round():
     data = load_json(s.NextRoundSchema())
     sources = data.pop("source_round_ids")
     return s.RoundSchema().dump(
-        round_service.create_next_round(db.session, actor, data, sources)
+        round_service.create_next_round(db.session(), actor, data, sources)
     ), 201
 
 
@@ -111,7 +111,7 @@ def add_ideas(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.IdeaIdsSchema())
     return s.RoundSchema().dump(
-        round_service.add_ideas(db.session, actor, round_id, data["idea_ids"])
+        round_service.add_ideas(db.session(), actor, round_id, data["idea_ids"])
     )
 
 
@@ -125,14 +125,14 @@ def add_ideas(round_id: int):
 def add_reviewers(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.UserIdsSchema())
-    rnd = round_service.add_reviewers(db.session, actor, round_id, data["user_ids"])
+    rnd = round_service.add_reviewers(db.session(), actor, round_id, data["user_ids"])
     return s.RoundSchema().dump(rnd)
 
 
 @bp.get("/rounds/<int:round_id>/conflicts")
 @doc("Conflicts of a round (secretary)", response=s.ConflictSchema, many=True, tags=TAGS)
 def list_conflicts(round_id: int):
-    rows = conflicts.list_conflicts(db.session, signed_in_actor(), round_id)
+    rows = conflicts.list_conflicts(db.session(), signed_in_actor(), round_id)
     return {"items": s.ConflictSchema(many=True).dump(rows)}
 
 
@@ -147,7 +147,7 @@ def list_conflicts(round_id: int):
 def declare_conflict(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.ConflictInSchema())
-    row = assignment_service.declare_conflict(db.session, actor, round_id, **data)
+    row = assignment_service.declare_conflict(db.session(), actor, round_id, **data)
     return s.ConflictSchema().dump(row), 201
 
 
@@ -161,7 +161,7 @@ def declare_conflict(round_id: int):
 def dismiss_conflict(round_id: int, conflict_id: int):
     actor = signed_in_actor()
     data = load_json(s.ConflictDismissSchema())
-    row = conflicts.dismiss_conflict(db.session, actor, round_id, conflict_id, data["reason"])
+    row = conflicts.dismiss_conflict(db.session(), actor, round_id, conflict_id, data["reason"])
     return s.ConflictSchema().dump(row)
 
 
@@ -170,7 +170,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
     "Assign reviewers automatically (secretary)", response=s.AssignmentSchema, many=True, tags=TAGS
 )
 def auto_assign(round_id: int):
-    created = assignment_service.auto_assign(db.session, signed_in_actor(), round_id)
+    created = assignment_service.auto_assign(db.session(), signed_in_actor(), round_id)
     return {
         "items": [{"id": a.id, "idea_id": a.idea_id, "reviewer_id": a.reviewer_id} for a in created]
     }
@@ -179,7 +179,7 @@ def auto_assign(round_id: int):
 @bp.get("/rounds/<int:round_id>/assignments")
 @doc("Assignments of a round (secretary)", response=s.AssignmentSchema, many=True, tags=TAGS)
 def list_assignments(round_id: int):
-    rows = assignment_service.list_assignments(db.session, signed_in_actor(), round_id)
+    rows = assignment_service.list_assignments(db.session(), signed_in_actor(), round_id)
     return {"items": s.AssignmentSchema(many=True).dump(rows)}
 
 
@@ -195,7 +195,7 @@ def add_assignment(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentInSchema())
     a = assignment_service.add_assignment(
-        db.session, actor, round_id, data["idea_id"], data["reviewer_id"]
+        db.session(), actor, round_id, data["idea_id"], data["reviewer_id"]
     )
     return s.AssignmentSchema().dump(a), 201
 
@@ -211,7 +211,7 @@ def withdraw_assignment(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentWithdrawSchema())
     a = assignment_service.withdraw_assignment(
-        db.session, actor, assignment_id, data["reason"], replace=data["replace"]
+        db.session(), actor, assignment_id, data["reason"], replace=data["replace"]
     )
     return s.AssignmentSchema().dump(a)
 
@@ -219,13 +219,13 @@ def withdraw_assignment(assignment_id: int):
 @bp.post("/rounds/<int:round_id>/open")
 @doc("Open the round for scoring (secretary)", response=s.RoundSchema, tags=TAGS)
 def open_round(round_id: int):
-    return s.RoundSchema().dump(round_service.open_round(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(round_service.open_round(db.session(), signed_in_actor(), round_id))
 
 
 @bp.get("/assignments/mine")
 @doc("The caller's assignments", response=s.MyAssignmentSchema, many=True, tags=TAGS)
 def my_assignments():
-    rows = sheets.my_assignments(db.session, signed_in_actor())
+    rows = sheets.my_assignments(db.session(), signed_in_actor())
     items = s.MyAssignmentSchema(many=True).dump(rows)
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
@@ -233,7 +233,7 @@ def my_assignments():
 @bp.get("/assignments/<int:assignment_id>")
 @doc("An assignment with its idea, criteria and sheet (its reviewer, secretary)", tags=TAGS)
 def get_assignment(assignment_id: int):
-    a = sheets.get_assignment(db.session, signed_in_actor(), assignment_id)
+    a = sheets.get_assignment(db.session(), signed_in_actor(), assignment_id)
     return assignment_body(a)
 
 
@@ -248,7 +248,7 @@ def confirm(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentConfirmSchema())
     a = sheets.confirm(
-        db.session, actor, assignment_id, conflict=data["conflict"], reason=data["reason"]
+        db.session(), actor, assignment_id, conflict=data["conflict"], reason=data["reason"]
     )
     return s.AssignmentSchema().dump(a)
 
@@ -259,7 +259,7 @@ def attachment(assignment_id: int, attachment_id: int):
     from ideadb.ideas.service import attachment_path
 
     att, name = sheets.attachment_for_reviewer(
-        db.session, signed_in_actor(), assignment_id, attachment_id
+        db.session(), signed_in_actor(), assignment_id, attachment_id
     )
     return send_file(
         attachment_path(att), mimetype=att.content_type, as_attachment=True, download_name=name
@@ -276,16 +276,16 @@ def attachment(assignment_id: int, attachment_id: int):
 def save_review(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.ReviewInSchema())
-    review = sheets.save_review(db.session, actor, assignment_id, **data)
+    review = sheets.save_review(db.session(), actor, assignment_id, **data)
     a = review.assignment
-    return review_body(sheets.rubric_for(db.session, a.round), review)
+    return review_body(sheets.rubric_for(db.session(), a.round), review)
 
 
 @bp.post("/assignments/<int:assignment_id>/review/submit")
 @doc("Submit the score sheet (that reviewer)", response=s.ReviewSchema, tags=TAGS)
 def submit_review(assignment_id: int):
-    review = sheets.submit_review(db.session, signed_in_actor(), assignment_id)
-    return review_body(sheets.rubric_for(db.session, review.assignment.round), review)
+    review = sheets.submit_review(db.session(), signed_in_actor(), assignment_id)
+    return review_body(sheets.rubric_for(db.session(), review.assignment.round), review)
 
 
 @bp.post("/assignments/<int:assignment_id>/review/reopen")
@@ -298,14 +298,14 @@ def submit_review(assignment_id: int):
 def reopen_review(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.ReviewReopenSchema())
-    review = sheets.reopen_review(db.session, actor, assignment_id, data["reason"])
-    return review_body(sheets.rubric_for(db.session, review.assignment.round), review)
+    review = sheets.reopen_review(db.session(), actor, assignment_id, data["reason"])
+    return review_body(sheets.rubric_for(db.session(), review.assignment.round), review)
 
 
 @bp.get("/rounds/<int:round_id>/progress")
 @doc("Progress per reviewer and per idea (secretary)", response=s.ProgressSchema, tags=TAGS)
 def progress(round_id: int):
-    return assignment_service.progress(db.session, signed_in_actor(), round_id)
+    return assignment_service.progress(db.session(), signed_in_actor(), round_id)
 
 
 @bp.post("/rounds/<int:round_id>/reminders")
@@ -313,7 +313,7 @@ def progress(round_id: int):
 def remind(round_id: int):
     data = request.get_json(silent=True) or {}
     reviewer_id = data.get("reviewer_id") if isinstance(data, dict) else None
-    n = assignment_service.remind(db.session, signed_in_actor(), round_id, reviewer_id)
+    n = assignment_service.remind(db.session(), signed_in_actor(), round_id, reviewer_id)
     return {"reminded": n}
 
 
@@ -328,7 +328,7 @@ def deliberate(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.DeliberateSchema())
     return s.RoundSchema().dump(
-        deliberation.deliberate(db.session, actor, round_id, force=data["force"])
+        deliberation.deliberate(db.session(), actor, round_id, force=data["force"])
     )
 
 
@@ -336,13 +336,13 @@ def deliberate(round_id: int):
 @doc("The ranking (secretary, chair; from deliberation on); ?aggregation= for a what-if", tags=TAGS)
 def ranking(round_id: int):
     aggregation = request.args.get("aggregation") or None
-    return results.ranking(db.session, signed_in_actor(), round_id, aggregation=aggregation)
+    return results.ranking(db.session(), signed_in_actor(), round_id, aggregation=aggregation)
 
 
 @bp.get("/rounds/<int:round_id>/disagreements")
 @doc("Ideas whose reviewers disagree beyond the threshold (secretary, chair)", tags=TAGS)
 def disagreements(round_id: int):
-    return {"items": results.disagreements(db.session, signed_in_actor(), round_id)}
+    return {"items": results.disagreements(db.session(), signed_in_actor(), round_id)}
 
 
 @bp.post("/rounds/<int:round_id>/discussions")
@@ -356,7 +356,7 @@ def disagreements(round_id: int):
 def add_discussion(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.DiscussionInSchema())
-    row = deliberation.add_discussion(db.session, actor, round_id, data["idea_id"], data["note"])
+    row = deliberation.add_discussion(db.session(), actor, round_id, data["idea_id"], data["note"])
     return s.DiscussionSchema().dump(row), 201
 
 
@@ -368,7 +368,7 @@ def add_discussion(round_id: int):
     tags=TAGS,
 )
 def list_discussions(round_id: int):
-    rows = deliberation.discussions(db.session, signed_in_actor(), round_id)
+    rows = deliberation.discussions(db.session(), signed_in_actor(), round_id)
     return {"items": s.DiscussionSchema(many=True).dump(rows)}
 
 
@@ -384,7 +384,7 @@ def stage_decision(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.RoundDecisionInSchema())
     row = deliberation.stage_decision(
-        db.session, actor, round_id, data["idea_id"], data["level"], data["note"]
+        db.session(), actor, round_id, data["idea_id"], data["level"], data["note"]
     )
     return s.RoundDecisionSchema().dump(row), 201
 
@@ -397,7 +397,7 @@ def stage_decision(round_id: int):
     tags=TAGS,
 )
 def list_decisions(round_id: int):
-    rows = deliberation.decisions(db.session, signed_in_actor(), round_id)
+    rows = deliberation.decisions(db.session(), signed_in_actor(), round_id)
     return {"items": s.RoundDecisionSchema(many=True).dump(rows)}
 
 
@@ -408,10 +408,10 @@ def list_decisions(round_id: int):
     tags=TAGS,
 )
 def finalize(round_id: int):
-    return s.RoundSchema().dump(deliberation.finalize(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(deliberation.finalize(db.session(), signed_in_actor(), round_id))
 
 
 @bp.get("/ideas/<int:idea_id>/results")
 @doc("Outcomes of finalized rounds for an idea (its owner and authors, staff)", tags=TAGS)
 def idea_results(idea_id: int):
-    return {"items": results.results_for_idea(db.session, signed_in_actor(), idea_id)}
+    return {"items": results.results_for_idea(db.session(), signed_in_actor(), idea_id)}

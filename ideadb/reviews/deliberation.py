@@ -134,6 +134,7 @@ def _already_recognised(session: Session, rnd: Round, idea_id: int) -> None:
     scope = idea.recognized_scope if idea is not None else None
     if earlier is not None or (
         scope is not None
+        and idea is not None
         and idea.recognized_round_id != rnd.id
         and level_rank(scope) >= level_rank(rnd.level)
     ):
@@ -152,7 +153,8 @@ def stage_decision(
     rnd = load_round(session, round_id, lock=True)
     require_in_phase(actor, "round.manage", rnd, rnd, "decide")
     _in_round(session, rnd, idea_id)
-    rubric, _, _, _, result = compute(session, rnd)
+    computed = compute(session, rnd)
+    rubric, result = computed.rubric, computed.result
     codes = {lv.code for lv in rubric.levels}
     if level is not None and level not in codes:
         raise ValidationFailed(
@@ -205,7 +207,8 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
         raise Conflict(
             f"Còn {len(unsubmitted)} phiếu chấm chưa nộp (thành viên được bổ sung khi họp xét)."
         )
-    _rubric, _, _, ideas, result = compute(session, rnd)
+    computed = compute(session, rnd)
+    ideas, result = computed.ideas, computed.result
     resolved = resolutions(session, rnd)
     open_flags = [i for i in result.items if i.flagged and not resolved.get(i.idea_id)]
     if open_flags:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -44,7 +44,9 @@ R = RoundStatus
 A = AssignmentStatus
 
 
-def _ranking_inputs(session: Session, rnd: Round):
+def _ranking_inputs(
+    session: Session, rnd: Round
+) -> tuple[list[scoring.ReviewInput], list[scoring.IdeaInput], dict[int, Idea]]:
     rows = session.execute(
         sa.select(Assignment.idea_id, Assignment.reviewer_id, Review.scores, Review.submitted_at)
         .join(Review, Review.assignment_id == Assignment.id)
@@ -64,10 +66,21 @@ def _ranking_inputs(session: Session, rnd: Round):
     return reviews, inputs, {i.id: i for i in ideas}
 
 
-def compute(session: Session, rnd: Round, aggregation: str | None = None):
+class Computed(NamedTuple):
+    """A round's ranking with what it was computed from."""
+
+    rubric: scoring.Rubric
+    reviews: list[scoring.ReviewInput]
+    inputs: list[scoring.IdeaInput]
+    ideas: dict[int, Idea]
+    result: scoring.RoundRanking
+
+
+def compute(session: Session, rnd: Round, aggregation: str | None = None) -> Computed:
+    """Rank the round's submitted sheets (``aggregation``: a what-if other than the round's)."""
     rubric = rubric_for(session, rnd)
     reviews, inputs, ideas = _ranking_inputs(session, rnd)
-    ranking = scoring.rank_round(
+    result = scoring.rank_round(
         rubric,
         reviews,
         inputs,
@@ -75,7 +88,7 @@ def compute(session: Session, rnd: Round, aggregation: str | None = None):
         reviewers_per_idea=rnd.reviewers_per_idea,
         disagreement_threshold=rnd.disagreement_threshold,
     )
-    return rubric, reviews, inputs, ideas, ranking
+    return Computed(rubric, reviews, inputs, ideas, result)
 
 
 def check_ranking(session: Session, actor: Any, rnd: Round) -> None:
@@ -130,7 +143,7 @@ def ranking(
         )
     moves: dict[int, Any] = {}
     if aggregation is not None and aggregation != rnd.aggregation:
-        base = compute(session, rnd)[4]
+        base = compute(session, rnd).result
         moves = {m.idea_id: m for m in scoring.compare(base, result)}
     resolved = resolutions(session, rnd)
     decisions = {
@@ -230,7 +243,7 @@ def results_for_idea(session: Session, actor: Any, idea_id: int) -> list[dict[st
             "finalized_at": rnd.finalized_at.isoformat() if rnd.finalized_at else None,
         }
         if rnd.show_details_to_submitters:
-            _, _, _, _, result = compute(session, rnd)
+            result = compute(session, rnd).result
             item = result.item(idea_id)
             entry["final_score"] = number(item.final_score)
             entry["criteria"] = [
@@ -253,7 +266,7 @@ def results_for_idea(session: Session, actor: Any, idea_id: int) -> list[dict[st
                 .order_by(Review.submitted_at, Review.id)
             ).all()
             # Comments without names, in no order that would tell who wrote them apart.
-            comments = []
+            comments: list[dict[str, str | None]] = []
             for per_criterion, overall in rows:
                 for code in rubric.codes:
                     if per_criterion.get(code):
@@ -286,7 +299,7 @@ def final_scores(session: Session, idea_ids: Sequence[int]) -> dict[int, float]:
         rounds[rnd.id] = rnd
     out: dict[int, float] = {}
     for round_id, round_idea_ids in members.items():
-        result = compute(session, rounds[round_id])[4]
+        result = compute(session, rounds[round_id]).result
         for idea_id in round_idea_ids:
             score = number(result.item(idea_id).final_score)
             if score is not None:

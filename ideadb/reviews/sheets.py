@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from ideadb.core.errors import (
 from ideadb.core.permissions import is_signed_in
 from ideadb.core.permissions import require as require_rule
 from ideadb.criteria import service as criteria_service
+from ideadb.ideas.models import Attachment
 from ideadb.reviews import policy
 from ideadb.reviews.access import (
     load_assignment,
@@ -50,6 +51,11 @@ from ideadb.search import service as search_service
 SIMILAR_LIMIT = 5
 R = RoundStatus
 A = AssignmentStatus
+
+
+def _rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE changed (the optimistic-locking check)."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def rubric_for(session: Session, rnd: Round) -> scoring.Rubric:
@@ -247,7 +253,7 @@ def save_review(
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if _rowcount(result) != 1:
                 raise StaleVersion(STALE_MESSAGE)
             session.refresh(existing)
             review = existing
@@ -281,7 +287,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if _rowcount(result) != 1:
             raise Conflict("Phiếu chấm đã được nộp.")
         changed = session.execute(
             sa.update(Assignment)
@@ -289,7 +295,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             .values(status=A.SUBMITTED)
             .execution_options(synchronize_session=False)
         )
-        if changed.rowcount != 1:
+        if _rowcount(changed) != 1:
             raise Conflict("Phân công này không còn hiệu lực.")
         session.refresh(review)
         session.refresh(a)
@@ -415,7 +421,9 @@ def _extension(name: str) -> str:
     return ext if len(ext) <= 6 and ext[1:].isalnum() else ""
 
 
-def attachment_for_reviewer(session: Session, actor: Any, assignment_id: int, attachment_id: int):
+def attachment_for_reviewer(
+    session: Session, actor: Any, assignment_id: int, attachment_id: int
+) -> tuple[Attachment, str]:
     """(attachment, download name) of a file of the assigned idea; neutral name when blind."""
     a = visible_assignment(session, actor, assignment_id, "assignment.view")
     if not policy.shows_idea(a):

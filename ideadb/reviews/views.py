@@ -84,9 +84,9 @@ def _do(
 
 def _round_form(form: forms.RoundForm) -> forms.RoundForm:
     form.criteria_set_id.choices = choices(
-        [(s.id, f"{s.name} — v{s.version}") for s in active_sets(db.session)]
+        [(s.id, f"{s.name} — v{s.version}") for s in active_sets(db.session())]
     )
-    people = users_with_role(db.session, "reviewer")
+    people = users_with_role(db.session(), "reviewer")
     form.chair_id.choices = choices([(0, _("(chưa chọn)"))] + [(u.id, u.full_name) for u in people])
     return form
 
@@ -114,11 +114,11 @@ def _round_data(form: forms.RoundForm) -> dict[str, Any]:
 @bp.route("/dot-xet-chon", methods=["GET", "POST"])
 @login_required
 def rounds():
-    items = round_service.list_rounds(db.session, current_user)
+    items = round_service.list_rounds(db.session(), current_user)
     form = _round_form(forms.RoundForm())
     if form.validate_on_submit():
         try:
-            rnd = round_service.create_round(db.session, current_user, _round_data(form))
+            rnd = round_service.create_round(db.session(), current_user, _round_data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -130,7 +130,7 @@ def rounds():
 @bp.route("/dot-xet-chon/<int:round_id>", methods=["GET", "POST"])
 @login_required
 def round(round_id: int):
-    data = pages.round_overview(db.session, current_user, round_id)
+    data = pages.round_overview(db.session(), current_user, round_id)
     rnd = data["round"]
     form = _round_form(forms.RoundForm(obj=rnd, prefix="cfg"))
     if request.method == "GET":
@@ -139,7 +139,7 @@ def round(round_id: int):
             getattr(form, key).data = (rnd.document or {}).get(key, "")
     elif form.validate_on_submit():
         try:
-            round_service.update_round(db.session, current_user, round_id, _round_data(form))
+            round_service.update_round(db.session(), current_user, round_id, _round_data(form))
         except (ValidationFailed, Conflict) as exc:
             apply_errors(form, exc)
         else:
@@ -170,7 +170,7 @@ def add_ideas(round_id: int):
     form = forms.IdeasForm(prefix="ideas")
     return _do(
         lambda: round_service.add_ideas(
-            db.session, current_user, round_id, form.idea_ids.data or []
+            db.session(), current_user, round_id, form.idea_ids.data or []
         ),
         _("Đã thêm ý tưởng vào đợt."),
         round_id,
@@ -184,7 +184,7 @@ def add_reviewers(round_id: int):
     form = forms.ReviewersForm(prefix="panel")
     return _do(
         lambda: round_service.add_reviewers(
-            db.session, current_user, round_id, form.user_ids.data or []
+            db.session(), current_user, round_id, form.user_ids.data or []
         ),
         _("Đã thêm thành viên hội đồng."),
         round_id,
@@ -202,7 +202,7 @@ def _action(round_id: int, change, done: str, page: str = "reviews.round"):
 def auto_assign(round_id: int):
     return _action(
         round_id,
-        lambda: assignment_service.auto_assign(db.session, current_user, round_id),
+        lambda: assignment_service.auto_assign(db.session(), current_user, round_id),
         _("Đã phân công tự động."),
         "reviews.assignments",
     )
@@ -213,7 +213,7 @@ def auto_assign(round_id: int):
 def open_round(round_id: int):
     return _action(
         round_id,
-        lambda: round_service.open_round(db.session, current_user, round_id),
+        lambda: round_service.open_round(db.session(), current_user, round_id),
         _("Đợt xét chọn đã mở chấm; thành viên hội đồng đã được thông báo."),
     )
 
@@ -224,7 +224,7 @@ def deliberate(round_id: int):
     form = forms.DeliberateForm()
     return _do(
         lambda: deliberation.deliberate(
-            db.session, current_user, round_id, force=bool(form.force.data)
+            db.session(), current_user, round_id, force=bool(form.force.data)
         ),
         _("Đã kết thúc chấm; đợt chuyển sang họp xét."),
         round_id,
@@ -237,7 +237,7 @@ def deliberate(round_id: int):
 def finalize(round_id: int):
     return _action(
         round_id,
-        lambda: deliberation.finalize(db.session, current_user, round_id),
+        lambda: deliberation.finalize(db.session(), current_user, round_id),
         _("Đã công bố kết quả đợt xét chọn."),
         "reviews.ranking",
     )
@@ -249,7 +249,7 @@ def finalize(round_id: int):
 @bp.get("/dot-xet-chon/<int:round_id>/phan-cong")
 @login_required
 def assignments(round_id: int):
-    data = pages.assignment_overview(db.session, current_user, round_id)
+    data = pages.assignment_overview(db.session(), current_user, round_id)
     idea_choices = [(i.id, f"{i.code or i.id} — {i.title}") for i in data["ideas"]]
     people = [(u.id, u.full_name) for u in data["panel"]]
     assign_form = forms.AssignForm(prefix="assign")
@@ -275,7 +275,7 @@ def add_assignment(round_id: int):
     form = forms.AssignForm(prefix="assign")
     return _do(
         lambda: assignment_service.add_assignment(
-            db.session, current_user, round_id, form.idea_id.data, form.reviewer_id.data
+            db.session(), current_user, round_id, form.idea_id.data, form.reviewer_id.data
         ),
         _("Đã phân công thêm người chấm."),
         round_id,
@@ -290,7 +290,7 @@ def declare_conflict(round_id: int):
     form = forms.ConflictForm(prefix="conflict")
     return _do(
         lambda: assignment_service.declare_conflict(
-            db.session,
+            db.session(),
             current_user,
             round_id,
             user_id=form.user_id.data,
@@ -310,7 +310,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
     form = forms.ReasonForm()
     return _do(
         lambda: conflicts.dismiss_conflict(
-            db.session, current_user, round_id, conflict_id, form.reason.data or ""
+            db.session(), current_user, round_id, conflict_id, form.reason.data or ""
         ),
         _("Đã bỏ qua xung đột tự động; lý do được ghi vào nhật ký."),
         round_id,
@@ -325,7 +325,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
 @bp.get("/dot-xet-chon/<int:round_id>/tien-do")
 @login_required
 def progress(round_id: int):
-    data = pages.progress_view(db.session, current_user, round_id)
+    data = pages.progress_view(db.session(), current_user, round_id)
     return render_template(
         "reviews/progress.html",
         action=forms.ActionForm(),
@@ -341,7 +341,7 @@ def remind(round_id: int):
     form = forms.RemindForm()
     return _do(
         lambda: assignment_service.remind(
-            db.session, current_user, round_id, form.reviewer_id.data
+            db.session(), current_user, round_id, form.reviewer_id.data
         ),
         _("Đã gửi lời nhắc."),
         round_id,
@@ -354,9 +354,9 @@ def remind(round_id: int):
 @login_required
 def reopen(assignment_id: int):
     form = forms.ReasonForm()
-    a = sheets.get_assignment(db.session, current_user, assignment_id)
+    a = sheets.get_assignment(db.session(), current_user, assignment_id)
     return _do(
-        lambda: sheets.reopen_review(db.session, current_user, assignment_id, form.reason.data),
+        lambda: sheets.reopen_review(db.session(), current_user, assignment_id, form.reason.data),
         _("Đã mở lại phiếu chấm."),
         a.round_id,
         "reviews.progress",
@@ -371,7 +371,7 @@ def reopen(assignment_id: int):
 @login_required
 def ranking(round_id: int):
     aggregation = request.args.get("aggregation") or None
-    data = pages.ranking_view(db.session, current_user, round_id, aggregation)
+    data = pages.ranking_view(db.session(), current_user, round_id, aggregation)
     decision_forms = {}
     for item in data["ranking"]["items"]:
         f = forms.DecisionForm(prefix=f"d{item['idea_id']}")
@@ -397,7 +397,7 @@ def add_discussion(round_id: int):
     form = forms.DiscussionForm()
     return _do(
         lambda: deliberation.add_discussion(
-            db.session, current_user, round_id, form.idea_id.data, form.note.data or ""
+            db.session(), current_user, round_id, form.idea_id.data, form.note.data or ""
         ),
         _("Đã ghi biên bản thảo luận."),
         round_id,
@@ -412,7 +412,7 @@ def stage_decision(round_id: int, idea_id: int):
     form = forms.DecisionForm(prefix=f"d{idea_id}")
     return _do(
         lambda: deliberation.stage_decision(
-            db.session,
+            db.session(),
             current_user,
             round_id,
             idea_id,
@@ -432,7 +432,7 @@ def stage_decision(round_id: int, idea_id: int):
 @bp.get("/phieu-cham")
 @login_required
 def my_assignments():
-    items = sheets.my_assignments(db.session, current_user)
+    items = sheets.my_assignments(db.session(), current_user)
     return render_template("reviews/my_assignments.html", items=items)
 
 
@@ -452,7 +452,7 @@ def _shown(points: str) -> str:
 @bp.route("/phieu-cham/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def sheet(assignment_id: int):
-    data = pages.sheet_view(db.session, current_user, assignment_id)
+    data = pages.sheet_view(db.session(), current_user, assignment_id)
     review = data["review"]
     form = forms.SheetForm()
     problems: dict[str, list[str]] = {}
@@ -475,10 +475,10 @@ def sheet(assignment_id: int):
         }
         submit = request.form.get("action") == "submit"
         try:
-            sheets.save_sheet(db.session, current_user, assignment_id, posted, submit=submit)
+            sheets.save_sheet(db.session(), current_user, assignment_id, posted, submit=submit)
         except StaleVersion as exc:
             stale = exc.message
-            data = pages.sheet_view(db.session, current_user, assignment_id)
+            data = pages.sheet_view(db.session(), current_user, assignment_id)
             # Keep what was typed; the next save knowingly replaces the newer sheet.
             form.version.data = data["review"].version if data["review"] else 0
         except ValidationFailed as exc:
@@ -514,7 +514,7 @@ def confirm(assignment_id: int):
     conflict = form.conflict.data == "yes"
     try:
         sheets.confirm(
-            db.session,
+            db.session(),
             current_user,
             assignment_id,
             conflict=conflict,
@@ -533,7 +533,7 @@ def confirm(assignment_id: int):
 @login_required
 def attachment(assignment_id: int, attachment_id: int):
     att, name = sheets.attachment_for_reviewer(
-        db.session, current_user, assignment_id, attachment_id
+        db.session(), current_user, assignment_id, attachment_id
     )
     return send_file(
         attachment_path(att), mimetype=att.content_type, as_attachment=True, download_name=name
@@ -546,5 +546,5 @@ def attachment(assignment_id: int, attachment_id: int):
 @bp.get("/ket-qua-xet-chon/<int:idea_id>")
 @login_required
 def idea_results(idea_id: int):
-    items = results.results_for_idea(db.session, current_user, idea_id)
+    items = results.results_for_idea(db.session(), current_user, idea_id)
     return render_template("reviews/results.html", items=items, idea_id=idea_id)
