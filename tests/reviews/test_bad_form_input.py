@@ -141,3 +141,29 @@ def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(
     assert resp.status_code == 302
     db_session.expire_all()
     assert sheets.review_of(db_session, a).status == "submitted"
+
+
+def test_the_api_answers_a_wrong_round_in_vietnamese_with_the_fields(
+    client, auth_headers, secretary, criteria_set_id, db_session
+):
+    from ideadb.reviews import rounds
+
+    sec = auth_headers(secretary())
+    resp = client.post(
+        "/api/v1/rounds",
+        json={
+            "year": 2021,
+            "level": "xa",
+            "aggregation": "max",
+            "criteria_set_id": criteria_set_id,
+        },
+        headers=sec,
+    )
+    assert resp.status_code == 422
+    fields = resp.get_json()["error"]["fields"]
+    assert fields["name"] == ["Vui lòng nhập tên đợt xét chọn."]
+    assert fields["level"][0].startswith("Cấp xét chọn phải là một trong:")
+    assert fields["aggregation"][0].startswith("Cách tổng hợp phải là một trong:")
+    assert (
+        rounds.list_rounds(client.application.extensions["sqlalchemy"].session(), secretary()) == []
+    )
