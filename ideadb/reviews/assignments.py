@@ -76,7 +76,7 @@ def assignment_snapshot(a: Assignment) -> dict[str, Any]:
 
 
 def _notify_assigned(session: Session, rnd: Round, a: Assignment) -> None:
-    if rnd.status == R.DRAFT:
+    if policy.is_draft(rnd):
         return  # reviewers hear of their assignments when the round opens
     notify(
         session,
@@ -279,7 +279,7 @@ def withdraw_assignment(
     a = load_assignment(session, assignment_id, lock=True)
     rnd = load_round(session, a.round_id)
     require_in_phase(actor, "round.manage", rnd, rnd, "assign")
-    if a.status not in policy.OPEN:
+    if not policy.can_withdraw(a):
         raise Conflict("Chỉ rút được phân công chưa nộp phiếu.")
     reason = nfc(reason) or "Thư ký rút phân công"
     with unit_of_work(session):
@@ -426,14 +426,14 @@ def progress(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
     for i in ideas_of(session, rnd):
         by_idea[i.id]
     for a in live:
-        done = a.status == A.SUBMITTED
+        done = policy.is_submitted(a)
         by_reviewer[a.reviewer_id][0] += 1
         by_reviewer[a.reviewer_id][1] += done
         by_idea[a.idea_id][0] += 1
         by_idea[a.idea_id][1] += done
     return {
         "assignments": len(live),
-        "submitted": sum(1 for a in live if a.status == A.SUBMITTED),
+        "submitted": sum(1 for a in live if policy.is_submitted(a)),
         "by_reviewer": [
             {"reviewer_id": r, "assigned": n, "submitted": s} for r, (n, s) in by_reviewer.items()
         ],
@@ -447,7 +447,7 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
     require_in_phase(actor, "round.manage", rnd, rnd, "remind")
     pending = defaultdict(list)
     for a in live_assignments(session, rnd):
-        if a.status in policy.OPEN and (reviewer_id is None or a.reviewer_id == reviewer_id):
+        if policy.is_open(a) and (reviewer_id is None or a.reviewer_id == reviewer_id):
             pending[a.reviewer_id].append(a)
     deadline = f" trước ngày {rnd.deadline.strftime('%d/%m/%Y')}" if rnd.deadline else ""
     with unit_of_work(session):

@@ -47,7 +47,7 @@ def deliberate(session: Session, actor: Any, round_id: int, *, force: bool = Fal
     ``force``, which marks unsubmitted assignments missed."""
     rnd = load_round(session, round_id, lock=True)
     require_in_phase(actor, "round.manage", rnd, rnd, "deliberate")
-    unsubmitted = [a for a in live_assignments(session, rnd) if a.status in policy.OPEN]
+    unsubmitted = [a for a in live_assignments(session, rnd) if policy.is_open(a)]
     if unsubmitted and not force:
         raise Conflict(
             f"Còn {len(unsubmitted)} phiếu chấm chưa nộp; chờ nộp đủ hoặc kết thúc chấm "
@@ -202,7 +202,7 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
     to all ideas at once, in one transaction."""
     rnd = load_round(session, round_id, lock=True)
     require_in_phase(actor, "round.manage", rnd, rnd, "finalize")
-    unsubmitted = [a for a in live_assignments(session, rnd) if a.status in policy.OPEN]
+    unsubmitted = [a for a in live_assignments(session, rnd) if policy.is_open(a)]
     if unsubmitted:
         raise Conflict(
             f"Còn {len(unsubmitted)} phiếu chấm chưa nộp (thành viên được bổ sung khi họp xét)."

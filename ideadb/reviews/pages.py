@@ -94,7 +94,7 @@ def assignment_overview(session: Session, actor: Any, round_id: int) -> dict[str
     by_idea: dict[int, list[Assignment]] = defaultdict(list)
     for a in rows:
         by_idea[a.idea_id].append(a)
-    live = [a for a in rows if a.status in policy.LIVE]
+    live = [a for a in rows if policy.is_live(a)]
     return {
         "round": rnd,
         "allowed": partial(allowed_for, actor, rnd),

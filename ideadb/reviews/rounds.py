@@ -434,7 +434,7 @@ def recognised_ideas(session: Session, actor: Any, round_ids: Iterable[int]) -> 
     require_rule(actor, "round.manage")
     ids = list(round_ids)
     rounds = list(session.scalars(sa.select(Round).where(Round.id.in_(ids))))
-    bad = [r.id for r in rounds if r.status != R.FINALIZED] + [
+    bad = [r.id for r in rounds if not policy.is_finalized(r)] + [
         i for i in ids if i not in {r.id for r in rounds}
     ]
     if bad:

@@ -107,7 +107,7 @@ def my_assignments(session: Session, actor: Any) -> list[Assignment]:
 def get_assignment(session: Session, actor: Any, assignment_id: int) -> Assignment:
     a = visible_assignment(session, actor, assignment_id, "assignment.view")
     if a.reviewer_id == getattr(actor, "id", None) and (
-        a.round.status == R.DRAFT or a.status == A.RECUSED
+        policy.is_draft(a.round) or policy.has_ended(a)
     ):
         raise NotFound("Không tìm thấy phân công.")
     return a
@@ -337,7 +337,7 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
     rnd = a.round
     require_in_phase(actor, "round.manage", rnd, rnd, "reopen")
     review = session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
-    if a.status != A.SUBMITTED or review is None:
+    if not policy.is_submitted(a) or review is None:
         raise Conflict("Chỉ mở lại được phiếu đã nộp.")
     reason = nfc(reason)
     if not reason:
