@@ -98,7 +98,8 @@ def _register_features(app: Flask) -> None:
     from ideadb.reports import commands as reports_commands
     from ideadb.reports import views as reports_views
     from ideadb.reviews import api as reviews_api
-    from ideadb.reviews import usage as reviews_usage
+    from ideadb.reviews import results as reviews_results
+    from ideadb.reviews import rounds as reviews_rounds
     from ideadb.reviews import views as reviews_views
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
@@ -138,7 +139,8 @@ def _register_features(app: Flask) -> None:
     changes.subscribe_units(app, search_service.follow_unit_change)
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
-    providers.register_set_usage(app, reviews_usage.criteria_set_usage)
+    providers.register_set_usage(app, reviews_rounds.criteria_set_usage)
     providers.register_personal_data(
         app, "ideas", ideas_personal_data.export, ideas_personal_data.erase
     )
+    providers.register_final_scores(app, reviews_results.final_scores)

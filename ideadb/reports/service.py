@@ -435,13 +435,15 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
     """Everything the files of a round's ranking show, in rank order (secretary and chair,
     once the round is in deliberation or finalized: the ranking's own permission)."""
     from ideadb.accounts.models import User
-    from ideadb.reviews import service as reviews
+    from ideadb.reviews import labels as review_labels
+    from ideadb.reviews import results as review_results
+    from ideadb.reviews import sheets as review_sheets
     from ideadb.reviews.models import Assignment, Review
     from ideadb.reviews.models import Round as RoundModel
 
-    data = reviews.ranking(session, actor, round_id)
+    data = review_results.ranking(session, actor, round_id)
     rnd = session.get(RoundModel, round_id)
-    rubric = reviews.rubric_for(session, rnd)
+    rubric = review_sheets.rubric_for(session, rnd)
     items = data["items"]
     ideas = {
         i.id: i
@@ -504,9 +506,9 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
                 scores={code: _points(v) for code, v in scores.items()},
                 comments=dict(review.comments or {}) if review else {},
                 comment=review.comment or "" if review else "",
-                total=reviews.review_total(rubric, scores) if scores else None,
+                total=review_sheets.review_total(rubric, scores) if scores else None,
                 status=a.status,
-                status_label=reviews.ASSIGNMENT_LABELS.get(a.status, a.status),
+                status_label=review_labels.in_documents(review_labels.ASSIGNMENT_LABELS, a.status),
                 submitted_at=review.submitted_at if review else None,
             )
         )
@@ -518,8 +520,10 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
             id=rnd.id,
             name=rnd.name,
             year=rnd.year,
-            level_label=reviews.LEVEL_LABELS.get(rnd.level, rnd.level),
-            aggregation_label=reviews.AGGREGATION_LABELS.get(rnd.aggregation, rnd.aggregation),
+            level_label=review_labels.in_documents(review_labels.LEVEL_LABELS, rnd.level),
+            aggregation_label=review_labels.in_documents(
+                review_labels.AGGREGATION_LABELS, rnd.aggregation
+            ),
             criteria_set_name=criteria_set.name if criteria_set else rubric.name,
             criteria_set_version=criteria_set.version if criteria_set else None,
         ),

@@ -7,8 +7,10 @@ from flask import Blueprint, request, send_file
 
 from ideadb.core.api import by_id, doc, load_json, signed_in_actor
 from ideadb.extensions import db
+from ideadb.reviews import access, conflicts, deliberation, policy, results, sheets
+from ideadb.reviews import assignments as assignment_service
+from ideadb.reviews import rounds as round_service
 from ideadb.reviews import schemas as s
-from ideadb.reviews import service
 
 bp = Blueprint("reviews_api", __name__)
 TAGS = ["reviews"]
@@ -16,15 +18,15 @@ TAGS = ["reviews"]
 
 def assignment_body(a) -> dict:
     """GET /assignments/{id}: the idea as its reviewer may see it, criteria and the sheet."""
-    rubric = service.rubric_for(db.session, a.round)
-    review = service.review_of(db.session, a)
+    rubric = sheets.rubric_for(db.session(), a.round)
+    review = sheets.review_of(db.session(), a)
     return {
         "id": a.id,
         "round_id": a.round_id,
         "status": a.status,
-        "needs_confirmation": service.needs_confirmation(a),
-        "idea": service.idea_for_reviewer(db.session, a),
-        "criteria": service.criteria_payload(rubric),
+        "needs_confirmation": policy.needs_confirmation(a),
+        "idea": sheets.idea_for_reviewer(db.session(), a),
+        "criteria": sheets.criteria_payload(rubric),
         "review": None if review is None else review_body(rubric, review),
     }
 
@@ -37,7 +39,7 @@ def review_body(rubric, review) -> dict:
             "comment": review.comment,
             "version": review.version,
             "status": review.status,
-            "total": service.review_total(rubric, review.scores),
+            "total": sheets.review_total(rubric, review.scores),
             "submitted_at": review.submitted_at,
         }
     )
@@ -78,7 +80,7 @@ def review_body(rubric, review) -> dict:
 def create_round():
     actor = signed_in_actor()
     data = load_json(s.RoundSchema())
-    return s.RoundSchema().dump(service.create_round(db.session, actor, data)), 201
+    return s.RoundSchema().dump(round_service.create_round(db.session(), actor, data)), 201
 
 
 @bp.get("/rounds")
@@ -112,7 +114,7 @@ def create_round():
     },
 )
 def list_rounds():
-    rounds = service.list_rounds(db.session, signed_in_actor())
+    rounds = round_service.list_rounds(db.session(), signed_in_actor())
     items = s.RoundSchema(many=True).dump(rounds)
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
@@ -120,7 +122,7 @@ def list_rounds():
 @bp.get("/rounds/<int:round_id>")
 @doc("A round (staff, its chair and reviewers)", response=s.RoundSchema, tags=TAGS)
 def get_round(round_id: int):
-    return s.RoundSchema().dump(service.get_round(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(access.get_round(db.session(), signed_in_actor(), round_id))
 
 
 @bp.patch("/rounds/<int:round_id>")
@@ -133,7 +135,7 @@ def get_round(round_id: int):
 def update_round(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.RoundUpdateSchema(), partial=True)
-    return s.RoundSchema().dump(service.update_round(db.session, actor, round_id, data))
+    return s.RoundSchema().dump(round_service.update_round(db.session(), actor, round_id, data))
 
 
 @bp.post("/rounds/next")
@@ -148,7 +150,9 @@ def next_round():
     actor = signed_in_actor()
     data = load_json(s.NextRoundSchema())
     sources = data.pop("source_round_ids")
-    return s.RoundSchema().dump(service.create_next_round(db.session, actor, data, sources)), 201
+    return s.RoundSchema().dump(
+        round_service.create_next_round(db.session(), actor, data, sources)
+    ), 201
 
 
 @bp.post("/rounds/<int:round_id>/ideas")
@@ -161,7 +165,9 @@ def next_round():
 def add_ideas(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.IdeaIdsSchema())
-    return s.RoundSchema().dump(service.add_ideas(db.session, actor, round_id, data["idea_ids"]))
+    return s.RoundSchema().dump(
+        round_service.add_ideas(db.session(), actor, round_id, data["idea_ids"])
+    )
 
 
 @bp.post("/rounds/<int:round_id>/reviewers")
@@ -174,14 +180,14 @@ def add_ideas(round_id: int):
 def add_reviewers(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.UserIdsSchema())
-    rnd = service.add_reviewers(db.session, actor, round_id, data["user_ids"])
+    rnd = round_service.add_reviewers(db.session(), actor, round_id, data["user_ids"])
     return s.RoundSchema().dump(rnd)
 
 
 @bp.get("/rounds/<int:round_id>/conflicts")
 @doc("Conflicts of a round (secretary)", response=s.ConflictSchema, many=True, tags=TAGS)
 def list_conflicts(round_id: int):
-    rows = service.list_conflicts(db.session, signed_in_actor(), round_id)
+    rows = conflicts.list_conflicts(db.session(), signed_in_actor(), round_id)
     return {"items": s.ConflictSchema(many=True).dump(rows)}
 
 
@@ -196,7 +202,7 @@ def list_conflicts(round_id: int):
 def declare_conflict(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.ConflictInSchema())
-    row = service.declare_conflict(db.session, actor, round_id, **data)
+    row = assignment_service.declare_conflict(db.session(), actor, round_id, **data)
     return s.ConflictSchema().dump(row), 201
 
 
@@ -210,7 +216,7 @@ def declare_conflict(round_id: int):
 def dismiss_conflict(round_id: int, conflict_id: int):
     actor = signed_in_actor()
     data = load_json(s.ConflictDismissSchema())
-    row = service.dismiss_conflict(db.session, actor, round_id, conflict_id, data["reason"])
+    row = conflicts.dismiss_conflict(db.session(), actor, round_id, conflict_id, data["reason"])
     return s.ConflictSchema().dump(row)
 
 
@@ -233,7 +239,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
     },
 )
 def auto_assign(round_id: int):
-    created = service.auto_assign(db.session, signed_in_actor(), round_id)
+    created = assignment_service.auto_assign(db.session(), signed_in_actor(), round_id)
     return {
         "items": [{"id": a.id, "idea_id": a.idea_id, "reviewer_id": a.reviewer_id} for a in created]
     }
@@ -258,7 +264,7 @@ def auto_assign(round_id: int):
     },
 )
 def list_assignments(round_id: int):
-    rows = service.list_assignments(db.session, signed_in_actor(), round_id)
+    rows = assignment_service.list_assignments(db.session(), signed_in_actor(), round_id)
     return {"items": s.AssignmentSchema(many=True).dump(rows)}
 
 
@@ -280,7 +286,9 @@ def list_assignments(round_id: int):
 def add_assignment(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentInSchema())
-    a = service.add_assignment(db.session, actor, round_id, data["idea_id"], data["reviewer_id"])
+    a = assignment_service.add_assignment(
+        db.session(), actor, round_id, data["idea_id"], data["reviewer_id"]
+    )
     return s.AssignmentSchema().dump(a), 201
 
 
@@ -294,8 +302,8 @@ def add_assignment(round_id: int):
 def withdraw_assignment(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentWithdrawSchema())
-    a = service.withdraw_assignment(
-        db.session, actor, assignment_id, data["reason"], replace=data["replace"]
+    a = assignment_service.withdraw_assignment(
+        db.session(), actor, assignment_id, data["reason"], replace=data["replace"]
     )
     return s.AssignmentSchema().dump(a)
 
@@ -303,7 +311,7 @@ def withdraw_assignment(assignment_id: int):
 @bp.post("/rounds/<int:round_id>/open")
 @doc("Open the round for scoring (secretary)", response=s.RoundSchema, tags=TAGS)
 def open_round(round_id: int):
-    return s.RoundSchema().dump(service.open_round(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(round_service.open_round(db.session(), signed_in_actor(), round_id))
 
 
 @bp.get("/assignments/mine")
@@ -322,7 +330,7 @@ def open_round(round_id: int):
     },
 )
 def my_assignments():
-    rows = service.my_assignments(db.session, signed_in_actor())
+    rows = sheets.my_assignments(db.session(), signed_in_actor())
     items = s.MyAssignmentSchema(many=True).dump(rows)
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
@@ -342,7 +350,7 @@ def my_assignments():
     },
 )
 def get_assignment(assignment_id: int):
-    a = service.get_assignment(db.session, signed_in_actor(), assignment_id)
+    a = sheets.get_assignment(db.session(), signed_in_actor(), assignment_id)
     return assignment_body(a)
 
 
@@ -365,8 +373,8 @@ def get_assignment(assignment_id: int):
 def confirm(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.AssignmentConfirmSchema())
-    a = service.confirm(
-        db.session, actor, assignment_id, conflict=data["conflict"], reason=data["reason"]
+    a = sheets.confirm(
+        db.session(), actor, assignment_id, conflict=data["conflict"], reason=data["reason"]
     )
     return s.AssignmentSchema().dump(a)
 
@@ -376,8 +384,8 @@ def confirm(assignment_id: int):
 def attachment(assignment_id: int, attachment_id: int):
     from ideadb.ideas.service import attachment_path
 
-    att, name = service.attachment_for_reviewer(
-        db.session, signed_in_actor(), assignment_id, attachment_id
+    att, name = sheets.attachment_for_reviewer(
+        db.session(), signed_in_actor(), assignment_id, attachment_id
     )
     return send_file(
         attachment_path(att), mimetype=att.content_type, as_attachment=True, download_name=name
@@ -399,16 +407,16 @@ def attachment(assignment_id: int, attachment_id: int):
 def save_review(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.ReviewInSchema())
-    review = service.save_review(db.session, actor, assignment_id, **data)
+    review = sheets.save_review(db.session(), actor, assignment_id, **data)
     a = review.assignment
-    return review_body(service.rubric_for(db.session, a.round), review)
+    return review_body(sheets.rubric_for(db.session(), a.round), review)
 
 
 @bp.post("/assignments/<int:assignment_id>/review/submit")
 @doc("Submit the score sheet (that reviewer)", response=s.ReviewSchema, tags=TAGS)
 def submit_review(assignment_id: int):
-    review = service.submit_review(db.session, signed_in_actor(), assignment_id)
-    return review_body(service.rubric_for(db.session, review.assignment.round), review)
+    review = sheets.submit_review(db.session(), signed_in_actor(), assignment_id)
+    return review_body(sheets.rubric_for(db.session(), review.assignment.round), review)
 
 
 @bp.post("/assignments/<int:assignment_id>/review/reopen")
@@ -421,14 +429,14 @@ def submit_review(assignment_id: int):
 def reopen_review(assignment_id: int):
     actor = signed_in_actor()
     data = load_json(s.ReviewReopenSchema())
-    review = service.reopen_review(db.session, actor, assignment_id, data["reason"])
-    return review_body(service.rubric_for(db.session, review.assignment.round), review)
+    review = sheets.reopen_review(db.session(), actor, assignment_id, data["reason"])
+    return review_body(sheets.rubric_for(db.session(), review.assignment.round), review)
 
 
 @bp.get("/rounds/<int:round_id>/progress")
 @doc("Progress per reviewer and per idea (secretary)", response=s.ProgressSchema, tags=TAGS)
 def progress(round_id: int):
-    return service.progress(db.session, signed_in_actor(), round_id)
+    return assignment_service.progress(db.session(), signed_in_actor(), round_id)
 
 
 @bp.post("/rounds/<int:round_id>/reminders")
@@ -436,7 +444,7 @@ def progress(round_id: int):
 def remind(round_id: int):
     data = request.get_json(silent=True) or {}
     reviewer_id = data.get("reviewer_id") if isinstance(data, dict) else None
-    n = service.remind(db.session, signed_in_actor(), round_id, reviewer_id)
+    n = assignment_service.remind(db.session(), signed_in_actor(), round_id, reviewer_id)
     return {"reminded": n}
 
 
@@ -451,7 +459,7 @@ def deliberate(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.DeliberateSchema())
     return s.RoundSchema().dump(
-        service.deliberate(db.session, actor, round_id, force=data["force"])
+        deliberation.deliberate(db.session(), actor, round_id, force=data["force"])
     )
 
 
@@ -459,13 +467,13 @@ def deliberate(round_id: int):
 @doc("The ranking (secretary, chair; from deliberation on); ?aggregation= for a what-if", tags=TAGS)
 def ranking(round_id: int):
     aggregation = request.args.get("aggregation") or None
-    return service.ranking(db.session, signed_in_actor(), round_id, aggregation=aggregation)
+    return results.ranking(db.session(), signed_in_actor(), round_id, aggregation=aggregation)
 
 
 @bp.get("/rounds/<int:round_id>/disagreements")
 @doc("Ideas whose reviewers disagree beyond the threshold (secretary, chair)", tags=TAGS)
 def disagreements(round_id: int):
-    return {"items": service.disagreements(db.session, signed_in_actor(), round_id)}
+    return {"items": results.disagreements(db.session(), signed_in_actor(), round_id)}
 
 
 @bp.post("/rounds/<int:round_id>/discussions")
@@ -479,7 +487,7 @@ def disagreements(round_id: int):
 def add_discussion(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.DiscussionInSchema())
-    row = service.add_discussion(db.session, actor, round_id, data["idea_id"], data["note"])
+    row = deliberation.add_discussion(db.session(), actor, round_id, data["idea_id"], data["note"])
     return s.DiscussionSchema().dump(row), 201
 
 
@@ -491,7 +499,7 @@ def add_discussion(round_id: int):
     tags=TAGS,
 )
 def list_discussions(round_id: int):
-    rows = service.discussions(db.session, signed_in_actor(), round_id)
+    rows = deliberation.discussions(db.session(), signed_in_actor(), round_id)
     return {"items": s.DiscussionSchema(many=True).dump(rows)}
 
 
@@ -506,8 +514,8 @@ def list_discussions(round_id: int):
 def stage_decision(round_id: int):
     actor = signed_in_actor()
     data = load_json(s.RoundDecisionInSchema())
-    row = service.stage_decision(
-        db.session, actor, round_id, data["idea_id"], data["level"], data["note"]
+    row = deliberation.stage_decision(
+        db.session(), actor, round_id, data["idea_id"], data["level"], data["note"]
     )
     return s.RoundDecisionSchema().dump(row), 201
 
@@ -520,7 +528,7 @@ def stage_decision(round_id: int):
     tags=TAGS,
 )
 def list_decisions(round_id: int):
-    rows = service.decisions(db.session, signed_in_actor(), round_id)
+    rows = deliberation.decisions(db.session(), signed_in_actor(), round_id)
     return {"items": s.RoundDecisionSchema(many=True).dump(rows)}
 
 
@@ -531,10 +539,10 @@ def list_decisions(round_id: int):
     tags=TAGS,
 )
 def finalize(round_id: int):
-    return s.RoundSchema().dump(service.finalize(db.session, signed_in_actor(), round_id))
+    return s.RoundSchema().dump(deliberation.finalize(db.session(), signed_in_actor(), round_id))
 
 
 @bp.get("/ideas/<int:idea_id>/results")
 @doc("Outcomes of finalized rounds for an idea (its owner and authors, staff)", tags=TAGS)
 def idea_results(idea_id: int):
-    return {"items": service.results_for_idea(db.session, signed_in_actor(), idea_id)}
+    return {"items": results.results_for_idea(db.session(), signed_in_actor(), idea_id)}

@@ -15,36 +15,35 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from ideadb.accounts.forms import MultiCheckboxField
 from ideadb.core.fields import DMYDateField
 from ideadb.core.forms import choices
+from ideadb.reviews import labels
 
 REQUIRED = _l("Trường này là bắt buộc.")
 
-LEVEL_CHOICES = [
-    ("co_so", _l("Cấp cơ sở")),
-    ("huyen", _l("Cấp huyện")),
-    ("tinh", _l("Cấp tỉnh")),
-    ("trung_uong", _l("Cấp trung ương")),
-]
-AGGREGATION_CHOICES = [
-    ("mean", _l("Trung bình cộng")),
-    ("median", _l("Trung vị")),
-    ("trimmed_mean", _l("Trung bình bỏ cao nhất và thấp nhất")),
-    ("zscore", _l("Chuẩn hóa theo thành viên (z-score)")),
-]
+MAX_ID = 2**31 - 1
+
+
+def record_id(value: object) -> int:
+    """Coerce a posted id: a positive whole number a database id can be (ValueError else)."""
+    number = int(str(value).strip())
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 class RoundForm(FlaskForm):
     name = StringField(_l("Tên đợt xét chọn"), validators=[DataRequired(REQUIRED), Length(max=255)])
     year = IntegerField(_l("Năm"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
-    level = SelectField(_l("Cấp xét chọn"), choices=choices(LEVEL_CHOICES))
+    level = SelectField(_l("Cấp xét chọn"), choices=choices(labels.LEVEL_CHOICES))
     criteria_set_id = SelectField(_l("Bộ tiêu chí"), coerce=int, validate_choice=False)
     reviewers_per_idea = IntegerField(
         _l("Số thành viên chấm mỗi ý tưởng"), default=2, validators=[NumberRange(1, 20)]
     )
-    aggregation = SelectField(_l("Cách tổng hợp điểm"), choices=choices(AGGREGATION_CHOICES))
+    aggregation = SelectField(_l("Cách tổng hợp điểm"), choices=choices(labels.AGGREGATION_CHOICES))
     blind = BooleanField(_l("Chấm kín (ẩn tác giả, người đăng ký và đơn vị)"))
     disagreement_threshold = DecimalField(
         _l("Ngưỡng chênh lệch điểm (thang 100)"), default=20, places=2,
@@ -67,21 +66,25 @@ class NextRoundForm(RoundForm):
 
 
 class IdeasForm(FlaskForm):
-    idea_ids = MultiCheckboxField(_l("Ý tưởng đủ điều kiện"), coerce=int)
+    idea_ids = MultiCheckboxField(
+        _l("Ý tưởng đủ điều kiện"), coerce=record_id, validate_choice=False
+    )
 
 
 class ReviewersForm(FlaskForm):
-    user_ids = MultiCheckboxField(_l("Thành viên hội đồng"), coerce=int)
+    user_ids = MultiCheckboxField(
+        _l("Thành viên hội đồng"), coerce=record_id, validate_choice=False
+    )
 
 
 class AssignForm(FlaskForm):
-    idea_id = SelectField(_l("Ý tưởng"), coerce=int, validate_choice=False)
-    reviewer_id = SelectField(_l("Thành viên"), coerce=int, validate_choice=False)
+    idea_id = SelectField(_l("Ý tưởng"), coerce=record_id, validate_choice=False)
+    reviewer_id = SelectField(_l("Thành viên"), coerce=record_id, validate_choice=False)
 
 
 class ConflictForm(FlaskForm):
-    idea_id = SelectField(_l("Ý tưởng"), coerce=int, validate_choice=False)
-    user_id = SelectField(_l("Thành viên"), coerce=int, validate_choice=False)
+    idea_id = SelectField(_l("Ý tưởng"), coerce=record_id, validate_choice=False)
+    user_id = SelectField(_l("Thành viên"), coerce=record_id, validate_choice=False)
     reason = StringField(_l("Lý do"), validators=[DataRequired(REQUIRED)])
 
 
@@ -91,6 +94,14 @@ class ReasonForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes state: only the CSRF token."""
+
+
+class RemindForm(FlaskForm):
+    """Remind everyone, or one reviewer."""
+
+    reviewer_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)]
+    )
 
 
 class DeliberateForm(FlaskForm):
@@ -114,12 +125,16 @@ class ConfirmForm(FlaskForm):
 class SheetForm(FlaskForm):
     """The sheet's fixed fields; per-criterion points and comments are read by code."""
 
-    version = HiddenField()
+    version = IntegerField(
+        widget=HiddenInput(), default=0, validators=[InputRequired(), NumberRange(0, MAX_ID)]
+    )
     comment = TextAreaField(_l("Nhận xét chung"), validators=[Optional()])
 
 
 class DiscussionForm(FlaskForm):
-    idea_id = HiddenField()
+    idea_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(REQUIRED), NumberRange(1, MAX_ID)]
+    )
     note = TextAreaField(_l("Biên bản thảo luận của hội đồng"), validators=[DataRequired(REQUIRED)])
 
 

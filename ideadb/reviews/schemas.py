@@ -1,19 +1,18 @@
 """API shapes of rounds, conflicts, assignments and reviews (API.md: Rounds, assignments,
-reviews)."""
+reviews). Schemas check types and shapes only; the services validate values (which level,
+which aggregation, what is required) with Vietnamese messages."""
 
-from marshmallow import Schema, fields, validate
-
-from ideadb.reviews.models import AGGREGATIONS, LEVELS
+from marshmallow import Schema, fields
 
 
 class RoundSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True)
-    year = fields.Integer(required=True)
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    criteria_set_id = fields.Integer(required=True)
+    name = fields.String()
+    year = fields.Integer()
+    level = fields.String()
+    criteria_set_id = fields.Integer()
     reviewers_per_idea = fields.Integer(load_default=2)
-    aggregation = fields.String(load_default="mean", validate=validate.OneOf(AGGREGATIONS))
+    aggregation = fields.String(load_default="mean")
     blind = fields.Boolean(load_default=False)
     disagreement_threshold = fields.Float(load_default=20)
     status = fields.String(dump_only=True)
@@ -40,7 +39,7 @@ class UserIdsSchema(Schema):
 class ConflictInSchema(Schema):
     user_id = fields.Integer(required=True)
     idea_id = fields.Integer(required=True)
-    reason = fields.String(required=True)
+    reason = fields.String(load_default="")
 
 
 class ConflictSchema(Schema):
@@ -56,7 +55,7 @@ class ConflictSchema(Schema):
 
 
 class ConflictDismissSchema(Schema):
-    reason = fields.String(required=True)
+    reason = fields.String(load_default="")
 
 
 class AssignmentInSchema(Schema):
@@ -104,7 +103,7 @@ class ReviewSchema(Schema):
 
 
 class ReviewReopenSchema(Schema):
-    reason = fields.String(required=True)
+    reason = fields.String(load_default="")
 
 
 class AssignmentWithdrawSchema(Schema):
@@ -125,7 +124,7 @@ class DeliberateSchema(Schema):
 
 class DiscussionInSchema(Schema):
     idea_id = fields.Integer(required=True)
-    note = fields.String(required=True)
+    note = fields.String(load_default="")
 
 
 class DiscussionSchema(Schema):

@@ -9,11 +9,26 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
-from ideadb.core.errors import Conflict, DomainError, StaleVersion, ValidationFailed
+from ideadb.accounts.service import users_with_role
+from ideadb.core.errors import Conflict, StaleVersion, ValidationFailed
 from ideadb.core.forms import apply_errors, choices
+from ideadb.criteria.service import active_sets
 from ideadb.extensions import db
-from ideadb.reviews import forms, service
+from ideadb.ideas.service import attachment_path
+from ideadb.reviews import assignments as assignment_service
+from ideadb.reviews import (
+    conflicts,
+    deliberation,
+    forms,
+    labels,
+    pages,
+    policy,
+    results,
+    sheets,
+)
+from ideadb.reviews import rounds as round_service
 
 bp = Blueprint("reviews", __name__)
 
@@ -21,11 +36,12 @@ bp = Blueprint("reviews", __name__)
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     return {
-        "round_status_labels": {k.value: _(v) for k, v in service.STATUS_LABELS.items()},
-        "round_level_labels": {k: _(v) for k, v in service.LEVEL_LABELS.items()},
-        "assignment_labels": {k.value: _(v) for k, v in service.ASSIGNMENT_LABELS.items()},
-        "conflict_labels": {k.value: _(v) for k, v in service.CONFLICT_LABELS.items()},
-        "aggregation_labels": {k: _(v) for k, v in service.AGGREGATION_LABELS.items()},
+        "round_status_labels": labels.STATUS_LABELS,
+        "round_level_labels": labels.LEVEL_LABELS,
+        "assignment_labels": labels.ASSIGNMENT_LABELS,
+        "conflict_labels": labels.CONFLICT_LABELS,
+        "aggregation_labels": labels.AGGREGATION_LABELS,
+        "review_policy": policy,
     }
 
 
@@ -33,8 +49,26 @@ def _back(round_id: int, page: str = "reviews.round"):
     return redirect(url_for(page, round_id=round_id))
 
 
-def _do(change, done: str, round_id: int, page: str = "reviews.round"):
-    """Run one state change from a button; flash the outcome and go back to the page."""
+def _invalid(form: FlaskForm) -> str:
+    """Why a posted form was refused, naming its fields (WTForms' own texts are English)."""
+    if "csrf_token" in form.errors:
+        return _("Phiên làm việc đã hết hạn. Vui lòng thử lại.")
+    names = [str(form[name].label.text) for name in form.errors if name in form]
+    return _(
+        "Dữ liệu gửi lên không hợp lệ: %(fields)s. Không có thay đổi nào được lưu.",
+        fields=", ".join(names),
+    )
+
+
+def _do(
+    change, done: str, round_id: int, page: str = "reviews.round", form: FlaskForm | None = None
+):
+    """Run one state change from a form; flash the outcome and go back to the page. A form
+    that does not validate (expired session, a value that is not a choice) changes nothing."""
+    form = form if form is not None else forms.ActionForm()
+    if not form.validate_on_submit():
+        flash(_invalid(form), "danger")
+        return _back(round_id, page)
     try:
         change()
     except (Conflict, ValidationFailed) as exc:
@@ -49,13 +83,10 @@ def _do(change, done: str, round_id: int, page: str = "reviews.round"):
 
 
 def _round_form(form: forms.RoundForm) -> forms.RoundForm:
-    from ideadb.accounts.service import users_with_role
-    from ideadb.criteria.service import active_sets
-
     form.criteria_set_id.choices = choices(
-        [(s.id, f"{s.name} — v{s.version}") for s in active_sets(db.session)]
+        [(s.id, f"{s.name} — v{s.version}") for s in active_sets(db.session())]
     )
-    people = users_with_role(db.session, "reviewer")
+    people = users_with_role(db.session(), "reviewer")
     form.chair_id.choices = choices([(0, _("(chưa chọn)"))] + [(u.id, u.full_name) for u in people])
     return form
 
@@ -83,11 +114,11 @@ def _round_data(form: forms.RoundForm) -> dict[str, Any]:
 @bp.route("/dot-xet-chon", methods=["GET", "POST"])
 @login_required
 def rounds():
-    items = service.list_rounds(db.session, current_user)
+    items = round_service.list_rounds(db.session(), current_user)
     form = _round_form(forms.RoundForm())
     if form.validate_on_submit():
         try:
-            rnd = service.create_round(db.session, current_user, _round_data(form))
+            rnd = round_service.create_round(db.session(), current_user, _round_data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -99,7 +130,7 @@ def rounds():
 @bp.route("/dot-xet-chon/<int:round_id>", methods=["GET", "POST"])
 @login_required
 def round(round_id: int):
-    data = service.round_overview(db.session, current_user, round_id)
+    data = pages.round_overview(db.session(), current_user, round_id)
     rnd = data["round"]
     form = _round_form(forms.RoundForm(obj=rnd, prefix="cfg"))
     if request.method == "GET":
@@ -108,7 +139,7 @@ def round(round_id: int):
             getattr(form, key).data = (rnd.document or {}).get(key, "")
     elif form.validate_on_submit():
         try:
-            service.update_round(db.session, current_user, round_id, _round_data(form))
+            round_service.update_round(db.session(), current_user, round_id, _round_data(form))
         except (ValidationFailed, Conflict) as exc:
             apply_errors(form, exc)
         else:
@@ -129,7 +160,6 @@ def round(round_id: int):
         panel_form=panel_form,
         action=forms.ActionForm(),
         deliberate_form=forms.DeliberateForm(),
-        allowed=lambda action: service.allowed(current_user, rnd, action),
         **data,
     )
 
@@ -138,12 +168,13 @@ def round(round_id: int):
 @login_required
 def add_ideas(round_id: int):
     form = forms.IdeasForm(prefix="ideas")
-    form.idea_ids.choices = choices([(int(v), v) for v in request.form.getlist("ideas-idea_ids")])
-    form.validate_on_submit()
     return _do(
-        lambda: service.add_ideas(db.session, current_user, round_id, form.idea_ids.data or []),
+        lambda: round_service.add_ideas(
+            db.session(), current_user, round_id, form.idea_ids.data or []
+        ),
         _("Đã thêm ý tưởng vào đợt."),
         round_id,
+        form=form,
     )
 
 
@@ -151,20 +182,19 @@ def add_ideas(round_id: int):
 @login_required
 def add_reviewers(round_id: int):
     form = forms.ReviewersForm(prefix="panel")
-    form.user_ids.choices = choices([(int(v), v) for v in request.form.getlist("panel-user_ids")])
-    form.validate_on_submit()
     return _do(
-        lambda: service.add_reviewers(db.session, current_user, round_id, form.user_ids.data or []),
+        lambda: round_service.add_reviewers(
+            db.session(), current_user, round_id, form.user_ids.data or []
+        ),
         _("Đã thêm thành viên hội đồng."),
         round_id,
+        form=form,
     )
 
 
 def _action(round_id: int, change, done: str, page: str = "reviews.round"):
-    if not forms.ActionForm().validate_on_submit():
-        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
-        return _back(round_id, page)
-    return _do(change, done, round_id, page)
+    """A button with nothing but the CSRF token."""
+    return _do(change, done, round_id, page, form=forms.ActionForm())
 
 
 @bp.post("/dot-xet-chon/<int:round_id>/phan-cong-tu-dong")
@@ -172,7 +202,7 @@ def _action(round_id: int, change, done: str, page: str = "reviews.round"):
 def auto_assign(round_id: int):
     return _action(
         round_id,
-        lambda: service.auto_assign(db.session, current_user, round_id),
+        lambda: assignment_service.auto_assign(db.session(), current_user, round_id),
         _("Đã phân công tự động."),
         "reviews.assignments",
     )
@@ -183,7 +213,7 @@ def auto_assign(round_id: int):
 def open_round(round_id: int):
     return _action(
         round_id,
-        lambda: service.open_round(db.session, current_user, round_id),
+        lambda: round_service.open_round(db.session(), current_user, round_id),
         _("Đợt xét chọn đã mở chấm; thành viên hội đồng đã được thông báo."),
     )
 
@@ -192,11 +222,13 @@ def open_round(round_id: int):
 @login_required
 def deliberate(round_id: int):
     form = forms.DeliberateForm()
-    form.validate_on_submit()
     return _do(
-        lambda: service.deliberate(db.session, current_user, round_id, force=bool(form.force.data)),
+        lambda: deliberation.deliberate(
+            db.session(), current_user, round_id, force=bool(form.force.data)
+        ),
         _("Đã kết thúc chấm; đợt chuyển sang họp xét."),
         round_id,
+        form=form,
     )
 
 
@@ -205,7 +237,7 @@ def deliberate(round_id: int):
 def finalize(round_id: int):
     return _action(
         round_id,
-        lambda: service.finalize(db.session, current_user, round_id),
+        lambda: deliberation.finalize(db.session(), current_user, round_id),
         _("Đã công bố kết quả đợt xét chọn."),
         "reviews.ranking",
     )
@@ -217,7 +249,7 @@ def finalize(round_id: int):
 @bp.get("/dot-xet-chon/<int:round_id>/phan-cong")
 @login_required
 def assignments(round_id: int):
-    data = service.assignment_overview(db.session, current_user, round_id)
+    data = pages.assignment_overview(db.session(), current_user, round_id)
     idea_choices = [(i.id, f"{i.code or i.id} — {i.title}") for i in data["ideas"]]
     people = [(u.id, u.full_name) for u in data["panel"]]
     assign_form = forms.AssignForm(prefix="assign")
@@ -233,7 +265,6 @@ def assignments(round_id: int):
         reason_form=forms.ReasonForm(),
         action=forms.ActionForm(),
         users={u.id: u for u in data["panel"]},
-        allowed=lambda action: service.allowed(current_user, data["round"], action),
         **data,
     )
 
@@ -242,14 +273,14 @@ def assignments(round_id: int):
 @login_required
 def add_assignment(round_id: int):
     form = forms.AssignForm(prefix="assign")
-    form.validate_on_submit()
     return _do(
-        lambda: service.add_assignment(
-            db.session, current_user, round_id, form.idea_id.data, form.reviewer_id.data
+        lambda: assignment_service.add_assignment(
+            db.session(), current_user, round_id, form.idea_id.data, form.reviewer_id.data
         ),
         _("Đã phân công thêm người chấm."),
         round_id,
         "reviews.ranking" if request.form.get("next_page") == "ranking" else "reviews.assignments",
+        form=form,
     )
 
 
@@ -257,10 +288,9 @@ def add_assignment(round_id: int):
 @login_required
 def declare_conflict(round_id: int):
     form = forms.ConflictForm(prefix="conflict")
-    form.validate_on_submit()
     return _do(
-        lambda: service.declare_conflict(
-            db.session,
+        lambda: assignment_service.declare_conflict(
+            db.session(),
             current_user,
             round_id,
             user_id=form.user_id.data,
@@ -270,6 +300,7 @@ def declare_conflict(round_id: int):
         _("Đã ghi nhận xung đột lợi ích."),
         round_id,
         "reviews.assignments",
+        form=form,
     )
 
 
@@ -277,14 +308,14 @@ def declare_conflict(round_id: int):
 @login_required
 def dismiss_conflict(round_id: int, conflict_id: int):
     form = forms.ReasonForm()
-    form.validate_on_submit()
     return _do(
-        lambda: service.dismiss_conflict(
-            db.session, current_user, round_id, conflict_id, form.reason.data or ""
+        lambda: conflicts.dismiss_conflict(
+            db.session(), current_user, round_id, conflict_id, form.reason.data or ""
         ),
         _("Đã bỏ qua xung đột tự động; lý do được ghi vào nhật ký."),
         round_id,
         "reviews.assignments",
+        form=form,
     )
 
 
@@ -294,7 +325,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
 @bp.get("/dot-xet-chon/<int:round_id>/tien-do")
 @login_required
 def progress(round_id: int):
-    data = service.progress_view(db.session, current_user, round_id)
+    data = pages.progress_view(db.session(), current_user, round_id)
     return render_template(
         "reviews/progress.html",
         action=forms.ActionForm(),
@@ -307,12 +338,15 @@ def progress(round_id: int):
 @bp.post("/dot-xet-chon/<int:round_id>/nhac-viec")
 @login_required
 def remind(round_id: int):
-    reviewer_id = request.form.get("reviewer_id", type=int)
-    return _action(
-        round_id,
-        lambda: service.remind(db.session, current_user, round_id, reviewer_id),
+    form = forms.RemindForm()
+    return _do(
+        lambda: assignment_service.remind(
+            db.session(), current_user, round_id, form.reviewer_id.data
+        ),
         _("Đã gửi lời nhắc."),
+        round_id,
         "reviews.progress",
+        form=form,
     )
 
 
@@ -320,13 +354,13 @@ def remind(round_id: int):
 @login_required
 def reopen(assignment_id: int):
     form = forms.ReasonForm()
-    form.validate_on_submit()
-    a = service.get_assignment(db.session, current_user, assignment_id)
+    a = sheets.get_assignment(db.session(), current_user, assignment_id)
     return _do(
-        lambda: service.reopen_review(db.session, current_user, assignment_id, form.reason.data),
+        lambda: sheets.reopen_review(db.session(), current_user, assignment_id, form.reason.data),
         _("Đã mở lại phiếu chấm."),
         a.round_id,
         "reviews.progress",
+        form=form,
     )
 
 
@@ -337,7 +371,7 @@ def reopen(assignment_id: int):
 @login_required
 def ranking(round_id: int):
     aggregation = request.args.get("aggregation") or None
-    data = service.ranking_view(db.session, current_user, round_id, aggregation)
+    data = pages.ranking_view(db.session(), current_user, round_id, aggregation)
     decision_forms = {}
     for item in data["ranking"]["items"]:
         f = forms.DecisionForm(prefix=f"d{item['idea_id']}")
@@ -353,7 +387,6 @@ def ranking(round_id: int):
         assign_form=forms.AssignForm(prefix="assign"),
         action=forms.ActionForm(),
         aggregation=aggregation,
-        allowed=lambda action: service.allowed(current_user, data["round"], action),
         **data,
     )
 
@@ -362,14 +395,14 @@ def ranking(round_id: int):
 @login_required
 def add_discussion(round_id: int):
     form = forms.DiscussionForm()
-    form.validate_on_submit()
     return _do(
-        lambda: service.add_discussion(
-            db.session, current_user, round_id, int(form.idea_id.data or 0), form.note.data or ""
+        lambda: deliberation.add_discussion(
+            db.session(), current_user, round_id, form.idea_id.data, form.note.data or ""
         ),
         _("Đã ghi biên bản thảo luận."),
         round_id,
         "reviews.ranking",
+        form=form,
     )
 
 
@@ -377,11 +410,9 @@ def add_discussion(round_id: int):
 @login_required
 def stage_decision(round_id: int, idea_id: int):
     form = forms.DecisionForm(prefix=f"d{idea_id}")
-    form.level.choices = choices([(form.level.data, form.level.data)])
-    form.validate_on_submit()
     return _do(
-        lambda: service.stage_decision(
-            db.session,
+        lambda: deliberation.stage_decision(
+            db.session(),
             current_user,
             round_id,
             idea_id,
@@ -391,6 +422,7 @@ def stage_decision(round_id: int, idea_id: int):
         _("Đã ghi quyết định (áp dụng khi công bố kết quả)."),
         round_id,
         "reviews.ranking",
+        form=form,
     )
 
 
@@ -400,7 +432,7 @@ def stage_decision(round_id: int, idea_id: int):
 @bp.get("/phieu-cham")
 @login_required
 def my_assignments():
-    items = service.my_assignments(db.session, current_user)
+    items = sheets.my_assignments(db.session(), current_user)
     return render_template("reviews/my_assignments.html", items=items)
 
 
@@ -420,7 +452,7 @@ def _shown(points: str) -> str:
 @bp.route("/phieu-cham/<int:assignment_id>", methods=["GET", "POST"])
 @login_required
 def sheet(assignment_id: int):
-    data = service.sheet_view(db.session, current_user, assignment_id)
+    data = pages.sheet_view(db.session(), current_user, assignment_id)
     review = data["review"]
     form = forms.SheetForm()
     problems: dict[str, list[str]] = {}
@@ -428,39 +460,38 @@ def sheet(assignment_id: int):
     values = {k: _shown(v) for k, v in (review.scores if review else {}).items()}
     notes = dict(review.comments) if review else {}
     if request.method == "GET":
-        form.version.data = str(review.version if review else 0)
+        form.version.data = review.version if review else 0
         form.comment.data = review.comment if review else ""
-    elif form.validate_on_submit():
+    elif not form.validate_on_submit():
+        flash(_invalid(form), "danger")
+    else:
         scores, comments = _posted_sheet(data["rubric"])
         values, notes = scores, comments
+        posted = {
+            "scores": scores,
+            "comments": comments,
+            "comment": form.comment.data,
+            "version": form.version.data,
+        }
+        submit = request.form.get("action") == "submit"
         try:
-            version = int(form.version.data or 0)
-        except ValueError:
-            version = 0
-        try:
-            saved = service.save_review(
-                db.session, current_user, assignment_id,
-                scores=scores, comments=comments, comment=form.comment.data, version=version,
-            )  # fmt: skip
-            if request.form.get("action") == "submit":
-                service.submit_review(db.session, current_user, assignment_id)
+            sheets.save_sheet(db.session(), current_user, assignment_id, posted, submit=submit)
+        except StaleVersion as exc:
+            stale = exc.message
+            data = pages.sheet_view(db.session(), current_user, assignment_id)
+            # Keep what was typed; the next save knowingly replaces the newer sheet.
+            form.version.data = data["review"].version if data["review"] else 0
+        except ValidationFailed as exc:
+            problems = {k.removeprefix("scores."): v for k, v in exc.fields.items()}
+            flash(exc.message, "danger")
+        except Conflict as exc:
+            flash(exc.message, "danger")
+        else:
+            if submit:
                 flash(_("Đã nộp phiếu chấm."), "success")
                 return redirect(url_for("reviews.my_assignments"))
             flash(_("Đã lưu bản nháp phiếu chấm."), "success")
             return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
-        except StaleVersion as exc:
-            stale = exc.message
-            db.session.expire_all()
-            data = service.sheet_view(db.session, current_user, assignment_id)
-            # Keep what was typed; the next save knowingly replaces the newer sheet.
-            form.version.data = str(data["review"].version if data["review"] else 0)
-        except ValidationFailed as exc:
-            problems = {k.removeprefix("scores."): v for k, v in exc.fields.items()}
-            if "saved" in locals():
-                form.version.data = str(saved.version)
-            flash(exc.message, "danger")
-        except Conflict as exc:
-            flash(exc.message, "danger")
     return render_template(
         "reviews/sheet.html",
         form=form,
@@ -477,11 +508,13 @@ def sheet(assignment_id: int):
 @login_required
 def confirm(assignment_id: int):
     form = forms.ConfirmForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():
+        flash(_invalid(form), "danger")
+        return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
     conflict = form.conflict.data == "yes"
     try:
-        service.confirm(
-            db.session,
+        sheets.confirm(
+            db.session(),
             current_user,
             assignment_id,
             conflict=conflict,
@@ -499,10 +532,8 @@ def confirm(assignment_id: int):
 @bp.get("/phieu-cham/<int:assignment_id>/tep/<int:attachment_id>")
 @login_required
 def attachment(assignment_id: int, attachment_id: int):
-    from ideadb.ideas.service import attachment_path
-
-    att, name = service.attachment_for_reviewer(
-        db.session, current_user, assignment_id, attachment_id
+    att, name = sheets.attachment_for_reviewer(
+        db.session(), current_user, assignment_id, attachment_id
     )
     return send_file(
         attachment_path(att), mimetype=att.content_type, as_attachment=True, download_name=name
@@ -515,8 +546,5 @@ def attachment(assignment_id: int, attachment_id: int):
 @bp.get("/ket-qua-xet-chon/<int:idea_id>")
 @login_required
 def idea_results(idea_id: int):
-    try:
-        items = service.results_for_idea(db.session, current_user, idea_id)
-    except DomainError:
-        raise
+    items = results.results_for_idea(db.session(), current_user, idea_id)
     return render_template("reviews/results.html", items=items, idea_id=idea_id)

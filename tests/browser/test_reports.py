@@ -38,7 +38,8 @@ def build_round(app) -> int:
     from ideadb.criteria import service as criteria
     from ideadb.criteria.models import CriteriaSet
     from ideadb.ideas import service as ideas
-    from ideadb.reviews import service as reviews
+    from ideadb.reviews import assignments as assignment_service
+    from ideadb.reviews import deliberation, rounds, sheets
 
     with app.app_context():
         s = db.session
@@ -96,7 +97,7 @@ def build_round(app) -> int:
                 CriteriaSet.reference_code == reference.REFERENCE_SETS[0][0]
             )
         )
-        rnd = reviews.create_round(
+        rnd = rounds.create_round(
             s,
             secretary,
             {
@@ -111,15 +112,15 @@ def build_round(app) -> int:
                 "document": {"issuing_body": "Hội đồng thẩm định", "place": "Bắc Kạn"},
             },
         )
-        reviews.add_ideas(s, secretary, rnd.id, [i.id for i in made])
-        reviews.add_reviewers(s, secretary, rnd.id, [m.id for m in members])
-        assignments = reviews.auto_assign(s, secretary, rnd.id)
-        reviews.open_round(s, secretary, rnd.id)
+        rounds.add_ideas(s, secretary, rnd.id, [i.id for i in made])
+        rounds.add_reviewers(s, secretary, rnd.id, [m.id for m in members])
+        assignments = assignment_service.auto_assign(s, secretary, rnd.id)
+        rounds.open_round(s, secretary, rnd.id)
         points = {idea.id: SCORES[k] for k, idea in enumerate(made)}
         for a in assignments:
             reviewer = s.get(type(owner), a.reviewer_id)
-            reviews.confirm(s, reviewer, a.id, conflict=False)
-            reviews.save_review(
+            sheets.confirm(s, reviewer, a.id, conflict=False)
+            sheets.save_review(
                 s,
                 reviewer,
                 a.id,
@@ -128,8 +129,8 @@ def build_round(app) -> int:
                 comment="Nhận xét chung.",
                 version=0,
             )
-            reviews.submit_review(s, reviewer, a.id)
-        reviews.deliberate(s, secretary, rnd.id)
+            sheets.submit_review(s, reviewer, a.id)
+        deliberation.deliberate(s, secretary, rnd.id)
         return rnd.id
 
 

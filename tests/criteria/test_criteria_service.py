@@ -163,11 +163,11 @@ def test_reference_sets_are_loaded_by_the_system_once(db_session):
 def test_a_round_using_a_set_freezes_it_and_is_listed_where_used(
     db_session, secretary, client, login
 ):
-    from ideadb.reviews import service as reviews
+    from ideadb.reviews import rounds
 
     created = service.create_set(db_session, secretary, DEFAULT_SET)
     service.activate(db_session, secretary, created.id)
-    round_ = reviews.create_round(
+    round_ = rounds.create_round(
         db_session,
         secretary,
         {"name": "Xét chọn sáng kiến cấp tỉnh 2021", "year": 2021, "level": "tinh",

@@ -30,14 +30,14 @@ DOCUMENT = {
 def scored(db_session, secretary, ready_round, score_all, make_user):
     """A round in deliberation: three ideas scored high, middle and low by two reviewers each;
     a chair who is not on the panel."""
-    from ideadb.reviews import service
+    from ideadb.reviews import deliberation
 
     chair = make_user(roles=["reviewer"], full_name="Hoàng Văn Thụ")
     rnd, ideas, reviewers = ready_round(3, 3, document=DOCUMENT, chair_id=chair.id)
     ideas[0].title = '=HYPERLINK("http://example.invalid","Nuôi cá ao")'
     db_session.commit()
     score_all(rnd, by_idea={ideas[0].id: MID, ideas[1].id: HIGH, ideas[2].id: LOW})
-    service.deliberate(db_session, secretary(), rnd.id)
+    deliberation.deliberate(db_session, secretary(), rnd.id)
     return rnd, ideas, reviewers, chair
 
 

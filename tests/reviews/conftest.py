@@ -23,7 +23,7 @@ def criteria_set_id(db_session):
 @pytest.fixture
 def create_round(db_session, secretary, criteria_set_id):
     """create_round(name=..., blind=True, ...) through the service, by the secretary."""
-    from ideadb.reviews import service
+    from ideadb.reviews import rounds
 
     def make(**overrides):
         data = {
@@ -37,7 +37,7 @@ def create_round(db_session, secretary, criteria_set_id):
             "disagreement_threshold": 20,
         }
         data.update(overrides)
-        return service.create_round(db_session, secretary(), data)
+        return rounds.create_round(db_session, secretary(), data)
 
     return make
 
@@ -56,17 +56,17 @@ def create_reviewer(make_user):
 def ready_round(db_session, secretary, create_round, create_idea, create_reviewer):
     """A round with ``n_ideas`` eligible ideas and ``n_reviewers`` reviewers, auto-assigned
     and (``open=True``) opened. Returns (round, ideas, reviewers)."""
-    from ideadb.reviews import service
+    from ideadb.reviews import assignments, rounds
 
     def make(n_ideas: int = 3, n_reviewers: int = 3, *, open: bool = True, **round_fields):
         rnd = create_round(**round_fields)
         ideas = [create_idea(status="eligible") for _ in range(n_ideas)]
         reviewers = [create_reviewer() for _ in range(n_reviewers)]
-        service.add_ideas(db_session, secretary(), rnd.id, [i.id for i in ideas])
-        service.add_reviewers(db_session, secretary(), rnd.id, [u.id for u in reviewers])
-        service.auto_assign(db_session, secretary(), rnd.id)
+        rounds.add_ideas(db_session, secretary(), rnd.id, [i.id for i in ideas])
+        rounds.add_reviewers(db_session, secretary(), rnd.id, [u.id for u in reviewers])
+        assignments.auto_assign(db_session, secretary(), rnd.id)
         if open:
-            service.open_round(db_session, secretary(), rnd.id)
+            rounds.open_round(db_session, secretary(), rnd.id)
         return rnd, ideas, reviewers
 
     return make
@@ -75,7 +75,7 @@ def ready_round(db_session, secretary, create_round, create_idea, create_reviewe
 @pytest.fixture
 def score_all(db_session):
     """Confirm and submit every open assignment of a round with the given points."""
-    from ideadb.reviews import service
+    from ideadb.reviews import sheets
     from ideadb.reviews.models import Assignment
 
     def run(rnd, points=None, by_idea=None):
@@ -90,12 +90,12 @@ def score_all(db_session):
         for a in rows:
             reviewer = a.reviewer
             if a.status == "pending_confirmation":
-                service.confirm(db_session, reviewer, a.id, conflict=False)
+                sheets.confirm(db_session, reviewer, a.id, conflict=False)
             scores = (by_idea or {}).get(a.idea_id) or points or SCORES_HIGH
             if callable(scores):
                 scores = scores(a)
-            review = service.review_of(db_session, a)
-            service.save_review(
+            review = sheets.review_of(db_session, a)
+            sheets.save_review(
                 db_session,
                 reviewer,
                 a.id,
@@ -104,6 +104,6 @@ def score_all(db_session):
                 comment="Nhận xét chung.",
                 version=review.version if review else 0,
             )
-            service.submit_review(db_session, reviewer, a.id)
+            sheets.submit_review(db_session, reviewer, a.id)
 
     return run

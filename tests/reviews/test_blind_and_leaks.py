@@ -20,7 +20,7 @@ NOT_ABOUT_IDEAS = ("units.", "units_api.", "static", "set_language")
 @pytest.fixture
 def blind_round(db_session, secretary, make_user, create_round, create_reviewer, unit_id):
     from ideadb.ideas import service as ideas
-    from ideadb.reviews import service
+    from ideadb.reviews import assignments, rounds
 
     owner = make_user(roles=["submitter"], unit=UNIT_CODE, full_name=REGISTRANT)
     idea = ideas.create_idea(
@@ -47,10 +47,10 @@ def blind_round(db_session, secretary, make_user, create_round, create_reviewer,
     ideas.screen_idea(db_session, secretary(), idea.id, "eligible", None)
     reviewers = [create_reviewer(unit="BK-SNN"), create_reviewer(unit="BK-SKHCN")]
     rnd = create_round(blind=True, reviewers_per_idea=2)
-    service.add_ideas(db_session, secretary(), rnd.id, [idea.id])
-    service.add_reviewers(db_session, secretary(), rnd.id, [u.id for u in reviewers])
-    service.auto_assign(db_session, secretary(), rnd.id)
-    service.open_round(db_session, secretary(), rnd.id)
+    rounds.add_ideas(db_session, secretary(), rnd.id, [idea.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [u.id for u in reviewers])
+    assignments.auto_assign(db_session, secretary(), rnd.id)
+    rounds.open_round(db_session, secretary(), rnd.id)
     return rnd, idea, reviewers
 
 
@@ -203,9 +203,9 @@ def test_a_reviewer_never_gets_another_sheet_an_aggregate_or_the_ranking_before_
         assert resp.status_code in (403, 404), (url, resp.status_code)
         assert "29.5" not in text and "29,5" not in text and "7731" not in text, url
     # The ranking stays closed to reviewers after deliberation too; the chair is not one here.
-    from ideadb.reviews import service
+    from ideadb.reviews import deliberation
 
-    service.deliberate(db_session, secretary(), rnd.id, force=True)
+    deliberation.deliberate(db_session, secretary(), rnd.id, force=True)
     resp = client.get(f"/api/v1/rounds/{rnd.id}/ranking", headers=token)
     assert resp.status_code == 403
     assert client.get(f"/api/v1/assignments/{other.id}", headers=token).status_code == 404

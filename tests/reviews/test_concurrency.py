@@ -40,7 +40,7 @@ def test_fifty_reviewers_saving_and_submitting_at_once_lose_nothing(app, db_sess
     from ideadb.accounts.models import User
     from ideadb.core.errors import StaleVersion
     from ideadb.extensions import db
-    from ideadb.reviews import service
+    from ideadb.reviews import assignments, sheets
     from ideadb.reviews.models import Assignment, Review
 
     rnd, _ideas, _reviewers = ready_round(25, 50)
@@ -51,7 +51,7 @@ def test_fifty_reviewers_saving_and_submitting_at_once_lose_nothing(app, db_sess
     ]
     assert len(pairs) == 50 and len({r for _, r in pairs}) == 50
     for aid, rid in pairs:
-        service.confirm(db_session, db_session.get(User, rid), aid, conflict=False)
+        sheets.confirm(db_session, db_session.get(User, rid), aid, conflict=False)
     db_session.remove()
 
     # Two tabs of every reviewer save a first draft at the same moment: one wins per sheet.
@@ -63,7 +63,7 @@ def test_fifty_reviewers_saving_and_submitting_at_once_lose_nothing(app, db_sess
         def job():
             actor = db.session.get(User, rid)
             try:
-                service.save_review(
+                sheets.save_review(
                     db.session, actor, aid,
                     scores={"TINH_MOI": points}, comments={}, comment="", version=0,
                 )  # fmt: skip
@@ -89,13 +89,13 @@ def test_fifty_reviewers_saving_and_submitting_at_once_lose_nothing(app, db_sess
     def complete(aid: int, rid: int):
         def job():
             actor = db.session.get(User, rid)
-            review = service.save_review(
+            review = sheets.save_review(
                 db.session, actor, aid,
                 scores={**FULL, "TINH_KINH_TE": rid % 15}, comments={"HIEU_QUA": f"r{rid}"},
                 comment="", version=1,
             )  # fmt: skip
             assert review.version == 2
-            service.submit_review(db.session, actor, aid)
+            sheets.submit_review(db.session, actor, aid)
 
         return job
 
@@ -110,7 +110,7 @@ def test_fifty_reviewers_saving_and_submitting_at_once_lose_nothing(app, db_sess
         assert review.status == "submitted" and review.version == 3
         assert review.scores["TINH_KINH_TE"] == f"{rid % 15}.00"
         assert review.comments == {"HIEU_QUA": f"r{rid}"}
-    progress = service.progress(db_session, _secretary(db_session), round_id)
+    progress = assignments.progress(db_session, _secretary(db_session), round_id)
     assert progress["submitted"] == 50
 
 
@@ -127,21 +127,21 @@ def test_two_tabs_submitting_one_sheet_at_once_submit_it_once(app, db_session, r
     from ideadb.accounts.models import User
     from ideadb.core.errors import Conflict
     from ideadb.extensions import db
-    from ideadb.reviews import service
+    from ideadb.reviews import sheets
     from ideadb.reviews.models import Assignment
 
     rnd, _ideas, _reviewers = ready_round(1, 2)
     a = db_session.scalar(sa.select(Assignment).where(Assignment.round_id == rnd.id).limit(1))
     actor = db_session.get(User, a.reviewer_id)
-    service.confirm(db_session, actor, a.id, conflict=False)
-    service.save_review(db_session, actor, a.id, scores=FULL, comments={}, comment="", version=0)
+    sheets.confirm(db_session, actor, a.id, conflict=False)
+    sheets.save_review(db_session, actor, a.id, scores=FULL, comments={}, comment="", version=0)
     aid, rid = a.id, a.reviewer_id
     db_session.remove()
     outcomes: list[str] = []
 
     def job():
         try:
-            service.submit_review(db.session, db.session.get(User, rid), aid)
+            sheets.submit_review(db.session, db.session.get(User, rid), aid)
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")

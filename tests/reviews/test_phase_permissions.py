@@ -58,16 +58,16 @@ def expected(role: str, phase: str, action: str) -> set[int]:
 
 @pytest.fixture
 def round_in_phase(db_session, secretary, ready_round, score_all, create_reviewer, create_idea):
-    from ideadb.reviews import service
+    from ideadb.reviews import deliberation
 
     def make(phase: str):
         chair = create_reviewer(name="Chu Văn Chủ Tịch")
         rnd, ideas, reviewers = ready_round(2, 2, open=phase != "draft", chair_id=chair.id)
         if phase in ("deliberation", "finalized"):
             score_all(rnd)
-            service.deliberate(db_session, secretary(), rnd.id)
+            deliberation.deliberate(db_session, secretary(), rnd.id)
         if phase == "finalized":
-            service.finalize(db_session, secretary(), rnd.id)
+            deliberation.finalize(db_session, secretary(), rnd.id)
         return rnd, ideas, reviewers, chair
 
     return make

@@ -110,12 +110,12 @@ def test_submitter_sees_outcome_means_and_comments_without_reviewer_names(
     client, login, ready_round, score_all, secretary, db_session, make_user, create_idea,
     create_reviewer,
 ):  # fmt: skip
-    from ideadb.reviews import service
+    from ideadb.reviews import deliberation
 
     rnd, ideas, reviewers = ready_round(1, 2, show_details_to_submitters=True)
     score_all(rnd)
-    service.deliberate(db_session, secretary(), rnd.id)
-    service.finalize(db_session, secretary(), rnd.id)
+    deliberation.deliberate(db_session, secretary(), rnd.id)
+    deliberation.finalize(db_session, secretary(), rnd.id)
     owner = db_session.get(type(ideas[0]), ideas[0].id).registrant
     login(owner)
     html = client.get(f"/ket-qua-xet-chon/{ideas[0].id}").get_data(as_text=True)

@@ -143,14 +143,14 @@ def test_a_panel_member_must_hold_the_reviewer_role(
 def test_automatic_assignment_that_is_impossible_answers_409_with_the_reason(
     client, auth_headers, secretary, create_round, create_idea, create_reviewer, db_session
 ):
-    from ideadb.reviews import service
+    from ideadb.reviews import rounds
 
     rnd = create_round(reviewers_per_idea=2)
     idea = create_idea(status="eligible", unit="BK-SKHCN")
     same_unit = create_reviewer(unit="BK-SKHCN")
     other = create_reviewer(unit="BK-SNN")
-    service.add_ideas(db_session, secretary(), rnd.id, [idea.id])
-    service.add_reviewers(db_session, secretary(), rnd.id, [same_unit.id, other.id])
+    rounds.add_ideas(db_session, secretary(), rnd.id, [idea.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [same_unit.id, other.id])
     resp = client.post(
         f"/api/v1/rounds/{rnd.id}/assignments/auto", headers=auth_headers(secretary())
     )
@@ -163,7 +163,7 @@ def test_automatic_assignment_that_is_impossible_answers_409_with_the_reason(
 def test_manual_assignment_of_an_author_is_refused_with_409(
     client, auth_headers, secretary, create_round, create_idea, create_reviewer, db_session
 ):
-    from ideadb.reviews import service
+    from ideadb.reviews import rounds
 
     reviewer = create_reviewer(name="Hoàng Văn Páo", unit="BK-SNN")
     idea = create_idea(
@@ -171,8 +171,8 @@ def test_manual_assignment_of_an_author_is_refused_with_409(
         authors=[{"name": "Hoàng  văn Páo", "unit": "HTX", "share": 100}],
     )
     rnd = create_round()
-    service.add_ideas(db_session, secretary(), rnd.id, [idea.id])
-    service.add_reviewers(db_session, secretary(), rnd.id, [reviewer.id])
+    rounds.add_ideas(db_session, secretary(), rnd.id, [idea.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [reviewer.id])
     resp = client.post(
         f"/api/v1/rounds/{rnd.id}/assignments",
         json={"idea_id": idea.id, "reviewer_id": reviewer.id},
@@ -185,13 +185,13 @@ def test_secretary_dismisses_a_false_automatic_conflict_with_a_logged_reason(
     client, auth_headers, secretary, create_round, create_idea, create_reviewer, db_session
 ):
     from ideadb.audit.models import AuditEvent
-    from ideadb.reviews import service
+    from ideadb.reviews import rounds
 
     reviewer = create_reviewer(unit="BK-SNN")
     idea = create_idea(status="eligible", unit="BK-SNN")
     rnd = create_round(reviewers_per_idea=1)
-    service.add_ideas(db_session, secretary(), rnd.id, [idea.id])
-    service.add_reviewers(db_session, secretary(), rnd.id, [reviewer.id])
+    rounds.add_ideas(db_session, secretary(), rnd.id, [idea.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [reviewer.id])
     sec = auth_headers(secretary())
     conflicts = client.get(f"/api/v1/rounds/{rnd.id}/conflicts", headers=sec).get_json()["items"]
     assert [c["kind"] for c in conflicts] == ["unit"]
@@ -346,15 +346,15 @@ def test_a_flagged_idea_blocks_finalize_until_the_discussion_is_recorded(
 def test_an_idea_is_recognised_once_per_scope(
     client, auth_headers, secretary, ready_round, score_all, db_session, create_round
 ):
-    from ideadb.reviews import service
+    from ideadb.reviews import assignments, deliberation, rounds
 
     rnd, ideas, reviewers = ready_round(1, 2)
     score_all(rnd)
-    service.deliberate(db_session, secretary(), rnd.id)
-    service.finalize(db_session, secretary(), rnd.id)
+    deliberation.deliberate(db_session, secretary(), rnd.id)
+    deliberation.finalize(db_session, secretary(), rnd.id)
     # A second provincial round cannot recognise the same initiative again.
     again = create_round(level="tinh")
-    service.add_reviewers(db_session, secretary(), again.id, [u.id for u in reviewers])
+    rounds.add_reviewers(db_session, secretary(), again.id, [u.id for u in reviewers])
     resp = client.post(
         "/api/v1/rounds/next",
         json={**_round_body(again.criteria_set_id, level="tinh"), "source_round_ids": [rnd.id]},
@@ -369,15 +369,15 @@ def test_an_idea_is_recognised_once_per_scope(
     )  # fmt: skip
     assert resp.status_code == 201, resp.get_json()
     upper = resp.get_json()
-    upper_ideas = service.round_ideas(db_session, secretary(), upper["id"])
+    upper_ideas = rounds.round_ideas(db_session, secretary(), upper["id"])
     assert [i.id for i in upper_ideas] == [ideas[0].id]
     # The nominated idea is scored again and recognised at the national scope.
-    service.add_reviewers(db_session, secretary(), upper["id"], [u.id for u in reviewers])
-    service.auto_assign(db_session, secretary(), upper["id"])
-    upper_round = service.open_round(db_session, secretary(), upper["id"])
+    rounds.add_reviewers(db_session, secretary(), upper["id"], [u.id for u in reviewers])
+    assignments.auto_assign(db_session, secretary(), upper["id"])
+    upper_round = rounds.open_round(db_session, secretary(), upper["id"])
     score_all(upper_round)
-    service.deliberate(db_session, secretary(), upper["id"])
-    service.finalize(db_session, secretary(), upper["id"])
+    deliberation.deliberate(db_session, secretary(), upper["id"])
+    deliberation.finalize(db_session, secretary(), upper["id"])
     db_session.expire_all()
     assert (ideas[0].status, ideas[0].recognized_scope) == ("recognized", "trung_uong")
     # Another provincial round cannot take it in again.
