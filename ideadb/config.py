@@ -60,6 +60,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "TOKEN_LIFETIME_HOURS": int(_env_str("IDEADB_TOKEN_LIFETIME_HOURS", "720")),
         "RATELIMIT_STORAGE_URI": _env("IDEADB_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Always explicit: the limiter is one object per process and would otherwise keep
+        # the setting of the last application that named it.
+        "RATELIMIT_ENABLED": True,
         "LOGIN_FAILURE_LIMIT": _env("IDEADB_LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
         "MAIL_SERVER": _env("IDEADB_MAIL_SERVER"),
         "MAIL_PORT": int(_env_str("IDEADB_MAIL_PORT", "25")),

@@ -122,7 +122,11 @@ def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
         instance.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, sqlite_file)
     app = create_app(config)
-    from ideadb.extensions import db
+    from ideadb.extensions import db, limiter
+
+    # One limiter serves every application of the process: each test starts with no failures.
+    if app.config.get("RATELIMIT_ENABLED", True):
+        limiter.reset()
     from ideadb.units.service import load_reference_data
 
     with app.app_context():

@@ -104,7 +104,6 @@ def _code_lines(path: Path) -> int:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="until the feature packages are split")
 def test_no_module_is_larger_than_one_screen_of_thought():
     too_big = {
         _module_name(p): n

@@ -43,23 +43,24 @@ HTTP_CODES = {
 }
 
 
-# Role-aware navigation: (label, endpoint, roles that see it; None = everyone, "*" = signed in).
+# Navigation: (label, endpoint, permission action; None = everyone). An entry is shown to whoever
+# the feature's rule for that action admits, so the menu never re-decides who may do what.
 # Entries whose page is not registered are simply not shown.
-NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
+NAV: list[tuple[Any, str, str | None]] = [
     (_l("Tra cứu ý tưởng"), "search.catalogue", None),
     (_l("Thống kê"), "reports.statistics", None),
-    (_l("Đăng ký ý tưởng"), "ideas.new", ("submitter", "unit_officer")),
-    (_l("Ý tưởng của tôi"), "ideas.mine", ("submitter", "unit_officer")),
-    (_l("Ý tưởng của đơn vị"), "ideas.unit_list", ("unit_officer",)),
-    (_l("Nhập từ tệp"), "ideas.import_page", ("unit_officer", "secretary")),
-    (_l("Phiếu chấm của tôi"), "reviews.my_assignments", ("reviewer",)),
-    (_l("Đợt xét chọn"), "reviews.rounds", ("secretary",)),
-    (_l("Bộ tiêu chí"), "criteria.index", ("secretary", "admin")),
-    (_l("Tìm kiếm nội bộ"), "search.staff", ("secretary", "admin", "unit_officer", "reviewer")),
-    (_l("Báo cáo"), "reports.index", ("secretary", "admin", "unit_officer")),
-    (_l("Người dùng"), "accounts.users", ("admin",)),
-    (_l("Đơn vị"), "units.index", ("admin",)),
-    (_l("Nhật ký"), "audit.index", ("admin", "auditor")),
+    (_l("Đăng ký ý tưởng"), "ideas.new", "idea.create"),
+    (_l("Ý tưởng của tôi"), "ideas.mine", "idea.create"),
+    (_l("Ý tưởng của đơn vị"), "ideas.unit_list", "idea.list_unit"),
+    (_l("Nhập từ tệp"), "ideas.import_page", "idea.import"),
+    (_l("Phiếu chấm của tôi"), "reviews.my_assignments", "assignment.list_own"),
+    (_l("Đợt xét chọn"), "reviews.rounds", "round.list"),
+    (_l("Bộ tiêu chí"), "criteria.index", "criteria.browse"),
+    (_l("Tìm kiếm nội bộ"), "search.staff", "search.staff"),
+    (_l("Báo cáo"), "reports.index", "report.summary"),
+    (_l("Người dùng"), "accounts.users", "user.list"),
+    (_l("Đơn vị"), "units.index", "unit.list"),
+    (_l("Nhật ký"), "audit.index", "audit.view"),
 ]
 
 
@@ -67,19 +68,13 @@ def nav_items(actor) -> list[tuple[str, str, str]]:
     """(label, url, endpoint) of the navigation entries this actor may use."""
     from flask import current_app
 
-    from ideadb.core.permissions import is_signed_in, roles_of
+    from ideadb.core.permissions import can
 
-    roles = roles_of(actor)
-    items = []
-    for label, endpoint, allowed in NAV:
-        if endpoint not in current_app.view_functions:
-            continue
-        if allowed == "*" and not is_signed_in(actor):
-            continue
-        if isinstance(allowed, tuple) and not roles & set(allowed):
-            continue
-        items.append((str(label), flask_url_for(endpoint), endpoint))
-    return items
+    return [
+        (str(label), flask_url_for(endpoint), endpoint)
+        for label, endpoint, action in NAV
+        if endpoint in current_app.view_functions and (action is None or can(actor, action))
+    ]
 
 
 def _messages() -> dict[int, str]:

@@ -167,6 +167,7 @@ rule("idea.view_interests")(
     )
 )
 roles_rule("idea.create", Role.SUBMITTER, Role.UNIT_OFFICER)
+roles_rule("idea.list_unit", Role.UNIT_OFFICER)
 roles_rule("idea.review", Role.SECRETARY)
 roles_rule("idea.publish", Role.SECRETARY)
 

@@ -280,8 +280,7 @@ def mine():
 @bp.get("/y-tuong/don-vi")
 @login_required
 def unit_list():
-    if not current_user.has_role("unit_officer"):
-        abort(403)
+    require(current_user, "idea.list_unit")
     status = _status_filter()
     stmt = service.list_ideas(
         db.session, current_user, status=status, unit_scope=True, query=request.args.get("q")

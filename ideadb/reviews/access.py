@@ -18,7 +18,15 @@ from ideadb.core.errors import (
     InvalidTransition,
     NotFound,
 )
-from ideadb.core.permissions import Role, can, has_role, is_signed_in, rule
+from ideadb.core.permissions import (
+    Role,
+    can,
+    has_role,
+    is_signed_in,
+    reads_everything,
+    roles_rule,
+    rule,
+)
 from ideadb.core.permissions import require as require_rule
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea
@@ -38,6 +46,10 @@ A = AssignmentStatus
 
 def is_secretary(actor: Any) -> bool:
     return has_role(actor, Role.SECRETARY)
+
+
+def is_auditor(actor: Any) -> bool:
+    return has_role(actor, Role.AUDITOR)
 
 
 def is_chair(actor: Any, rnd: Round | None) -> bool:
@@ -64,17 +76,32 @@ def _may_manage(actor: Any, rnd: Round | None = None) -> bool:
     return is_secretary(actor)
 
 
+# The council's work (assignments, conflicts, progress, sheets, ranking) is read by the
+# secretary and the auditor; the administrator sees the rounds themselves but not the scoring.
+# Changing anything stays with ``round.manage``.
+rule("round.list")(lambda actor, rnd=None: is_secretary(actor) or reads_everything(actor))
+rule("round.read")(lambda actor, rnd=None: is_secretary(actor) or is_auditor(actor))
+roles_rule("assignment.list_own", Role.REVIEWER)
 rule("round.view")(
     lambda actor, rnd: (
-        has_role(actor, Role.SECRETARY, Role.ADMIN) or is_chair(actor, rnd) or on_panel(actor, rnd)
+        has_role(actor, Role.SECRETARY)
+        or reads_everything(actor)
+        or is_chair(actor, rnd)
+        or on_panel(actor, rnd)
     )
 )
-rule("round.ranking")(lambda actor, rnd: is_secretary(actor) or is_chair(actor, rnd))
+rule("round.ranking")(
+    lambda actor, rnd: is_secretary(actor) or is_auditor(actor) or is_chair(actor, rnd)
+)
 rule("assignment.own")(
     lambda actor, a: is_signed_in(actor) and a is not None and a.reviewer_id == actor.id
 )
 rule("assignment.view")(
-    lambda actor, a: is_secretary(actor) or (is_signed_in(actor) and a.reviewer_id == actor.id)
+    lambda actor, a: (
+        is_secretary(actor)
+        or is_auditor(actor)
+        or (is_signed_in(actor) and a.reviewer_id == actor.id)
+    )
 )
 rule("round.conflict")(
     lambda actor, pair: is_secretary(actor) or (is_signed_in(actor) and actor.id == pair[1])
@@ -138,6 +165,25 @@ def load_assignment(session: Session, assignment_id: int, *, lock: bool = False)
     a = session.scalar(stmt)
     if a is None:
         raise NotFound("Không tìm thấy phân công.")
+    return a
+
+
+def require_on_round(session: Session, actor: Any, round_id: int, permission: str) -> Round:
+    """The round, once ``actor`` holds ``permission`` on it: pages check this before they
+    read a posted form, so a caller who may not act is refused whatever they sent."""
+    rnd = load_round(session, round_id)
+    require_rule(actor, permission, rnd)
+    return rnd
+
+
+def require_on_assignment(
+    session: Session, actor: Any, assignment_id: int, permission: str
+) -> Assignment:
+    """The assignment, once ``actor`` holds ``permission`` on it (404 when they may not see it)."""
+    a = load_assignment(session, assignment_id)
+    if not can(actor, "assignment.view", a):
+        raise NotFound("Không tìm thấy phân công.")
+    require_rule(actor, permission, a)
     return a
 
 

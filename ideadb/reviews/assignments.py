@@ -325,7 +325,7 @@ def _secretaries(session: Session) -> list[int]:
 
 def list_assignments(session: Session, actor: Any, round_id: int) -> list[Assignment]:
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     return list(
         session.scalars(
             sa.select(Assignment)
@@ -417,7 +417,7 @@ def declare_conflict(
 
 def progress(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     live = live_assignments(session, rnd)
     by_reviewer: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_idea: dict[int, list[int]] = defaultdict(lambda: [0, 0])

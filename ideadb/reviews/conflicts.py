@@ -90,7 +90,7 @@ def conflicted_pairs(session: Session, rnd: Round) -> set[tuple[int, int]]:
 
 def list_conflicts(session: Session, actor: Any, round_id: int) -> list[ConflictRow]:
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     return list(
         session.scalars(
             sa.select(ConflictRow)

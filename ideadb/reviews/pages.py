@@ -53,7 +53,7 @@ A = AssignmentStatus
 def round_overview(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
     """The configure page: the round, its ideas and panel, and who/what could be added."""
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.list", rnd)
     ideas = ideas_of(session, rnd)
     reviewers = panel_of(session, rnd)
     taken = {i.id for i in ideas}
@@ -89,7 +89,7 @@ def round_overview(session: Session, actor: Any, round_id: int) -> dict[str, Any
 def assignment_overview(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
     """The assignment page: who reviews what, loads, and every conflict."""
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     rows = list_assignments(session, actor, round_id)
     by_idea: dict[int, list[Assignment]] = defaultdict(list)
     for a in rows:

@@ -60,7 +60,7 @@ A = AssignmentStatus
 
 
 def list_rounds(session: Session, actor: Any) -> list[Round]:
-    require_rule(actor, "round.manage")
+    require_rule(actor, "round.list")
     return list(session.scalars(sa.select(Round).order_by(Round.year.desc(), Round.id.desc())))
 
 
@@ -226,13 +226,13 @@ def update_round(session: Session, actor: Any, round_id: int, data: dict[str, An
 
 def round_ideas(session: Session, actor: Any, round_id: int) -> list[Idea]:
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     return ideas_of(session, rnd)
 
 
 def panel(session: Session, actor: Any, round_id: int) -> list[User]:
     rnd = load_round(session, round_id)
-    require_rule(actor, "round.manage", rnd)
+    require_rule(actor, "round.read", rnd)
     return panel_of(session, rnd)
 
 

@@ -12,13 +12,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ideadb.accounts.service import users_with_role
-from ideadb.core.errors import Conflict, StaleVersion, ValidationFailed
+from ideadb.core.errors import Conflict, NotAllowed, StaleVersion, ValidationFailed
 from ideadb.core.forms import apply_errors, choices
+from ideadb.core.permissions import can, require
 from ideadb.criteria.service import active_sets
 from ideadb.extensions import db
 from ideadb.ideas.service import attachment_path
-from ideadb.reviews import assignments as assignment_service
 from ideadb.reviews import (
+    access,
     conflicts,
     deliberation,
     forms,
@@ -28,6 +29,7 @@ from ideadb.reviews import (
     results,
     sheets,
 )
+from ideadb.reviews import assignments as assignment_service
 from ideadb.reviews import rounds as round_service
 
 bp = Blueprint("reviews", __name__)
@@ -61,10 +63,17 @@ def _invalid(form: FlaskForm) -> str:
 
 
 def _do(
-    change, done: str, round_id: int, page: str = "reviews.round", form: FlaskForm | None = None
+    change,
+    done: str,
+    round_id: int,
+    page: str = "reviews.round",
+    form: FlaskForm | None = None,
+    permission: str = "round.manage",
 ):
-    """Run one state change from a form; flash the outcome and go back to the page. A form
-    that does not validate (expired session, a value that is not a choice) changes nothing."""
+    """Run one state change from a form; flash the outcome and go back to the page. A caller
+    without ``permission`` on the round is refused first; a form that does not validate
+    (expired session, a value that is not a choice) changes nothing."""
+    access.require_on_round(db.session(), current_user, round_id, permission)
     form = form if form is not None else forms.ActionForm()
     if not form.validate_on_submit():
         flash(_invalid(form), "danger")
@@ -115,6 +124,8 @@ def _round_data(form: forms.RoundForm) -> dict[str, Any]:
 @login_required
 def rounds():
     items = round_service.list_rounds(db.session(), current_user)
+    if request.method == "POST":
+        require(current_user, "round.manage")
     form = _round_form(forms.RoundForm())
     if form.validate_on_submit():
         try:
@@ -137,7 +148,9 @@ def round(round_id: int):
         form.chair_id.data = rnd.chair_id or 0
         for key in ("issuing_body", "governing_body", "place", "signer_title", "signer_name"):
             getattr(form, key).data = (rnd.document or {}).get(key, "")
-    elif form.validate_on_submit():
+    elif access.require_on_round(db.session(), current_user, round_id, "round.manage") and (
+        form.validate_on_submit()
+    ):
         try:
             round_service.update_round(db.session(), current_user, round_id, _round_data(form))
         except (ValidationFailed, Conflict) as exc:
@@ -301,6 +314,7 @@ def declare_conflict(round_id: int):
         round_id,
         "reviews.assignments",
         form=form,
+        permission="round.view",
     )
 
 
@@ -354,7 +368,7 @@ def remind(round_id: int):
 @login_required
 def reopen(assignment_id: int):
     form = forms.ReasonForm()
-    a = sheets.get_assignment(db.session(), current_user, assignment_id)
+    a = access.require_on_assignment(db.session(), current_user, assignment_id, "assignment.view")
     return _do(
         lambda: sheets.reopen_review(db.session(), current_user, assignment_id, form.reason.data),
         _("Đã mở lại phiếu chấm."),
@@ -462,6 +476,8 @@ def sheet(assignment_id: int):
     if request.method == "GET":
         form.version.data = review.version if review else 0
         form.comment.data = review.comment if review else ""
+    elif not can(current_user, "assignment.own", data["assignment"]):
+        raise NotAllowed(_("Chỉ thành viên hội đồng được phân công mới chấm phiếu này."))
     elif not form.validate_on_submit():
         flash(_invalid(form), "danger")
     else:

@@ -26,7 +26,14 @@ from ideadb.core.changes import IdeaChange as SearchOutbox
 from ideadb.core.changes import record_idea_change, record_idea_changes
 from ideadb.core.db import after_commit
 from ideadb.core.errors import BadRequest, DomainError
-from ideadb.core.permissions import Role, has_role, is_signed_in, is_staff, reads_everything
+from ideadb.core.permissions import (
+    Role,
+    has_role,
+    is_signed_in,
+    is_staff,
+    reads_everything,
+    roles_rule,
+)
 from ideadb.extensions import db
 from ideadb.ideas.models import Idea
 from ideadb.ideas.service import (
@@ -50,6 +57,17 @@ from ideadb.units.models import Unit
 from ideadb.units.service import area_names, descendant_ids
 
 log = logging.getLogger(__name__)
+
+# The internal search page is offered in the menu to those whose work is to look across
+# dossiers; anyone signed in may still open it and find what they may see.
+roles_rule(
+    "search.staff",
+    Role.SECRETARY,
+    Role.ADMIN,
+    Role.AUDITOR,
+    Role.UNIT_OFFICER,
+    Role.REVIEWER,
+)
 
 DRAIN_BATCH = 500
 PUBLIC_FACETS = ("area", "year", "district_id")

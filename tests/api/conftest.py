@@ -37,7 +37,8 @@ def seeded(app, db_session, make_user, create_idea, secretary):
     from ideadb.criteria import service as criteria
     from ideadb.criteria.models import CriteriaSet
     from ideadb.ideas import service as ideas
-    from ideadb.reviews import service as reviews
+    from ideadb.reviews import assignments as review_assignments
+    from ideadb.reviews import rounds, sheets
 
     out = SeededInstance()
     users = {
@@ -76,7 +77,7 @@ def seeded(app, db_session, make_user, create_idea, secretary):
     out.attachment_id = attachment.id
 
     in_round = [create_idea(owner, status="eligible").id for _ in range(2)]
-    rnd = reviews.create_round(
+    rnd = rounds.create_round(
         db_session,
         users["secretary"],
         {
@@ -91,15 +92,15 @@ def seeded(app, db_session, make_user, create_idea, secretary):
         },
     )
     reviewer_ids = [users[n].id for n in ("reviewer", "reviewer2", "all_roles")]
-    reviews.add_ideas(db_session, users["secretary"], rnd.id, in_round)
-    reviews.add_reviewers(db_session, users["secretary"], rnd.id, reviewer_ids)
-    assignments = reviews.auto_assign(db_session, users["secretary"], rnd.id)
-    reviews.open_round(db_session, users["secretary"], rnd.id)
+    rounds.add_ideas(db_session, users["secretary"], rnd.id, in_round)
+    rounds.add_reviewers(db_session, users["secretary"], rnd.id, reviewer_ids)
+    assignments = review_assignments.auto_assign(db_session, users["secretary"], rnd.id)
+    rounds.open_round(db_session, users["secretary"], rnd.id)
     out.round_id = rnd.id
     out.assignment_ids = [a.id for a in assignments]
     first = assignments[0]
-    reviews.confirm(db_session, first.reviewer, first.id, conflict=False)
-    reviews.save_review(
+    sheets.confirm(db_session, first.reviewer, first.id, conflict=False)
+    sheets.save_review(
         db_session,
         first.reviewer,
         first.id,

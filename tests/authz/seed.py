@@ -109,7 +109,7 @@ def build(session) -> World:
     from ideadb.criteria import service as criteria
     from ideadb.criteria.models import CriteriaSet
     from ideadb.ideas import service as ideas
-    from ideadb.reviews import service as reviews
+    from ideadb.reviews import assignments, deliberation, rounds, sheets
     from ideadb.reviews.models import Assignment
 
     world = World(unit_id=_unit(session, "BK-BB-NM"))
@@ -170,7 +170,7 @@ def build(session) -> World:
     # Blind rounds, one per phase: the owner's idea goes to the blind reviewer, a second idea
     # (declared a conflict of that reviewer) to the second reviewer.
     for state in ROUND_STATES:
-        rnd = reviews.create_round(
+        rnd = rounds.create_round(
             session,
             sec,
             {
@@ -186,9 +186,9 @@ def build(session) -> World:
         )
         mine, mine_file = new_idea(owner, to="eligible")
         other, _ = new_idea(users[OTHER], to="eligible")
-        reviews.add_ideas(session, sec, rnd.id, [mine, other])
-        reviews.add_reviewers(session, sec, rnd.id, [users[REV_BLIND].id, second_reviewer.id])
-        conflict = reviews.declare_conflict(
+        rounds.add_ideas(session, sec, rnd.id, [mine, other])
+        rounds.add_reviewers(session, sec, rnd.id, [users[REV_BLIND].id, second_reviewer.id])
+        conflict = assignments.declare_conflict(
             session,
             sec,
             rnd.id,
@@ -196,14 +196,14 @@ def build(session) -> World:
             idea_id=other,
             reason="Đã góp ý cho hồ sơ này.",
         )
-        reviews.auto_assign(session, sec, rnd.id)
+        assignments.auto_assign(session, sec, rnd.id)
         if state != "draft":
-            reviews.open_round(session, sec, rnd.id)
+            rounds.open_round(session, sec, rnd.id)
             for a in session.scalars(sa.select(Assignment).where(Assignment.round_id == rnd.id)):
-                reviews.confirm(session, a.reviewer, a.id, conflict=False)
+                sheets.confirm(session, a.reviewer, a.id, conflict=False)
         if state in ("deliberation", "finalized"):
             for a in session.scalars(sa.select(Assignment).where(Assignment.round_id == rnd.id)):
-                reviews.save_review(
+                sheets.save_review(
                     session,
                     a.reviewer,
                     a.id,
@@ -212,10 +212,10 @@ def build(session) -> World:
                     comment="Nhận xét chung.",
                     version=0,
                 )
-                reviews.submit_review(session, a.reviewer, a.id)
-            reviews.deliberate(session, sec, rnd.id)
+                sheets.submit_review(session, a.reviewer, a.id)
+            deliberation.deliberate(session, sec, rnd.id)
         if state == "finalized":
-            reviews.finalize(session, sec, rnd.id)
+            deliberation.finalize(session, sec, rnd.id)
         assignment = session.scalar(
             sa.select(Assignment.id).where(
                 Assignment.round_id == rnd.id, Assignment.reviewer_id == users[REV_BLIND].id
