@@ -114,17 +114,19 @@ def quickstart(
     click.echo(f"Thư mục dữ liệu: {current_app.config['INSTANCE_DIR']}")
     _refuse_demo_on_network(host, allow_demo_on_network, demo=not no_demo)
     _upgrade()
-    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session))
+    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session()))
     empty = db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
-    load_reference_data(db.session)
-    load_reference_sets(db.session)
+    load_reference_data(db.session())
+    load_reference_sets(db.session())
     if not no_demo:
         if empty:
             click.echo("Đang nạp dữ liệu mẫu...")
             with click.progressbar(length=DEMO_IDEAS, label="Dữ liệu mẫu", file=sys.stderr) as bar:
-                accounts = load_demo(db.session, ideas=DEMO_IDEAS, progress=lambda n: bar.update(n))
+                accounts = load_demo(
+                    db.session(), ideas=DEMO_IDEAS, progress=lambda n: bar.update(n)
+                )
         else:
-            accounts = ensure_demo_users(db.session)
+            accounts = ensure_demo_users(db.session())
         _print_demo_accounts(accounts)
     _build_index_if_available(quiet=True)
     click.echo(f"Sẵn sàng sau {time.perf_counter() - started:.1f} s.")
@@ -143,7 +145,7 @@ def serve(host: str, port: int, allow_demo_on_network: bool, no_serve: bool) -> 
     from ideadb.demo import has_demo_accounts
     from ideadb.extensions import db
 
-    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session))
+    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session()))
     db.session.remove()
     if not no_serve:
         _serve(host, port)
@@ -159,7 +161,7 @@ def demo(n_ideas: int) -> None:
 
     started = time.perf_counter()
     with click.progressbar(length=n_ideas, label="Dữ liệu mẫu", file=sys.stderr) as bar:
-        accounts = load_demo(db.session, ideas=n_ideas, progress=lambda n: bar.update(n))
+        accounts = load_demo(db.session(), ideas=n_ideas, progress=lambda n: bar.update(n))
     click.echo(f"Xong sau {time.perf_counter() - started:.1f} s.")
     _print_demo_accounts(accounts)
 
@@ -214,7 +216,7 @@ def create_user(username, password, password_stdin, roles, unit_id, full_name, e
     secret = _new_password(password, password_stdin)
     try:
         user = service.create_user(
-            db.session,
+            db.session(),
             SYSTEM,
             username=username,
             password=secret,
@@ -337,7 +339,7 @@ def restore(folder: Path, force: bool) -> None:
                 advance(count - done[0])
                 done[0] = count
 
-            return search_service.rebuild(db.session, progress=indexed)
+            return search_service.rebuild(db.session(), progress=indexed)
 
     try:
         db.session.remove()

@@ -31,7 +31,7 @@ def verify_command() -> None:
     from ideadb.core.permissions import SYSTEM
     from ideadb.extensions import db
 
-    result = service.verify(db.session, SYSTEM)
+    result = service.verify(db.session(), SYSTEM)
     db.session.rollback()
     if result.ok:
         click.echo(f"Chuỗi nhật ký nguyên vẹn: {result.events} sự kiện, đầu chuỗi {result.head}.")

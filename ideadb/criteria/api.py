@@ -39,12 +39,12 @@ def _dump(details: service.SetDetails) -> dict:
 )
 def list_sets():
     stmt = service.list_sets(
-        db.session,
+        db.session(),
         signed_in_actor(),
         status=request.args.get("status") or None,
         lineage_id=request.args.get("lineage_id", type=int),
     )
-    return paginate(db.session, stmt, CriteriaSetSchema())
+    return paginate(db.session(), stmt, CriteriaSetSchema())
 
 
 @bp.post("/criteria-sets")
@@ -64,7 +64,7 @@ def list_sets():
 def create_set():
     actor = signed_in_actor()
     data = load_json(CriteriaSetInSchema())
-    return CriteriaSetSchema().dump(service.create_set(db.session, actor, data)), 201
+    return CriteriaSetSchema().dump(service.create_set(db.session(), actor, data)), 201
 
 
 @bp.get("/criteria-sets/<int:set_id>")
@@ -73,7 +73,7 @@ def create_set():
     response=CriteriaSetDetailSchema,
 )
 def get_set(set_id: int):
-    return _dump(service.details(db.session, signed_in_actor(), set_id))
+    return _dump(service.details(db.session(), signed_in_actor(), set_id))
 
 
 @bp.patch("/criteria-sets/<int:set_id>")
@@ -85,13 +85,13 @@ def get_set(set_id: int):
 def update_set(set_id: int):
     actor = signed_in_actor()
     data = load_json(CriteriaSetInSchema(), partial=True)
-    return CriteriaSetSchema().dump(service.update_draft(db.session, actor, set_id, data))
+    return CriteriaSetSchema().dump(service.update_draft(db.session(), actor, set_id, data))
 
 
 @bp.delete("/criteria-sets/<int:set_id>")
 @doc("Withdraw a set (it is kept, retired); 409 once a round uses it", status=204)
 def delete_set(set_id: int):
-    service.retire(db.session, signed_in_actor(), set_id)
+    service.retire(db.session(), signed_in_actor(), set_id)
     return "", 204
 
 
@@ -101,7 +101,7 @@ def delete_set(set_id: int):
     response=CriteriaSetDetailSchema,
 )
 def activate(set_id: int):
-    return CriteriaSetSchema().dump(service.activate(db.session, signed_in_actor(), set_id))
+    return CriteriaSetSchema().dump(service.activate(db.session(), signed_in_actor(), set_id))
 
 
 @bp.post("/criteria-sets/<int:set_id>/revise")
@@ -116,4 +116,4 @@ def activate(set_id: int):
     },
 )
 def revise(set_id: int):
-    return CriteriaSetSchema().dump(service.revise(db.session, signed_in_actor(), set_id)), 201
+    return CriteriaSetSchema().dump(service.revise(db.session(), signed_in_actor(), set_id)), 201

@@ -72,7 +72,7 @@ def create_idea():
     actor = signed_in_actor()
     data = load_json(IdeaInSchema())
     data.pop("version", None)
-    idea = service.create_idea(db.session, actor, data)
+    idea = service.create_idea(db.session(), actor, data)
     return dump_idea(idea, actor), 201
 
 
@@ -109,14 +109,14 @@ def list_ideas():
     stmt = service.list_ideas(
         db.session, actor, status=status, area=request.args.get("area") or None, **filters
     )
-    return paginate(db.session, stmt, IdeaListItemSchema())
+    return paginate(db.session(), stmt, IdeaListItemSchema())
 
 
 @bp.get("/ideas/<int:idea_id>")
 @doc("One idea (anyone once published)", response=IdeaSchema, auth=False, tags=TAGS)
 def get_idea(idea_id: int):
     actor = api_actor()
-    idea = service.get_idea(db.session, actor, idea_id)
+    idea = service.get_idea(db.session(), actor, idea_id)
     return dump_idea(idea, actor)
 
 
@@ -126,7 +126,7 @@ def update_idea(idea_id: int):
     actor = signed_in_actor()
     data = load_json(IdeaInSchema(), partial=True)
     version = data.pop("version", None)
-    idea = service.update_idea(db.session, actor, idea_id, data, expected_version=version)
+    idea = service.update_idea(db.session(), actor, idea_id, data, expected_version=version)
     return dump_idea(idea, actor)
 
 
@@ -143,7 +143,7 @@ def update_idea(idea_id: int):
 )
 def submit_idea(idea_id: int):
     actor = signed_in_actor()
-    return dump_idea(service.submit_idea(db.session, actor, idea_id), actor)
+    return dump_idea(service.submit_idea(db.session(), actor, idea_id), actor)
 
 
 @bp.post("/ideas/<int:idea_id>/screen")
@@ -151,7 +151,7 @@ def submit_idea(idea_id: int):
 def screen_idea(idea_id: int):
     actor = signed_in_actor()
     data = load_json(ScreenSchema())
-    idea = service.screen_idea(db.session, actor, idea_id, data["decision"], data["note"])
+    idea = service.screen_idea(db.session(), actor, idea_id, data["decision"], data["note"])
     return dump_idea(idea, actor)
 
 
@@ -160,7 +160,7 @@ def screen_idea(idea_id: int):
 def withdraw_idea(idea_id: int):
     actor = signed_in_actor()
     data = load_json(WithdrawSchema())
-    return dump_idea(service.withdraw_idea(db.session, actor, idea_id, data["note"]), actor)
+    return dump_idea(service.withdraw_idea(db.session(), actor, idea_id, data["note"]), actor)
 
 
 @bp.post("/ideas/<int:idea_id>/publish")
@@ -168,7 +168,9 @@ def withdraw_idea(idea_id: int):
 def publish_idea(idea_id: int):
     actor = signed_in_actor()
     data = load_json(PublishSchema())
-    return dump_idea(service.set_public_override(db.session, actor, idea_id, data["public"]), actor)
+    return dump_idea(
+        service.set_public_override(db.session(), actor, idea_id, data["public"]), actor
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/adoption-interests")
@@ -184,7 +186,7 @@ def publish_idea(idea_id: int):
 def create_adoption_interest(idea_id: int):
     data = load_json(AdoptionInterestInSchema())
     antibot.check(data.pop("website"), data.pop("started"), require_started=False)
-    interest = service.add_adoption_interest(db.session, idea_id, data)
+    interest = service.add_adoption_interest(db.session(), idea_id, data)
     return AdoptionInterestCreatedSchema().dump(interest), 201
 
 
@@ -192,7 +194,7 @@ def create_adoption_interest(idea_id: int):
 @doc("Interests to apply an idea (owner, unit officer, staff)", tags=TAGS)
 def list_adoption_interests(idea_id: int):
     actor = signed_in_actor()
-    items = service.list_adoption_interests(db.session, actor, idea_id)
+    items = service.list_adoption_interests(db.session(), actor, idea_id)
     return {"items": AdoptionInterestSchema(many=True).dump(items), "total": len(items)}
 
 
@@ -200,7 +202,7 @@ def list_adoption_interests(idea_id: int):
 @doc("Attachments of an idea", tags=TAGS)
 def list_attachments(idea_id: int):
     actor = signed_in_actor()
-    idea = service.get_idea(db.session, actor, idea_id)
+    idea = service.get_idea(db.session(), actor, idea_id)
     if not can(actor, "attachment.download", idea):
         return {"items": []}
     return {"items": AttachmentSchema(many=True).dump(idea.live_attachments)}
@@ -227,7 +229,9 @@ def add_attachment(idea_id: int):
     upload = request.files.get("file")
     if upload is None:
         raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
-    attachment = service.add_attachment(db.session, actor, idea_id, upload.filename, upload.stream)
+    attachment = service.add_attachment(
+        db.session(), actor, idea_id, upload.filename, upload.stream
+    )
     return AttachmentSchema().dump(attachment), 201
 
 
@@ -235,7 +239,7 @@ def add_attachment(idea_id: int):
 @doc("Take a file out of the dossier (it is kept)", status=204, tags=TAGS)
 def remove_attachment(idea_id: int, attachment_id: int):
     actor = signed_in_actor()
-    service.remove_attachment(db.session, actor, idea_id, attachment_id)
+    service.remove_attachment(db.session(), actor, idea_id, attachment_id)
     return "", 204
 
 
@@ -243,7 +247,7 @@ def remove_attachment(idea_id: int, attachment_id: int):
 @doc("Download an attachment", produces=["*/*"], auth=False, tags=TAGS)
 def download_attachment(attachment_id: int):
     actor = api_actor()
-    attachment, path = service.attachment_for_download(db.session, actor, attachment_id)
+    attachment, path = service.attachment_for_download(db.session(), actor, attachment_id)
     return send_file(
         path,
         mimetype=attachment.content_type,
@@ -257,14 +261,16 @@ def download_attachment(attachment_id: int):
 @doc("The caller's notifications, newest first", response=NotificationSchema, many=True)
 def list_notifications():
     actor = signed_in_actor()
-    return paginate(db.session, notify.list_notifications(db.session, actor), NotificationSchema())
+    return paginate(
+        db.session(), notify.list_notifications(db.session(), actor), NotificationSchema()
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")
 @doc("Mark a notification read", status=204)
 def read_notification(notification_id: int):
     actor = signed_in_actor()
-    notify.mark_read(db.session, actor, notification_id)
+    notify.mark_read(db.session(), actor, notification_id)
     return "", 204
 
 

@@ -23,13 +23,13 @@ def register(bp: Blueprint) -> None:
 
 @login_required
 def import_page():
-    scope = importer.import_scope(db.session, current_user)
+    scope = importer.import_scope(db.session(), current_user)
     form = ImportForm()
     result = None
     if form.validate_on_submit():
         upload = form.file.data
         result = importer.import_ideas(
-            db.session,
+            db.session(),
             current_user,
             upload.filename or "",
             upload.read(),
@@ -47,9 +47,9 @@ def import_page():
 
 @login_required
 def import_template(fmt: str):
-    importer.import_scope(db.session, current_user)
+    importer.import_scope(db.session(), current_user)
     if fmt == "xlsx":
-        data = importer.template_xlsx(db.session)
+        data = importer.template_xlsx(db.session())
     elif fmt == "csv":
         data = importer.template_csv()
     else:

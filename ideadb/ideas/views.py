@@ -43,7 +43,7 @@ _AUTHOR_KEY = re.compile(r"^authors-(\d+)-(\w+)$")
 
 
 def _unit_choices() -> list[tuple[int, str]]:
-    rows = list(db.session.scalars(units.list_units(db.session, current_only=True)))
+    rows = list(db.session.scalars(units.list_units(db.session(), current_only=True)))
     options = []
     for unit in rows:
         district = units.district_of(unit)
@@ -59,7 +59,7 @@ def _unit_choices() -> list[tuple[int, str]]:
 
 def _prepare(form: IdeaForm) -> IdeaForm:
     form.area.choices = choices(
-        [("", _("— Chọn lĩnh vực —"))] + [(a.code, a.name) for a in units.areas(db.session)]
+        [("", _("— Chọn lĩnh vực —"))] + [(a.code, a.name) for a in units.areas(db.session())]
     )
     form.unit_id.choices = choices(_unit_choices())
     return form
@@ -169,7 +169,7 @@ def _handle_form(form: IdeaForm, idea=None):
         if attachment_id is None:
             abort(404)
         try:
-            service.remove_attachment(db.session, current_user, idea.id, attachment_id)
+            service.remove_attachment(db.session(), current_user, idea.id, attachment_id)
         except DomainError:
             abort(404)
         flash(_("Đã gỡ tệp khỏi hồ sơ."), "info")
@@ -179,10 +179,12 @@ def _handle_form(form: IdeaForm, idea=None):
     values, uploads, submit = _form_values(form), _uploads(form), "submit_idea" in posted
     try:
         if idea is None:
-            result = service.register_idea(db.session, current_user, values, uploads, submit=submit)
+            result = service.register_idea(
+                db.session(), current_user, values, uploads, submit=submit
+            )
         else:
             result = service.save_idea(
-                db.session,
+                db.session(),
                 current_user,
                 idea.id,
                 values,
@@ -236,7 +238,7 @@ def new():
 @bp.route("/y-tuong/<int:idea_id>/sua", methods=["GET", "POST"])
 @login_required
 def edit(idea_id: int):
-    idea = service.get_idea(db.session, current_user, idea_id)
+    idea = service.get_idea(db.session(), current_user, idea_id)
     require(current_user, "idea.edit", idea)
     if not service.can_edit(current_user, idea):
         flash(_("Hồ sơ đã nộp không sửa được nữa."), "warning")
@@ -270,8 +272,8 @@ def _status_filter() -> str | None:
 @login_required
 def mine():
     status = _status_filter()
-    stmt = service.list_ideas(db.session, current_user, status=status, mine=True)
-    page = paginate_select(db.session, stmt)
+    stmt = service.list_ideas(db.session(), current_user, status=status, mine=True)
+    page = paginate_select(db.session(), stmt)
     return render_template(
         "ideas/list.html", page=page, status=status, heading=_("Ý tưởng của tôi"), scope="mine"
     )
@@ -285,7 +287,7 @@ def unit_list():
     stmt = service.list_ideas(
         db.session, current_user, status=status, unit_scope=True, query=request.args.get("q")
     )
-    page = paginate_select(db.session, stmt)
+    page = paginate_select(db.session(), stmt)
     unit = db.session.get(Unit, current_user.unit_id) if current_user.unit_id else None
     heading = _("Ý tưởng của đơn vị") + (f" — {unit.name}" if unit else "")
     return render_template(
@@ -301,7 +303,7 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
     if screen_form is None and "screen_eligible" in actions:
         screen_form = ScreenForm()
     interests = (
-        service.list_adoption_interests(db.session, current_user, idea.id)
+        service.list_adoption_interests(db.session(), current_user, idea.id)
         if can(current_user, "idea.view_interests", idea)
         else None
     )
@@ -313,9 +315,9 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         can_publish=can(current_user, "idea.publish", idea),
         screen_form=screen_form,
         action_form=ActionForm(),
-        history=service.history(db.session, current_user, idea),
+        history=service.history(db.session(), current_user, idea),
         interests=interests,
-        area_names=units.area_names(db.session),
+        area_names=units.area_names(db.session()),
         published=service.is_published(idea),
         status_labels=service.STATUS_LABELS,
         scope_labels=service.SCOPE_LABELS,
@@ -324,7 +326,7 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
 
 @bp.get("/y-tuong/<int:idea_id>")
 def detail(idea_id: int):
-    idea = service.get_idea(db.session, current_user, idea_id)
+    idea = service.get_idea(db.session(), current_user, idea_id)
     if not can(current_user, "idea.view_confidential", idea):
         return redirect(url_for("ideas.public", idea_id=idea.id))
     return _detail_page(idea)
@@ -337,7 +339,7 @@ def submit(idea_id: int):
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
     try:
-        idea = service.submit_idea(db.session, current_user, idea_id)
+        idea = service.submit_idea(db.session(), current_user, idea_id)
     except ValidationFailed as exc:
         flash(
             _("Hồ sơ chưa nộp được: ") + " ".join(m for ms in exc.fields.values() for m in ms),
@@ -354,7 +356,7 @@ def withdraw(idea_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
-    service.withdraw_idea(db.session, current_user, idea_id, form.note.data)
+    service.withdraw_idea(db.session(), current_user, idea_id, form.note.data)
     flash(_("Đã rút hồ sơ."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea_id))
 
@@ -363,7 +365,7 @@ def withdraw(idea_id: int):
 @login_required
 def screen(idea_id: int):
     form = ScreenForm()
-    idea = service.get_idea(db.session, current_user, idea_id)
+    idea = service.get_idea(db.session(), current_user, idea_id)
     if form.validate_on_submit():
         try:
             service.screen_idea(
@@ -384,14 +386,14 @@ def publish(idea_id: int):
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
     public = request.form.get("public") == "1"
-    service.set_public_override(db.session, current_user, idea_id, public)
+    service.set_public_override(db.session(), current_user, idea_id, public)
     flash(_("Đã công khai ý tưởng.") if public else _("Đã thôi công khai ý tưởng."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea_id))
 
 
 @bp.get("/tep/<int:attachment_id>")
 def download(attachment_id: int):
-    attachment, path = service.attachment_for_download(db.session, current_user, attachment_id)
+    attachment, path = service.attachment_for_download(db.session(), current_user, attachment_id)
     return send_file(
         path,
         mimetype=attachment.content_type,
@@ -413,29 +415,29 @@ def _public_page(idea, form: AdoptionInterestForm, status: int = 200):
         form=form,
         unit=unit,
         district=idea.district,
-        area_names=units.area_names(db.session),
-        interest_count=service.interest_count(db.session, idea.id),
+        area_names=units.area_names(db.session()),
+        interest_count=service.interest_count(db.session(), idea.id),
         can_see_interests=can(current_user, "idea.view_interests", idea),
     ), status
 
 
 @bp.get("/sang-kien/<int:idea_id>")
 def public(idea_id: int):
-    idea = service.get_public_idea(db.session, idea_id)
+    idea = service.get_public_idea(db.session(), idea_id)
     return _public_page(idea, AdoptionInterestForm())
 
 
 @bp.post("/sang-kien/<int:idea_id>")
 @limiter.limit(lambda: current_app.config.get("ADOPTION_RATE_LIMIT", "10 per hour"))
 def adoption_interest(idea_id: int):
-    idea = service.get_public_idea(db.session, idea_id)
+    idea = service.get_public_idea(db.session(), idea_id)
     form = AdoptionInterestForm()
     if not form.validate_on_submit():
         return _public_page(idea, form, 422)
     antibot.check(form.website.data, form.started.data, require_started=True)
     try:
         service.add_adoption_interest(
-            db.session,
+            db.session(),
             idea.id,
             {
                 "organisation": form.organisation.data,
@@ -461,7 +463,7 @@ def adoption_interest(idea_id: int):
 @bp.get("/thong-bao")
 @login_required
 def notifications():
-    page = paginate_select(db.session, notify.list_notifications(db.session, current_user))
+    page = paginate_select(db.session(), notify.list_notifications(db.session(), current_user))
     return render_template("ideas/notifications.html", page=page, form=ActionForm())
 
 
@@ -471,7 +473,7 @@ def notifications_read():
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
-    notify.mark_read(db.session, current_user)
+    notify.mark_read(db.session(), current_user)
     flash(_("Đã đánh dấu tất cả là đã đọc."), "info")
     return redirect(url_for("ideas.notifications"))
 
@@ -482,5 +484,5 @@ def notification_open(notification_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
-    link = notify.open_notification(db.session, current_user, notification_id)
+    link = notify.open_notification(db.session(), current_user, notification_id)
     return redirect(link or url_for("ideas.notifications"))

@@ -361,7 +361,7 @@ def open_data(session: Session, base_url: str = "") -> list[dict[str, Any]]:
 
 
 def open_data_count(session: Session) -> int:
-    return session.scalar(
+    return session.scalar(  # type: ignore[return-value]
         sa.select(sa.func.count())
         .select_from(Idea)
         .where(published_clause(), Idea.status == S.RECOGNIZED.value)
@@ -442,7 +442,7 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
     from ideadb.reviews.models import Round as RoundModel
 
     data = review_results.ranking(session, actor, round_id)
-    rnd = session.get(RoundModel, round_id)
+    rnd = session.get_one(RoundModel, round_id)  # the ranking above found it
     rubric = review_sheets.rubric_for(session, rnd)
     items = data["items"]
     ideas = {
@@ -492,15 +492,15 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
         .where(Assignment.round_id == rnd.id, Assignment.status != "recused")
         .order_by(Assignment.id)
     ):
-        idea = ideas.get(a.idea_id)
-        if idea is None:
+        sheet_idea = ideas.get(a.idea_id)
+        if sheet_idea is None:
             continue
         scores = dict(review.scores) if review else {}
         sheets.append(
             ReviewSheet(
-                idea_id=idea.id,
-                idea_code=idea.code or "",
-                idea_title=idea.title,
+                idea_id=sheet_idea.id,
+                idea_code=sheet_idea.code or "",
+                idea_title=sheet_idea.title,
                 reviewer_id=user.id,
                 reviewer_name=user.full_name,
                 scores={code: _points(v) for code, v in scores.items()},

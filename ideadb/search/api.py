@@ -45,7 +45,7 @@ def _page_args() -> tuple[int, int]:
 )
 def search():
     page, per_page = _page_args()
-    filters, sort = service.parse_filters(db.session, request.args)
+    filters, sort = service.parse_filters(db.session(), request.args)
     result = service.search(
         db.session, api_actor(), request.args.get("q", ""), filters, sort, page, per_page
     )
@@ -56,7 +56,7 @@ def search():
 @doc("Ideas similar to this one, most similar first", response=SimilarListSchema, tags=TAGS)
 def similar(idea_id: int):
     actor = signed_in_actor()
-    items = service.similar_ideas(db.session, actor, idea_id, limit=_limit())
+    items = service.similar_ideas(db.session(), actor, idea_id, limit=_limit())
     return SimilarListSchema().dump({"items": items})
 
 
@@ -70,7 +70,7 @@ def similar(idea_id: int):
 def similar_to_text():
     title = request.args.get("title", "")
     summary = request.args.get("summary", "")
-    items = service.similar_to_text(db.session, api_actor(), title, summary, limit=_limit())
+    items = service.similar_to_text(db.session(), api_actor(), title, summary, limit=_limit())
     return SimilarTextListSchema().dump(
         {"items": [{**item.__dict__, "url": _idea_url(item.id)} for item in items]}
     )

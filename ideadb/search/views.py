@@ -15,7 +15,7 @@ bp = Blueprint("search", __name__)
 def _page(public: bool):
     form = SearchForm(request.args)
     try:
-        data = service.search_page(db.session, current_user, request.args, public=public)
+        data = service.search_page(db.session(), current_user, request.args, public=public)
     except service.SearchUnavailable as exc:
         return render_template(
             "search/index.html", form=form, public=public, unavailable=exc.message
@@ -50,6 +50,6 @@ def staff():
 @bp.get("/tra-cuu/y-tuong/<int:idea_id>")
 def open_idea(idea_id: int):
     """Where a search result leads: the public page of a published idea, else its file."""
-    target = service.idea_target(db.session, current_user, idea_id)
+    target = service.idea_target(db.session(), current_user, idea_id)
     endpoint, values = target
     return redirect(url_for(endpoint, **values))
