@@ -195,3 +195,18 @@ class NotificationSchema(Schema):
     link = fields.String(allow_none=True)
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
+
+
+class AuthorInvitationSchema(Schema):
+    """An invitation as its invited user sees it: the idea's title and who asks, nothing more."""
+
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    idea_title = fields.Function(lambda i: i.idea.title)
+    invited_by = fields.Integer(attribute="invited_by_id", allow_none=True)
+    invited_by_name = fields.Function(
+        lambda i: i.invited_by.full_name if i.invited_by is not None else None, allow_none=True
+    )
+    status = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
