@@ -166,6 +166,7 @@ def _invite(
         session.add(invitation)
     invitation.invited_by_id = getattr(actor, "id", None)
     invitation.status = St.PENDING.value
+    invitation.created_at = utcnow()
     invitation.decided_at = None
     session.flush()
     record(

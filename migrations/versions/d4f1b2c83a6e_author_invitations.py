@@ -1,10 +1,16 @@
 """author invitations: a link between an author row and a user exists only once accepted
 
+Links stored before this revision were set by whoever registered the idea, without the linked
+user's consent. Each one that does not name the registrant themself becomes a pending
+invitation (the row keeps its name and share; access and conflicts wait for the answer).
+
 Revision ID: d4f1b2c83a6e
 Revises: c3a7e91d5b20
 Create Date: 2026-12-03 22:45:00.000000
 
 """
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -58,6 +64,60 @@ def upgrade():
         batch_op.create_index(
             "ix_author_invitations_invitee_status", ["invited_user_id", "status"], unique=False
         )
+    _links_without_consent()
+
+
+authors = sa.table(
+    "idea_authors",
+    sa.column("id", sa.Integer),
+    sa.column("idea_id", sa.Integer),
+    sa.column("user_id", sa.Integer),
+)
+ideas = sa.table("ideas", sa.column("id", sa.Integer), sa.column("registrant_id", sa.Integer))
+invitations = sa.table(
+    "author_invitations",
+    sa.column("idea_id", sa.Integer),
+    sa.column("author_id", sa.Integer),
+    sa.column("invited_user_id", sa.Integer),
+    sa.column("invited_by_id", sa.Integer),
+    sa.column("status", sa.String),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+
+
+def _links_without_consent():
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.select(authors.c.id, authors.c.idea_id, authors.c.user_id, ideas.c.registrant_id)
+        .join(ideas, ideas.c.id == authors.c.idea_id)
+        .where(
+            authors.c.user_id.is_not(None),
+            sa.or_(ideas.c.registrant_id.is_(None), authors.c.user_id != ideas.c.registrant_id),
+        )
+        .order_by(authors.c.id)
+    ).all()
+    if not rows:
+        return
+    now = datetime.now(UTC)
+    if conn.dialect.name == "sqlite":
+        now = now.replace(tzinfo=None)  # stored as naive UTC, like UTCDateTime does
+    conn.execute(
+        sa.insert(invitations),
+        [
+            {
+                "idea_id": row.idea_id,
+                "author_id": row.id,
+                "invited_user_id": row.user_id,
+                "invited_by_id": row.registrant_id,
+                "status": "pending",
+                "created_at": now,
+            }
+            for row in rows
+        ],
+    )
+    conn.execute(
+        sa.update(authors).where(authors.c.id.in_([row.id for row in rows])).values(user_id=None)
+    )
 
 
 def downgrade():
