@@ -32,7 +32,11 @@ class AuthorSchema(Schema):
     name = vi(fields.String, required=True)
     unit = vi(fields.String, load_default="", allow_none=True)
     share = vi(fields.Integer, required=True, strict=True)
+    # On input: the user this row invites (API.md: Co-authors who have accounts); on output: the
+    # linked account, set only once that user accepted.
     user_id = vi(fields.Integer, load_default=None, allow_none=True)
+    # The row's invitation, {"user_id", "status"}, shown to the owner and staff only.
+    invitation = fields.Dict(dump_only=True, allow_none=True)
 
 
 class PublicAuthorSchema(Schema):

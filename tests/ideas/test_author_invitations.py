@@ -271,3 +271,25 @@ def test_the_invited_user_answers_on_the_page_with_a_csrf_form(
 def test_the_invitations_page_needs_a_sign_in(client):
     resp = client.get("/loi-moi-dong-tac-gia")
     assert resp.status_code == 302 and "/dang-nhap" in resp.headers["Location"]
+
+
+def test_staff_see_the_invitation_states_and_other_readers_do_not(
+    client, make_user, auth_headers, db_session
+):
+    owner = make_user("owner", unit="BK-BB-NM")
+    invitee = make_user("invitee")
+    secretary = make_user("sec", roles=["secretary"])
+    officer = make_user("officer", roles=["unit_officer"], unit="BK-BB-NM")
+    idea = register(client, auth_headers(owner), invitee.id, unit_id=owner.unit_id)
+    url = f"/api/v1/ideas/{idea['id']}"
+    # The owner echoing the body back (invitation included) changes nothing.
+    resp = client.patch(url, json={"authors": idea["authors"]}, headers=auth_headers(owner))
+    assert resp.status_code == 200
+    assert resp.get_json()["authors"] == idea["authors"]
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(AuthorInvitation)) == 1
+    client.post(f"{url}/submit", headers=auth_headers(owner))
+    seen = client.get(url, headers=auth_headers(secretary)).get_json()
+    assert seen["authors"][1]["invitation"] == {"user_id": invitee.id, "status": "pending"}
+    resp = client.get(url, headers=auth_headers(officer))
+    assert resp.status_code == 200 and "confidential_info" in resp.get_json()
+    assert all("invitation" not in a for a in resp.get_json()["authors"])
