@@ -9,13 +9,14 @@ from ideadb.core.api import api_actor, by_id, doc, load_json, paginate, signed_i
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, importer, service
-from ideadb.ideas.models import STATUS_VALUES
+from ideadb.ideas import antibot, coauthors, importer, service
+from ideadb.ideas.models import INVITATION_STATUSES, STATUS_VALUES
 from ideadb.ideas.schemas import (
     AdoptionInterestCreatedSchema,
     AdoptionInterestInSchema,
     AdoptionInterestSchema,
     AttachmentSchema,
+    AuthorInvitationSchema,
     IdeaInSchema,
     IdeaListItemSchema,
     IdeaSchema,
@@ -31,10 +32,22 @@ TAGS = ["ideas"]
 
 
 def dump_idea(idea, actor=None):
-    """The full idea for those who may see it in full, the public shape for everyone else."""
-    if can(actor, "idea.view_confidential", idea):
-        return IdeaSchema().dump(idea)
-    return PublicIdeaSchema().dump(idea)
+    """The full idea for those who may see it in full, the public shape for everyone else.
+
+    The owner and staff also see each author row's invitation (``{"user_id", "status"}``)."""
+    if not can(actor, "idea.view_confidential", idea):
+        return PublicIdeaSchema().dump(idea)
+    body = IdeaSchema().dump(idea)
+    invitations = coauthors.invitations_by_author(db.session, actor, idea)
+    if invitations is not None:
+        for row, author in zip(body["authors"], idea.authors, strict=True):
+            invitation = invitations.get(author.id)
+            row["invitation"] = (
+                {"user_id": invitation.invited_user_id, "status": invitation.status}
+                if invitation is not None
+                else None
+            )
+    return body
 
 
 def _int_arg(name: str, errors: dict) -> int | None:
@@ -305,3 +318,50 @@ def import_ideas():
         }
         return body, 422
     return body, 200 if dry_run else 201
+
+
+# --- co-author invitations (API.md: Co-authors who have accounts) ----------------------------
+
+
+@bp.get("/author-invitations")
+@doc(
+    "Invitations to be named co-author addressed to the caller, newest first",
+    response=AuthorInvitationSchema,
+    many=True,
+    tags=TAGS,
+    params={"status": {"type": "string", "enum": ["pending", "accepted", "declined"]}},
+    links={
+        "accept": by_id("accept_author_invitation", invitation_id="$response.body#/items/0/id"),
+        "decline": by_id("decline_author_invitation", invitation_id="$response.body#/items/0/id"),
+    },
+)
+def list_author_invitations():
+    actor = signed_in_actor()
+    status = request.args.get("status") or None
+    if status is not None and (status not in INVITATION_STATUSES or status == "withdrawn"):
+        raise ValidationFailed(
+            "Tham số lọc không hợp lệ.", {"status": ["Một trong: pending, accepted, declined."]}
+        )
+    stmt = coauthors.list_invitations(db.session, actor, status=status)
+    return paginate(db.session, stmt, AuthorInvitationSchema())
+
+
+@bp.post("/author-invitations/<int:invitation_id>/accept")
+@doc(
+    "Accept: the caller becomes the linked author of the row (the invited user only)",
+    response=AuthorInvitationSchema,
+    tags=TAGS,
+    links={"idea": by_id("get_idea", idea_id="$response.body#/idea_id")},
+)
+def accept_author_invitation(invitation_id: int):
+    actor = signed_in_actor()
+    invitation = coauthors.accept_invitation(db.session, actor, invitation_id)
+    return AuthorInvitationSchema().dump(invitation)
+
+
+@bp.post("/author-invitations/<int:invitation_id>/decline")
+@doc("Decline (the invited user only)", response=AuthorInvitationSchema, tags=TAGS)
+def decline_author_invitation(invitation_id: int):
+    actor = signed_in_actor()
+    invitation = coauthors.decline_invitation(db.session, actor, invitation_id)
+    return AuthorInvitationSchema().dump(invitation)

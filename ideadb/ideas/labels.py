@@ -35,3 +35,9 @@ SCOPE_NAMES: dict[str, str] = {
 # and the reviews forms, so the catalogue translates them.
 STATUS_LABELS = {code: _l(name) for code, name in STATUS_NAMES.items()}
 SCOPE_LABELS = {code: _l(name) for code, name in SCOPE_NAMES.items()}
+INVITATION_LABELS = {
+    "pending": _l("Chờ xác nhận"),
+    "accepted": _l("Đã xác nhận"),
+    "declined": _l("Đã từ chối"),
+    "withdrawn": _l("Đã thu hồi"),
+}

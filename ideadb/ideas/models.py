@@ -135,6 +135,46 @@ class Author(Base):
     idea: Mapped[Idea] = relationship(back_populates="authors")
 
 
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the author row was removed or given to someone else
+
+
+INVITATION_STATUSES = tuple(s.value for s in InvitationStatus)
+
+
+class AuthorInvitation(Base):
+    """A request that a user confirm they are the person of an author row (consent to a link).
+
+    ``invited_user_id`` is a plain integer, not a foreign key: an id that names nobody is kept
+    exactly like one that does, so the answer never tells whether an account exists. Only an
+    accepted invitation sets ``Author.user_id`` (the link that grants access and conflicts).
+    """
+
+    __tablename__ = "author_invitations"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", INVITATION_STATUSES), name="status"),
+        sa.UniqueConstraint("author_id", "invited_user_id", name="uq_author_invitations_pair"),
+        sa.Index("ix_author_invitations_invitee_status", "invited_user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("idea_authors.id", ondelete="SET NULL"), index=True
+    )
+    invited_user_id: Mapped[int] = mapped_column()
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=InvitationStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    idea: Mapped[Idea] = relationship()
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+
 class Attachment(Base):
     """A file of an idea's dossier, stored outside static under a random name; never deleted."""
 

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from ideadb.audit.service import record
 from ideadb.core.changes import record_idea_change
-from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
+from ideadb.core.db import utcnow
+from ideadb.ideas.models import (
+    Author,
+    AuthorInvitation,
+    Idea,
+    IdeaRevision,
+    IdeaStatus,
+    InvitationStatus,
+)
 
 WITHDRAWN_NAME = "Tác giả đã rút thông tin"
 CONTENT = (
@@ -51,8 +59,30 @@ def _ideas_of(session: Session, user_id: int) -> list[Idea]:
     )
 
 
-def export(session: Session, user: Any) -> list[dict[str, Any]]:
-    """The ideas this person registered or is an author of, with their own author rows."""
+def export(session: Session, user: Any) -> dict[str, Any]:
+    """The ideas this person registered or is an author of, with their own author rows, and
+    the invitations to be named co-author that were addressed to them."""
+    invitations = session.scalars(
+        sa.select(AuthorInvitation)
+        .where(AuthorInvitation.invited_user_id == user.id)
+        .order_by(AuthorInvitation.id)
+    )
+    return {
+        "ideas": _ideas_export(session, user),
+        "author_invitations": [
+            {
+                "id": i.id,
+                "idea_id": i.idea_id,
+                "status": i.status,
+                "created_at": i.created_at.isoformat() if i.created_at else None,
+                "decided_at": i.decided_at.isoformat() if i.decided_at else None,
+            }
+            for i in invitations
+        ],
+    }
+
+
+def _ideas_export(session: Session, user: Any) -> list[dict[str, Any]]:
     out = []
     for idea in _ideas_of(session, user.id):
         item: dict[str, Any] = {"id": idea.id}
@@ -69,8 +99,18 @@ def export(session: Session, user: Any) -> list[dict[str, Any]]:
 
 
 def erase(session: Session, user: Any) -> int:
-    """Withdraw this person's name from the ideas that are not a public record."""
+    """Withdraw this person's name from the ideas that are not a public record, and decline
+    the invitations to be named co-author they have not answered."""
     changed = 0
+    for invitation in session.scalars(
+        sa.select(AuthorInvitation).where(
+            AuthorInvitation.invited_user_id == user.id,
+            AuthorInvitation.status == InvitationStatus.PENDING,
+        )
+    ):
+        invitation.status = InvitationStatus.DECLINED
+        invitation.decided_at = utcnow()
+        record(session, user, "author_invitation.decline", "author_invitation", invitation.id)
     for idea in _ideas_of(session, user.id):
         rows = [a for a in idea.authors if a.user_id == user.id]
         if not rows or is_public_record(idea):

@@ -32,7 +32,11 @@ class AuthorSchema(Schema):
     name = vi(fields.String, required=True)
     unit = vi(fields.String, load_default="", allow_none=True)
     share = vi(fields.Integer, required=True, strict=True)
+    # On input: the user this row invites (API.md: Co-authors who have accounts); on output: the
+    # linked account, set only once that user accepted.
     user_id = vi(fields.Integer, load_default=None, allow_none=True)
+    # The row's invitation, {"user_id", "status"}, shown to the owner and staff only.
+    invitation = fields.Dict(dump_only=True, allow_none=True)
 
 
 class PublicAuthorSchema(Schema):
@@ -196,3 +200,18 @@ class NotificationSchema(Schema):
     link = fields.String(allow_none=True)
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
+
+
+class AuthorInvitationSchema(Schema):
+    """An invitation as its invited user sees it: the idea's title and who asks, nothing more."""
+
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    idea_title = fields.Function(lambda i: i.idea.title)
+    invited_by = fields.Integer(attribute="invited_by_id", allow_none=True)
+    invited_by_name = fields.Function(
+        lambda i: i.invited_by.full_name if i.invited_by is not None else None, allow_none=True
+    )
+    status = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)

@@ -36,7 +36,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import require
-from ideadb.ideas import notices
+from ideadb.ideas import coauthors, notices
 from ideadb.ideas.access import (
     can_edit,
     can_see_in_full,
@@ -89,7 +89,7 @@ from ideadb.ideas.lifecycle import (
     snapshot_values,
     transition_for,
 )
-from ideadb.ideas.models import SCOPES, Author, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
+from ideadb.ideas.models import SCOPES, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
 from ideadb.ideas.notices import idea_link
 from ideadb.ideas.validation import (
     MAX_AUTHORS,
@@ -229,27 +229,17 @@ def _revision(session: Session, actor: Any, idea: Idea, action: str) -> None:
     )
 
 
-def _link_accounts(
-    authors: list[dict[str, Any]], previous: list[dict[str, Any]], actor: Any
-) -> list[dict[str, Any]]:
-    """Keep authors' accounts across edits (matched by name); the registrant named is linked."""
-    known = {a["name"].casefold(): a["user_id"] for a in previous if a.get("user_id")}
+def _own_links(authors: list[dict[str, Any]], actor: Any) -> list[dict[str, Any]]:
+    """The rows as a registration stores them: linked to the registrant themself only (by id
+    or by their full name); a link to anyone else waits for that user's consent."""
+    actor_id = getattr(actor, "id", None)
     own = nfc(getattr(actor, "full_name", "") or "").casefold()
     out = []
     for author in authors:
-        if author.get("user_id") is None:
-            key = author["name"].casefold()
-            user_id = known.get(key) or (getattr(actor, "id", None) if key == own else None)
-            author = {**author, "user_id": user_id}
-        out.append(author)
+        wanted = author.get("user_id")
+        mine = wanted == actor_id or (wanted is None and author["name"].casefold() == own)
+        out.append({**author, "user_id": actor_id if mine and actor_id is not None else None})
     return out
-
-
-def _set_authors(idea: Idea, authors: list[dict[str, Any]]) -> None:
-    idea.authors = [
-        Author(position=i, name=a["name"], unit=a["unit"], share=a["share"], user_id=a["user_id"])
-        for i, a in enumerate(authors)
-    ]
 
 
 def _touch(idea: Idea) -> None:
@@ -257,14 +247,10 @@ def _touch(idea: Idea) -> None:
     idea.updated_at = utcnow()
 
 
-def prepare_registration(
+def _registration(
     session: Session, actor: Any, data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The checked values and authors of a new draft registered by ``actor`` (nothing written).
-
-    The unit defaults to the actor's, the year to this year; without ``authors`` the actor is the
-    sole author, and an author named as the actor is linked to the actor's account.
-    """
+    """Checked values and authors; each author's ``user_id`` is the user the row invites."""
     data = dict(data)
     own_unit = getattr(actor, "unit_id", None)
     if data.get("unit_id") is None and data.get("district_id") is None and own_unit is not None:
@@ -280,11 +266,22 @@ def prepare_registration(
                 "user_id": actor.id,
             }
         ]
-    else:
-        authors = _link_accounts(authors, [], actor)
     if values.get("year") is None:
         values["year"] = datetime.now(LOCAL_TZ).year
     return values, authors
+
+
+def prepare_registration(
+    session: Session, actor: Any, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The checked values and authors of a new draft registered by ``actor`` (nothing written).
+
+    The unit defaults to the actor's, the year to this year; without ``authors`` the actor is the
+    sole author, and an author named as the actor is linked to the actor's account. Links to
+    anyone else are left out: they are invitations, which only ``create_idea`` sends.
+    """
+    values, authors = _registration(session, actor, data)
+    return values, _own_links(authors, actor)
 
 
 def create_idea(session: Session, actor: Any, data: dict[str, Any]) -> Idea:
@@ -294,7 +291,7 @@ def create_idea(session: Session, actor: Any, data: dict[str, Any]) -> Idea:
     ``authors``; the officer stays the registrant (owner) of the dossier.
     """
     require(actor, "idea.create")
-    values, authors = prepare_registration(session, actor, data)
+    values, authors = _registration(session, actor, data)
     with unit_of_work(session):
         now = utcnow()
         idea = Idea(
@@ -305,9 +302,9 @@ def create_idea(session: Session, actor: Any, data: dict[str, Any]) -> Idea:
             version=1,
             **values,
         )
-        _set_authors(idea, authors)
         session.add(idea)
         session.flush()
+        coauthors.set_authors(session, actor, idea, authors)
         _revision(session, actor, idea, "create")
         record(session, actor, "idea.create", "idea", idea.id, None, snapshot(idea))
         record_idea_change(session, idea.id)
@@ -341,9 +338,7 @@ def update_idea(
         for key, value in values.items():
             setattr(idea, key, value)
         if authors is not None:
-            authors = _link_accounts(authors, before["authors"], actor)
-        if authors is not None and authors != before["authors"]:
-            _set_authors(idea, authors)
+            coauthors.set_authors(session, actor, idea, authors)
         after = snapshot(idea)
         if after == before:
             return idea

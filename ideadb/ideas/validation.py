@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.models import User
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.ideas.lifecycle import CONTENT_FIELDS
@@ -34,6 +33,7 @@ TEXT_FIELDS = (
 )
 MAX_TEXT = 20000
 MAX_AUTHORS = 30
+MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
 
 def nfc(value: Any) -> Any:
@@ -73,11 +73,13 @@ def clean_authors(
             share = None
         elif not 1 <= share <= 100:
             errors[f"authors.{i}.share"] = ["Tỷ lệ đóng góp phải từ 1 đến 100%."]
+        # A link request (an invitation), never checked against the accounts: whether an id
+        # names someone must not show in the answer.
         user_id = row.get("user_id")
         if user_id is not None and (
-            not isinstance(user_id, int) or session.get(User, user_id) is None
+            isinstance(user_id, bool) or not isinstance(user_id, int) or not 1 <= user_id <= MAX_ID
         ):
-            errors[f"authors.{i}.user_id"] = ["Người dùng không tồn tại."]
+            errors[f"authors.{i}.user_id"] = ["Mã người dùng không hợp lệ."]
             user_id = None
         out.append({"name": name, "unit": unit, "share": share, "user_id": user_id})
     shares = [a["share"] for a in out]

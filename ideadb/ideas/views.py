@@ -27,8 +27,9 @@ from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import can, require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, files, import_views, service
+from ideadb.ideas import antibot, coauthors, files, import_views, service
 from ideadb.ideas.forms import ActionForm, AdoptionInterestForm, IdeaForm, ScreenForm
+from ideadb.ideas.labels import INVITATION_LABELS
 from ideadb.ideas.models import STATUS_VALUES
 from ideadb.units import service as units
 from ideadb.units.models import Unit
@@ -317,6 +318,8 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         action_form=ActionForm(),
         history=service.history(db.session(), current_user, idea),
         interests=interests,
+        invitations=coauthors.invitations_by_author(db.session(), current_user, idea),
+        invitation_labels=INVITATION_LABELS,
         area_names=units.area_names(db.session()),
         published=service.is_published(idea),
         status_labels=service.STATUS_LABELS,
@@ -486,3 +489,48 @@ def notification_open(notification_id: int):
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
     link = notify.open_notification(db.session(), current_user, notification_id)
     return redirect(link or url_for("ideas.notifications"))
+
+
+# --- invitations to be named co-author ----------------------------------------------------
+
+
+@bp.app_context_processor
+def invitation_helpers():
+    def pending_invitations() -> int:
+        return coauthors.pending_count(db.session(), current_user)
+
+    return {"pending_invitations": pending_invitations}
+
+
+@bp.get(coauthors.INVITATIONS_PATH)
+@login_required
+def invitations():
+    page = paginate_select(db.session(), coauthors.list_invitations(db.session(), current_user))
+    return render_template(
+        "ideas/invitations.html", page=page, form=ActionForm(), labels=INVITATION_LABELS
+    )
+
+
+@bp.post(coauthors.INVITATIONS_PATH + "/<int:invitation_id>/nhan-loi")
+@login_required
+def invitation_accept(invitation_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise BadRequest(_("Biểu mẫu không hợp lệ."))
+    invitation = coauthors.accept_invitation(db.session(), current_user, invitation_id)
+    flash(
+        _("Đã xác nhận bạn là đồng tác giả của ý tưởng “%(title)s”.", title=invitation.idea.title),
+        "success",
+    )
+    return redirect(url_for("ideas.detail", idea_id=invitation.idea_id))
+
+
+@bp.post(coauthors.INVITATIONS_PATH + "/<int:invitation_id>/tu-choi")
+@login_required
+def invitation_decline(invitation_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise BadRequest(_("Biểu mẫu không hợp lệ."))
+    coauthors.decline_invitation(db.session(), current_user, invitation_id)
+    flash(_("Đã từ chối lời mời đồng tác giả."), "info")
+    return redirect(url_for("ideas.invitations"))

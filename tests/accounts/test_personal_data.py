@@ -43,8 +43,8 @@ def test_download_holds_account_and_own_ideas_and_nothing_of_others(
     data = json.loads(text)
     assert data["account"]["username"] == "tacgia"
     assert data["account"]["email"] == "mai@example.vn"
-    assert [i["title"] for i in data["ideas"]] == ["Sổ tay điện tử cho hộ trồng quế"]
-    assert data["ideas"][0]["id"] == mine.id
+    assert [i["title"] for i in data["ideas"]["ideas"]] == ["Sổ tay điện tử cho hộ trồng quế"]
+    assert data["ideas"]["ideas"][0]["id"] == mine.id
     assert "Bể lọc nước sạch" not in text
     assert "password" not in json.dumps(data["account"])
 
@@ -147,3 +147,32 @@ def test_api_export_and_close(client, make_user, auth_headers, create_idea):
     assert closed.status_code == 204
     # The token that closed the account no longer works.
     assert client.get("/api/v1/users/me", headers=headers).status_code == 401
+
+
+def test_invitations_are_exported_and_unanswered_ones_declined_on_closing(
+    client, make_user, auth_headers, create_idea
+):
+    owner = make_user("chuhoso", full_name="Triệu Văn Sinh")
+    invited = make_user("duocmoi", full_name="Hà Thị Lan")
+    idea = create_idea(owner, title="Bể lọc nước sạch cho bản vùng cao")
+    patched = client.patch(
+        f"/api/v1/ideas/{idea.id}",
+        json={
+            "authors": [
+                {"name": "Triệu Văn Sinh", "unit": "", "share": 70},
+                {"name": "Hà Thị Lan", "unit": "", "share": 30, "user_id": invited.id},
+            ]
+        },
+        headers=auth_headers(owner),
+    )
+    assert patched.status_code == 200, patched.get_json()
+    headers = auth_headers(invited)
+    data = client.get("/api/v1/users/me/personal-data", headers=headers).get_json()
+    assert [(i["idea_id"], i["status"]) for i in data["ideas"]["author_invitations"]] == [
+        (idea.id, "pending")
+    ]
+    closed = client.post("/api/v1/users/me/close", json={"password": PASSWORD}, headers=headers)
+    assert closed.status_code == 204
+    body = client.get(f"/api/v1/ideas/{idea.id}", headers=auth_headers(owner)).get_json()
+    states = [a["invitation"]["status"] for a in body["authors"] if a.get("invitation")]
+    assert states == ["declined"]

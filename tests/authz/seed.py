@@ -76,6 +76,7 @@ class World:
     conflicts: dict[str, int] = field(default_factory=dict)
     sets: dict[str, int] = field(default_factory=dict)
     notification_id: int = 0
+    invitation_id: int = 0
 
 
 def _unit(session, code: str) -> int:
@@ -245,6 +246,30 @@ def build(session) -> World:
         sa.select(sa.func.min(Notification.id)).where(Notification.user_id == owner.id)
     )
     assert world.notification_id is not None
+    # The other submitter is invited as co-author of the owner's draft (not yet accepted).
+    from ideadb.ideas.models import AuthorInvitation
+
+    draft = world.ideas["draft"]
+    ideas.update_idea(
+        session,
+        owner,
+        draft,
+        {
+            "authors": [
+                {"name": owner.full_name, "unit": "", "share": 60},
+                {
+                    "name": users[OTHER].full_name,
+                    "unit": "",
+                    "share": 40,
+                    "user_id": users[OTHER].id,
+                },
+            ]
+        },
+    )
+    world.invitation_id = session.scalar(
+        sa.select(AuthorInvitation.id).where(AuthorInvitation.invited_user_id == users[OTHER].id)
+    )
+    assert world.invitation_id is not None
     session.commit()
     return world
 

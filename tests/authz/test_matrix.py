@@ -94,6 +94,7 @@ def url_for_cell(rule: str, state: str, world: World) -> str:
             "conflict_id": lambda: world.conflicts[state],
             "set_id": lambda: world.sets[state],
             "notification_id": lambda: world.notification_id,
+            "invitation_id": lambda: world.invitation_id,
             "user_id": lambda: world.user_ids[OWNER],
             "unit_id": lambda: world.unit_id,
             "fmt": lambda: "csv",

@@ -70,7 +70,13 @@ def test_authors_default_to_the_registrant(client, make_user, auth_headers):
     )
     assert resp.status_code == 201
     assert resp.get_json()["authors"] == [
-        {"name": "Hoàng Thị Dung", "unit": "Xã Nam Mẫu", "share": 100, "user_id": 1}
+        {
+            "name": "Hoàng Thị Dung",
+            "unit": "Xã Nam Mẫu",
+            "share": 100,
+            "user_id": 1,
+            "invitation": None,  # linked to the registrant themself: nothing to consent to
+        }
     ]
 
 
