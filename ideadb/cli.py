@@ -55,7 +55,8 @@ def _serve(host: str, port: int) -> None:
     from waitress import serve
 
     click.echo(f"ideadb đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-    serve(current_app._get_current_object(), host=host, port=port, threads=8, ident="ideadb")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    serve(app, host=host, port=port, threads=8, ident="ideadb")
 
 
 def _print_demo_accounts(accounts) -> None:

@@ -143,7 +143,6 @@ def test_our_packages_are_imported_plainly_not_looked_up():
     assert offenders == []
 
 
-@pytest.mark.xfail(strict=True, reason="until the feature packages are split")
 def test_types_check():
     from mypy import api
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from wtforms import Form, SelectChoice
 
-from ideadb.core.errors import ValidationFailed
+from ideadb.core.errors import DomainError
 
 
-def apply_errors(form: Form, exc: ValidationFailed) -> None:
+def apply_errors(form: Form, exc: DomainError) -> None:
     """Show a service's field errors beside the fields, the rest at the top of the form."""
     placed = False
     for name, messages in exc.fields.items():

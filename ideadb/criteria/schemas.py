@@ -23,7 +23,10 @@ class Points(fields.Decimal):
         return int(number) if number == number.to_integral_value() else float(number)
 
 
-REQUIRED = {"required": "Trường này là bắt buộc.", "null": "Trường này là bắt buộc."}
+REQUIRED: dict[str, str | list[Any] | dict[Any, Any]] = {
+    "required": "Trường này là bắt buộc.",
+    "null": "Trường này là bắt buộc.",
+}
 
 
 def _text(max_length: int, *, required: bool = False) -> fields.String:

@@ -17,7 +17,7 @@ SALT = "ideas.adoption-form"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+    return URLSafeSerializer(str(current_app.secret_key), salt=SALT)
 
 
 def started_token() -> str:

@@ -355,7 +355,7 @@ def list_author_invitations():
 )
 def accept_author_invitation(invitation_id: int):
     actor = signed_in_actor()
-    invitation = coauthors.accept_invitation(db.session, actor, invitation_id)
+    invitation = coauthors.accept_invitation(db.session(), actor, invitation_id)
     return AuthorInvitationSchema().dump(invitation)
 
 
@@ -363,5 +363,5 @@ def accept_author_invitation(invitation_id: int):
 @doc("Decline (the invited user only)", response=AuthorInvitationSchema, tags=TAGS)
 def decline_author_invitation(invitation_id: int):
     actor = signed_in_actor()
-    invitation = coauthors.decline_invitation(db.session, actor, invitation_id)
+    invitation = coauthors.decline_invitation(db.session(), actor, invitation_id)
     return AuthorInvitationSchema().dump(invitation)

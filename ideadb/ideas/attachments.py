@@ -12,7 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
@@ -57,7 +57,7 @@ class CheckedFile:
     data: bytes
 
 
-def read_upload(stream: BinaryIO | bytes) -> bytes:
+def read_upload(stream: IO[bytes] | bytes) -> bytes:
     """The bytes of an upload, read up to one byte past the limit (enough to refuse it)."""
     max_bytes = int(_config("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
     return stream if isinstance(stream, bytes) else stream.read(max_bytes + 1)
@@ -152,7 +152,7 @@ def attach(session: Session, actor: Any, idea: Idea, checked: CheckedFile) -> At
 
 
 def add_attachment(
-    session: Session, actor: Any, idea_id: int, filename: str | None, stream: BinaryIO | bytes
+    session: Session, actor: Any, idea_id: int, filename: str | None, stream: IO[bytes] | bytes
 ) -> Attachment:
     """Store a file of the dossier (owner, while editable); type judged from the content."""
     idea = get_idea(session, actor, idea_id)

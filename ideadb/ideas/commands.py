@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,8 +17,8 @@ class _Bars:
     """One progress bar per stage of the import (checking, then writing)."""
 
     def __init__(self) -> None:
-        self.bar = None
-        self.stage = None
+        self.bar: Any = None
+        self.stage: str | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage:
@@ -52,7 +53,7 @@ def import_command(file: Path, dry_run: bool, username: str | None) -> None:
     from ideadb.extensions import db
     from ideadb.ideas import importer
 
-    actor = SYSTEM
+    actor: Any = SYSTEM
     if username:
         actor = db.session.scalar(sa.select(User).where(User.username == username.lower()))
         if actor is None:
@@ -66,7 +67,7 @@ def import_command(file: Path, dry_run: bool, username: str | None) -> None:
     bars = _Bars()
     try:
         result = importer.import_ideas(
-            db.session, actor, file.name, file.read_bytes(), dry_run=dry_run, progress=bars
+            db.session(), actor, file.name, file.read_bytes(), dry_run=dry_run, progress=bars
         )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc

@@ -118,7 +118,7 @@ class _Cast:
             session.scalars(sa.select(Area))
         )
         self.parents = dict(session.execute(sa.select(Unit.id, Unit.parent_id)).all())
-        self.babe_units = descendant_ids(session, self.officer_babe.unit_id)
+        self.babe_units = descendant_ids(session, self.officer_babe.unit_id or 0)
 
     def ancestors(self, unit_id: int | None) -> list[int]:
         """The unit and the units above it, nearest first."""
@@ -138,7 +138,7 @@ class _Cast:
             return self.officer_hnd
         return self.officer_babe if rng.random() < 0.5 else self.officer_hnd
 
-    def screener(self, unit_id: int, registrant: User) -> User:
+    def screener(self, unit_id: int | None, registrant: User) -> User:
         """The unit officer above the idea's unit (not its own registrant), else the secretary."""
         above = self.ancestors(unit_id)
         for officer in (self.officer_babe, self.officer_hnd):
@@ -193,7 +193,7 @@ class Step:
     level: str | None = None
 
 
-def _steps(cast: _Cast, unit_id: int, registrant: User, state: str, rng) -> list[Step]:
+def _steps(cast: _Cast, unit_id: int | None, registrant: User, state: str, rng) -> list[Step]:
     """What the demo accounts do to bring an idea to ``state``, as the services would do it."""
     out: list[Step] = []
     for step in PATHS[state]:
@@ -282,11 +282,13 @@ def _load_services(session: Session, cast: _Cast, items, progress) -> int:
             elif step.action == "withdraw":
                 service.withdraw_idea(session, step.actor, idea.id, step.note)
             elif step.action == "screen":
-                service.screen_idea(session, step.actor, idea.id, step.decision, step.note)
+                service.screen_idea(session, step.actor, idea.id, step.decision or "", step.note)
             elif step.action == "review":
                 service.mark_in_review(session, step.actor, [idea.id])
             else:
-                service.record_recognition(session, step.actor, idea.id, step.scope, step.level)
+                service.record_recognition(
+                    session, step.actor, idea.id, step.scope or "", step.level
+                )
         added += 1
         if progress is not None:
             progress(1)
@@ -349,7 +351,7 @@ def _step(idea: bulk.NewIdea, step: Step, now, codes) -> None:
     elif step.action == "withdraw":
         bulk.apply(idea, step.actor, "withdraw", now=now, note=note)
     elif step.action == "screen":
-        bulk.apply(idea, step.actor, SCREEN_DECISIONS[step.decision], now=now, note=note)
+        bulk.apply(idea, step.actor, SCREEN_DECISIONS[step.decision or ""], now=now, note=note)
     elif step.action == "review":
         bulk.apply(idea, step.actor, "start_review", now=now, round_id=None)
     elif step.action == "recognize":

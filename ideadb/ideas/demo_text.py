@@ -381,7 +381,7 @@ def _one_idea(w: _Writer, index: int, titles: set[str]) -> dict[str, Any]:
         workplace = w.fill(pick(own), **slots)
     n_authors = w.weighted(_AUTHOR_COUNTS, _AUTHOR_CUMULATIVE)
     used: set[str] = set()
-    authors = []
+    authors: list[dict[str, Any]] = []
     for share in w.shares(n_authors):
         place = workplace
         if authors and templates and w.random() < 0.3:

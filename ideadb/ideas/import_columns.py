@@ -275,7 +275,7 @@ def template_xlsx(session: Session | None = None) -> bytes:
             .where(Unit.valid_to.is_(None) | (Unit.kind == "district"))
             .order_by(Unit.code)
         ):
-            units.append([unit.code or "", unit.name, parents.get(unit.parent_id, "")])
+            units.append([unit.code or "", unit.name, parents.get(unit.parent_id or 0, "")])
         units.column_dimensions["A"].width = 16
         units.column_dimensions["B"].width = 50
         units.column_dimensions["C"].width = 40

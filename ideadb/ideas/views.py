@@ -69,7 +69,7 @@ def _prepare(form: IdeaForm) -> IdeaForm:
 def _reindexed(formdata: MultiDict, drop: int | None = None, add: bool = False) -> MultiDict:
     """The posted form with author rows renumbered 0..n-1 (one dropped, or one added)."""
     rows: dict[int, dict[str, str]] = {}
-    out = MultiDict()
+    out: MultiDict[str, str] = MultiDict()
     for key, value in formdata.items(multi=True):
         match = _AUTHOR_KEY.match(key)
         if match:
@@ -372,7 +372,7 @@ def screen(idea_id: int):
     if form.validate_on_submit():
         try:
             service.screen_idea(
-                db.session, current_user, idea.id, form.decision.data, form.note.data
+                db.session(), current_user, idea.id, form.decision.data, form.note.data
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

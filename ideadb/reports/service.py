@@ -236,11 +236,12 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
     decided = sa.func.sum(
         sa.case((Idea.status.in_([S.RECOGNIZED.value, S.NOT_RECOGNIZED.value]), 1), else_=0)
     )
-    years = [
+    years: list[int] = [
         y
-        for (y,) in session.execute(
+        for y in session.scalars(
             sa.select(Idea.year).where(submitted, Idea.year.is_not(None)).distinct()
         )
+        if y is not None
     ]
     years.sort()
     where = [submitted] + ([Idea.year == year] if year is not None else [])

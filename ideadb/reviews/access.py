@@ -79,8 +79,16 @@ def _may_manage(actor: Any, rnd: Round | None = None) -> bool:
 # The council's work (assignments, conflicts, progress, sheets, ranking) is read by the
 # secretary and the auditor; the administrator sees the rounds themselves but not the scoring.
 # Changing anything stays with ``round.manage``.
-rule("round.list")(lambda actor, rnd=None: is_secretary(actor) or reads_everything(actor))
-rule("round.read")(lambda actor, rnd=None: is_secretary(actor) or is_auditor(actor))
+@rule("round.list")
+def _may_list(actor: Any, rnd: Any = None) -> bool:
+    return is_secretary(actor) or reads_everything(actor)
+
+
+@rule("round.read")
+def _may_read(actor: Any, rnd: Any = None) -> bool:
+    return is_secretary(actor) or is_auditor(actor)
+
+
 roles_rule("assignment.list_own", Role.REVIEWER)
 rule("round.view")(
     lambda actor, rnd: (

@@ -150,13 +150,13 @@ def _min_cost_flow(g: _Graph, s: int, t: int, limit: int) -> int:
     """Push up to ``limit`` units from s to t at minimum cost; returns the flow value."""
     n = len(g.adj)
     to, cap, cost, adj = g.to, g.cap, g.cost, g.adj
-    pi = [0] * n
+    pi: list[float] = [0] * n
     flow = 0
     while flow < limit:
         # Shortest distances on reduced costs (all >= 0 thanks to the potentials).
-        dist = [_INF] * n
+        dist: list[float] = [_INF] * n
         dist[s] = 0
-        heap = [(0, s)]
+        heap: list[tuple[float, int]] = [(0, s)]
         while heap:
             d, u = heapq.heappop(heap)
             if d > dist[u]:
@@ -181,7 +181,7 @@ def _min_cost_flow(g: _Graph, s: int, t: int, limit: int) -> int:
     return flow
 
 
-def _blocking_flows(g: _Graph, pi: list[int], s: int, t: int, limit: int) -> int:
+def _blocking_flows(g: _Graph, pi: list[float], s: int, t: int, limit: int) -> int:
     """Dinic's algorithm restricted to edges of zero reduced cost (the shortest paths)."""
     to, cap, cost, adj = g.to, g.cap, g.cost, g.adj
     n = len(adj)

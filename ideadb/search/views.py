@@ -29,7 +29,7 @@ def _page(public: bool):
                 merged.pop(key, None)
             else:
                 merged[key] = value
-        return url_for(request.endpoint, **merged)
+        return url_for(str(request.endpoint), **merged)  # type: ignore[arg-type]
 
     return render_template("search/index.html", form=form, public=public, url_with=url_with, **data)
 
@@ -52,4 +52,4 @@ def open_idea(idea_id: int):
     """Where a search result leads: the public page of a published idea, else its file."""
     target = service.idea_target(db.session(), current_user, idea_id)
     endpoint, values = target
-    return redirect(url_for(endpoint, **values))
+    return redirect(url_for(endpoint, **values))  # type: ignore[arg-type]
