@@ -5,7 +5,8 @@ import sqlalchemy as sa
 
 from ideadb.ideas import coauthors
 from ideadb.ideas.models import AuthorInvitation
-from ideadb.reviews import service
+from ideadb.reviews import assignments, rounds
+from ideadb.reviews import conflicts as review_conflicts
 
 
 def _invite(create_idea, make_user, reviewer):
@@ -30,17 +31,17 @@ def test_a_pending_invitee_is_not_conflicted_and_an_accepted_one_is(
     coauthors.accept_invitation(db_session, invitee, invitation_id)
 
     rnd = create_round(reviewers_per_idea=1)
-    service.add_ideas(db_session, secretary(), rnd.id, [pending.id, accepted.id])
-    service.add_reviewers(db_session, secretary(), rnd.id, [invitee.id, other.id])
+    rounds.add_ideas(db_session, secretary(), rnd.id, [pending.id, accepted.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [invitee.id, other.id])
     conflicts = {
         (c.idea_id, c.reviewer_id, c.kind)
-        for c in service.list_conflicts(db_session, secretary(), rnd.id)
+        for c in review_conflicts.list_conflicts(db_session, secretary(), rnd.id)
     }
     assert conflicts == {(accepted.id, invitee.id, "author")}
 
-    service.auto_assign(db_session, secretary(), rnd.id)
+    assignments.auto_assign(db_session, secretary(), rnd.id)
     pairs = {
         (a.idea_id, a.reviewer_id)
-        for a in service.list_assignments(db_session, secretary(), rnd.id)
+        for a in assignments.list_assignments(db_session, secretary(), rnd.id)
     }
     assert pairs == {(accepted.id, other.id), (pending.id, invitee.id)}
