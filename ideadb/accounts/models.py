@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -82,6 +83,10 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(sa.Text)
+    # Where it leads: an endpoint of the site and its arguments; the web layer builds the URL.
+    endpoint: Mapped[str | None] = mapped_column(sa.String(80))
+    endpoint_args: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The path as it was when sent (for the e-mail, and rows written before endpoints were kept).
     link: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

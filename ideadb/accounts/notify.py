@@ -23,11 +23,22 @@ log = logging.getLogger(__name__)
 SUBJECT_PREFIX = "[Ý tưởng, sáng kiến] "
 
 
-def notify(session: Session, user_id: int | None, text: str, link: str | None = None) -> None:
-    """Add a notification for a user to the current transaction; email it once committed."""
+Target = tuple[str, dict[str, Any]]
+
+
+def notify(session: Session, user_id: int | None, text: str, target: Target | None = None) -> None:
+    """Add a notification for a user to the current transaction; email it once committed.
+
+    ``target`` is where it leads: ``("ideas.detail", {"idea_id": 5})``, an endpoint of the site
+    and its arguments (the page's URL is built from them when the notification is opened).
+    """
     if user_id is None:
         return
-    session.add(Notification(user_id=user_id, text=text, link=link))
+    endpoint, args = target if target is not None else (None, None)
+    link = path_for(endpoint, args or {}) if endpoint else None
+    session.add(
+        Notification(user_id=user_id, text=text, endpoint=endpoint, endpoint_args=args, link=link)
+    )
     user = session.get(User, user_id)
     if user is None or not user.email or not user.active:
         return
@@ -119,13 +130,41 @@ def mark_read(session: Session, user: Any, notification_id: int | None = None) -
     return len(rows)
 
 
-def open_notification(session: Session, user: Any, notification_id: int) -> str | None:
-    """Mark a notification read and return its link (only links inside this site)."""
+def open_notification(session: Session, user: Any, notification_id: int) -> Target | None:
+    """Mark a notification read and return where it leads (only pages of this site)."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
         raise NotFound("Không tìm thấy thông báo.")
     if row.read_at is None:
         with unit_of_work(session):
             row.read_at = utcnow()
-    link = row.link or ""
-    return link if link.startswith("/") and not link.startswith("//") else None
+    if row.endpoint:
+        return row.endpoint, dict(row.endpoint_args or {})
+    return target_of(row.link or "")
+
+
+def path_for(endpoint: str, args: dict[str, Any]) -> str | None:
+    """The path of a page of this site, outside any request (None when it does not exist)."""
+    from flask import current_app, has_app_context
+    from werkzeug.routing import BuildError
+
+    if not has_app_context():
+        return None
+    try:
+        return current_app.url_map.bind("localhost").build(endpoint, args)
+    except BuildError:
+        return None
+
+
+def target_of(path: str) -> Target | None:
+    """The page a stored path leads to, when it is a page of this site that anyone may GET."""
+    from flask import current_app
+    from werkzeug.exceptions import HTTPException
+
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return str(endpoint), dict(args)

@@ -28,12 +28,11 @@ from ideadb.core.errors import Conflict, NotFound
 from ideadb.core.permissions import is_signed_in, is_staff, reads_everything, require, rule
 from ideadb.ideas.access import is_owner
 from ideadb.ideas.models import Author, AuthorInvitation, Idea, InvitationStatus
-from ideadb.ideas.notices import idea_link
+from ideadb.ideas.notices import idea_target
 from ideadb.ideas.validation import MAX_ID, nfc
 
 St = InvitationStatus
 # The page where a user answers their invitations (notifications outlive any request).
-INVITATIONS_PATH = "/loi-moi-dong-tac-gia"
 # States in which an invitation still stands for a row (a withdrawn one may be sent again).
 STANDING = (St.PENDING.value, St.ACCEPTED.value, St.DECLINED.value)
 
@@ -186,7 +185,7 @@ def _invite(
             session,
             user_id,
             f"{inviter} mời bạn xác nhận là đồng tác giả của ý tưởng “{idea.title}”.",
-            INVITATIONS_PATH,
+            ("ideas.invitations", {}),
         )
 
 
@@ -279,7 +278,7 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
                 session,
                 idea.registrant_id,
                 f"{actor.full_name} {answer} là đồng tác giả của ý tưởng “{idea.title}”.",
-                idea_link(idea),
+                idea_target(idea),
             )
     return invitation
 

@@ -16,7 +16,7 @@ from ideadb.core.permissions import require
 from ideadb.ideas.access import get_idea, get_public_idea
 from ideadb.ideas.lifecycle import idea_label
 from ideadb.ideas.models import AdoptionInterest
-from ideadb.ideas.notices import idea_link, officers_to_notify, people_of
+from ideadb.ideas.notices import idea_target, officers_to_notify, people_of
 from ideadb.ideas.validation import nfc
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -70,7 +70,7 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
         )
         text = f"{interest.organisation} đăng ký áp dụng sáng kiến {idea_label(idea.title, idea.code)}."
         for user_id in dict.fromkeys(people_of(idea) + officers_to_notify(session, idea.unit)):
-            notify(session, user_id, text, idea_link(idea))
+            notify(session, user_id, text, idea_target(idea))
     return interest
 
 

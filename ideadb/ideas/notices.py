@@ -1,7 +1,7 @@
 """Who is told about an idea, and sending the notices a transition plans.
 
-Notifications store their text and the idea's path: they outlive any request, so the text is
-the Vietnamese source and the link a plain path.
+Notifications store their text and where they lead: they outlive any request, so the text is
+the Vietnamese source and the target an endpoint with its arguments.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from ideadb.ideas.models import Idea
 from ideadb.units.models import Unit
 
 
-def idea_link(idea: Idea | int) -> str:
-    """The path of an idea's page (used in notifications, which outlive any request)."""
-    return f"/y-tuong/{getattr(idea, 'id', idea)}"
+def idea_target(idea: Idea | int) -> tuple[str, dict[str, Any]]:
+    """Where a notification about an idea leads: its page (endpoint and arguments)."""
+    return "ideas.detail", {"idea_id": getattr(idea, "id", idea)}
 
 
 def officers_to_notify(session: Session, unit: Unit | None) -> list[int]:
@@ -67,7 +67,7 @@ def send(
     officers: Callable[[], list[int]],
 ) -> None:
     """Add the notifications of a plan to the current transaction."""
-    link = idea_link(idea_id)
+    link = idea_target(idea_id)
     actor_id = getattr(actor, "id", None)
     for notice in notices:
         if notice.audience == "people":

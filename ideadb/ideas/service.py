@@ -90,7 +90,7 @@ from ideadb.ideas.lifecycle import (
     transition_for,
 )
 from ideadb.ideas.models import SCOPES, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
-from ideadb.ideas.notices import idea_link
+from ideadb.ideas.notices import idea_target
 from ideadb.ideas.validation import (
     MAX_AUTHORS,
     MAX_TEXT,
@@ -134,7 +134,7 @@ __all__ = [
     "get_public_idea",
     "history",
     "idea_document",
-    "idea_link",
+    "idea_target",
     "interest_count",
     "is_author_user",
     "is_owner",

@@ -35,6 +35,7 @@ from ideadb.units import service as units
 from ideadb.units.models import Unit
 
 bp = Blueprint("ideas", __name__)
+INVITATIONS_PATH = "/loi-moi-dong-tac-gia"
 import_views.register(bp)  # the bulk import's upload page and template downloads
 
 _AUTHOR_KEY = re.compile(r"^authors-(\d+)-(\w+)$")
@@ -487,8 +488,11 @@ def notification_open(notification_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
-    link = notify.open_notification(db.session(), current_user, notification_id)
-    return redirect(link or url_for("ideas.notifications"))
+    target = notify.open_notification(db.session(), current_user, notification_id)
+    if target is None:
+        return redirect(url_for("ideas.notifications"))
+    endpoint, args = target
+    return redirect(url_for(endpoint, **args))
 
 
 # --- invitations to be named co-author ----------------------------------------------------
@@ -502,7 +506,7 @@ def invitation_helpers():
     return {"pending_invitations": pending_invitations}
 
 
-@bp.get(coauthors.INVITATIONS_PATH)
+@bp.get(INVITATIONS_PATH)
 @login_required
 def invitations():
     page = paginate_select(db.session(), coauthors.list_invitations(db.session(), current_user))
@@ -511,7 +515,7 @@ def invitations():
     )
 
 
-@bp.post(coauthors.INVITATIONS_PATH + "/<int:invitation_id>/nhan-loi")
+@bp.post(INVITATIONS_PATH + "/<int:invitation_id>/nhan-loi")
 @login_required
 def invitation_accept(invitation_id: int):
     form = ActionForm()
@@ -525,7 +529,7 @@ def invitation_accept(invitation_id: int):
     return redirect(url_for("ideas.detail", idea_id=invitation.idea_id))
 
 
-@bp.post(coauthors.INVITATIONS_PATH + "/<int:invitation_id>/tu-choi")
+@bp.post(INVITATIONS_PATH + "/<int:invitation_id>/tu-choi")
 @login_required
 def invitation_decline(invitation_id: int):
     form = ActionForm()

@@ -82,7 +82,7 @@ def _notify_assigned(session: Session, rnd: Round, a: Assignment) -> None:
         session,
         a.reviewer_id,
         f"Bạn được phân công chấm một ý tưởng trong {rnd.name}.",
-        f"/phieu-cham/{a.id}",
+        ("reviews.sheet", {"assignment_id": a.id}),
     )
 
 
@@ -311,7 +311,7 @@ def replace_reviewer(session: Session, actor: Any, rnd: Round, idea_id: int) -> 
                 session,
                 secretary_id,
                 f"Không còn thành viên nào để chấm thay một ý tưởng trong {rnd.name}.",
-                f"/dot-xet-chon/{rnd.id}/phan-cong",
+                ("reviews.assignments", {"round_id": rnd.id}),
             )
         return None
     return create_assignment(session, actor, rnd, idea_id, choice, "replacement")
@@ -459,7 +459,7 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
                 session,
                 rid,
                 f"Nhắc việc: bạn còn {len(items)} phiếu chấm chưa nộp trong {rnd.name}{deadline}.",
-                "/phieu-cham",
+                ("reviews.my_assignments", {}),
             )
         record(
             session, actor, "round.remind", "round", rnd.id, None, {"reviewer_ids": sorted(pending)}

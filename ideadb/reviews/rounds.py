@@ -424,7 +424,7 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
                 session,
                 reviewer_id,
                 f"{rnd.name} đã mở chấm: bạn được phân công {n} ý tưởng.",
-                "/phieu-cham",
+                ("reviews.my_assignments", {}),
             )
     return rnd
 

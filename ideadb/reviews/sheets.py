@@ -361,7 +361,7 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
             session,
             a.reviewer_id,
             f"Thư ký đã mở lại một phiếu chấm của bạn trong {rnd.name}: {reason}",
-            f"/phieu-cham/{a.id}",
+            ("reviews.sheet", {"assignment_id": a.id}),
         )
     return review
 

@@ -299,3 +299,32 @@ def test_registration_form_is_translated_to_english(client, citizen):
     page = client.get("/y-tuong/dang-ky").get_data(as_text=True)
     assert "Authors and co-authors" in page and "(must be 100%)" in page
     assert "Contribution (%)" in page and "Save and submit" in page
+
+
+def test_notifications_keep_their_page_as_an_endpoint_and_old_paths_still_open(
+    client, citizen, create_idea, secretary, db_session
+):
+    from ideadb.accounts import notify
+    from ideadb.accounts.models import Notification
+    from ideadb.core.db import unit_of_work
+    from ideadb.ideas import service
+
+    idea = create_idea(citizen, submit=True)
+    service.screen_idea(db_session, secretary(), idea.id, "eligible")
+    row = db_session.scalars(notify.list_notifications(db_session, citizen)).first()
+    assert (row.endpoint, row.endpoint_args) == ("ideas.detail", {"idea_id": idea.id})
+
+    # Rows written before endpoints were kept hold a path: a page of the site still opens,
+    # anything else (another site, a page that does not exist) leads back to the list.
+    with unit_of_work(db_session):
+        for link in (f"/y-tuong/{idea.id}", "//example.org/x", "https://example.org/", "/khong-co"):
+            db_session.add(Notification(user_id=citizen.id, text="Cũ", link=link))
+    old = db_session.scalars(notify.list_notifications(db_session, citizen)).all()[:4]
+    targets = {}
+    for n in old:
+        resp = client.submit(f"/thong-bao/{n.id}", form_url="/thong-bao")
+        assert resp.status_code == 302
+        targets[n.link] = resp.headers["Location"]
+    assert targets[f"/y-tuong/{idea.id}"].endswith(f"/y-tuong/{idea.id}")
+    for link in ("//example.org/x", "https://example.org/", "/khong-co"):
+        assert targets[link].endswith("/thong-bao"), (link, targets[link])
