@@ -8,12 +8,10 @@ from collections.abc import Mapping
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 
-LEVEL_LABELS = {
-    "co_so": _l("Cấp cơ sở"),
-    "huyen": _l("Cấp huyện"),
-    "tinh": _l("Cấp tỉnh"),
-    "trung_uong": _l("Cấp trung ương"),
-}
+from ideadb.ideas.labels import SCOPE_LABELS
+
+# The scope ladder is the ideas feature's vocabulary: one set of labels for both.
+LEVEL_LABELS = SCOPE_LABELS
 STATUS_LABELS = {
     "draft": _l("Đang chuẩn bị"),
     "reviewing": _l("Đang chấm điểm"),

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideadb.core.db import Base, UTCDateTime, utcnow
+from ideadb.ideas.models import SCOPES
 
 # The ladder of scopes a round recognises at (cơ sở < huyện < tỉnh < trung ương).
-LEVELS = ("co_so", "huyen", "tinh", "trung_uong")
+# A round is held at a scope of the ladder an initiative is recognised on (one vocabulary).
+LEVELS = SCOPES
 AGGREGATIONS = ("mean", "median", "trimmed_mean", "zscore")
 
 
