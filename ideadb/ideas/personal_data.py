@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ideadb.audit.service import record
 from ideadb.core.changes import record_idea_change
 from ideadb.core.db import utcnow
+from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.ideas.models import (
     Author,
     AuthorInvitation,
@@ -26,21 +27,7 @@ from ideadb.ideas.models import (
 )
 
 WITHDRAWN_NAME = "Tác giả đã rút thông tin"
-CONTENT = (
-    "code",
-    "title",
-    "summary",
-    "description",
-    "novelty",
-    "benefits",
-    "field_of_application",
-    "application_conditions",
-    "confidential_info",
-    "area",
-    "year",
-    "status",
-    "publish_consent",
-)
+CONTENT = ("code", *CONTENT_FIELDS, "status")
 
 
 def is_public_record(idea: Idea) -> bool:

@@ -46,6 +46,17 @@ def review_body(rubric, review) -> dict:
     return data
 
 
+# From a list of assignments to what can be done with the first one (for OpenAPI clients).
+_FIRST = "$response.body#/items/0/id"
+FIRST_ASSIGNMENT_LINKS = {
+    "get_assignment": by_id("get_assignment", assignment_id=_FIRST),
+    "confirm": by_id("confirm", assignment_id=_FIRST, body={"conflict": False}),
+    "save_review": by_id("save_review", assignment_id=_FIRST),
+    "submit_review": by_id("submit_review", assignment_id=_FIRST),
+    "withdraw_assignment": by_id("withdraw_assignment", assignment_id=_FIRST),
+}
+
+
 @bp.post("/rounds")
 @doc(
     "Create a round (secretary)",
@@ -226,17 +237,7 @@ def dismiss_conflict(round_id: int, conflict_id: int):
     response=s.AssignmentSchema,
     many=True,
     tags=TAGS,
-    links={
-        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id(
-            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
-        ),
-        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
-        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
-        "withdraw_assignment": by_id(
-            "withdraw_assignment", assignment_id="$response.body#/items/0/id"
-        ),
-    },
+    links=FIRST_ASSIGNMENT_LINKS,
 )
 def auto_assign(round_id: int):
     created = assignment_service.auto_assign(db.session(), signed_in_actor(), round_id)
@@ -251,17 +252,7 @@ def auto_assign(round_id: int):
     response=s.AssignmentSchema,
     many=True,
     tags=TAGS,
-    links={
-        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id(
-            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
-        ),
-        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
-        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
-        "withdraw_assignment": by_id(
-            "withdraw_assignment", assignment_id="$response.body#/items/0/id"
-        ),
-    },
+    links=FIRST_ASSIGNMENT_LINKS,
 )
 def list_assignments(round_id: int):
     rows = assignment_service.list_assignments(db.session(), signed_in_actor(), round_id)
