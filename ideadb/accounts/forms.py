@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ideadb.accounts.labels import ROLE_LABELS
 from ideadb.accounts.service import MIN_PASSWORD_LENGTH
 from ideadb.core.forms import choices
 
@@ -68,16 +69,6 @@ class PasswordChangeForm(FlaskForm):
             EqualTo("new_password", message=_l("Mật khẩu nhập lại không khớp.")),
         ],
     )
-
-
-ROLE_LABELS = {
-    "submitter": _l("Người đăng ký ý tưởng"),
-    "unit_officer": _l("Cán bộ đơn vị"),
-    "reviewer": _l("Thành viên hội đồng"),
-    "secretary": _l("Thư ký hội đồng"),
-    "admin": _l("Quản trị hệ thống"),
-    "auditor": _l("Kiểm tra viên (chỉ xem)"),
-}
 
 
 class UserForm(FlaskForm):

@@ -21,13 +21,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ideadb.accounts import service
 from ideadb.accounts.forms import (
-    ROLE_LABELS,
     CloseAccountForm,
     PasswordChangeForm,
     SignInForm,
     SignUpForm,
     UserForm,
 )
+from ideadb.accounts.labels import ROLE_LABELS
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import require

@@ -9,7 +9,6 @@ from babel.numbers import format_decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict, ValidationFailed
@@ -25,16 +24,10 @@ from ideadb.criteria.forms import (
     place_errors,
     weight_total,
 )
-from ideadb.criteria.models import SetStatus
+from ideadb.criteria.labels import STATUS_LABELS
 from ideadb.extensions import db
 
 bp = Blueprint("criteria", __name__, url_prefix="/bo-tieu-chi")
-
-STATUS_LABELS = {
-    SetStatus.DRAFT: _l("Bản nháp"),
-    SetStatus.ACTIVE: _l("Đang áp dụng"),
-    SetStatus.RETIRED: _l("Ngừng áp dụng"),
-}
 
 
 @bp.app_context_processor

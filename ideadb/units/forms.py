@@ -7,20 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ideadb.core.fields import DMYDateField
 from ideadb.core.forms import choices
-
-KIND_LABELS = {
-    "province": _l("Tỉnh, thành phố"),
-    "district": _l("Huyện, thị xã, thành phố thuộc tỉnh"),
-    "commune": _l("Xã, phường, thị trấn"),
-    "member_org": _l("Tổ chức thành viên"),
-    "agency": _l("Cơ quan"),
-    "school": _l("Trường học"),
-    "hospital": _l("Bệnh viện, cơ sở y tế"),
-    "enterprise": _l("Doanh nghiệp"),
-    "cooperative": _l("Hợp tác xã"),
-    "armed_force": _l("Lực lượng vũ trang"),
-    "other": _l("Khác"),
-}
+from ideadb.units.labels import KIND_LABELS
 
 
 class UnitForm(FlaskForm):

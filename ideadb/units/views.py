@@ -10,7 +10,8 @@ from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db
 from ideadb.units import service
-from ideadb.units.forms import KIND_LABELS, UnitForm
+from ideadb.units.forms import UnitForm
+from ideadb.units.labels import KIND_LABELS
 from ideadb.units.models import Unit
 
 bp = Blueprint("units", __name__, url_prefix="/quan-tri/don-vi")
