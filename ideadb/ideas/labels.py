@@ -34,7 +34,13 @@ SCOPE_NAMES: dict[str, str] = {
 # Variables, not literals: the same msgids are extracted from templates/ideas/_status.html
 # and the reviews forms, so the catalogue translates them.
 STATUS_LABELS = {code: _l(name) for code, name in STATUS_NAMES.items()}
-SCOPE_LABELS = {code: _l(name) for code, name in SCOPE_NAMES.items()}
+# Literal calls, so that the catalogue extracts them (SCOPE_NAMES keeps the source texts).
+SCOPE_LABELS = {
+    "co_so": _l("Cấp cơ sở"),
+    "huyen": _l("Cấp huyện"),
+    "tinh": _l("Cấp tỉnh"),
+    "trung_uong": _l("Cấp trung ương"),
+}
 INVITATION_LABELS = {
     "pending": _l("Chờ xác nhận"),
     "accepted": _l("Đã xác nhận"),
