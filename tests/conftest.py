@@ -174,6 +174,31 @@ def app(tmp_path, db_backend):
 
 
 @pytest.fixture
+def empty_app(tmp_path, db_backend):
+    """An application on an empty database (no tables) for migration tests."""
+    global _pg_schema_ready
+    url = PG_URL if db_backend == "postgres" else f"sqlite:///{tmp_path / 'mig.sqlite'}"
+    app = create_app(
+        {
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": url,
+        }
+    )
+    from ideadb.extensions import db
+
+    with app.app_context():
+        if db_backend == "postgres":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+            _pg_schema_ready = False  # the next app fixture rebuilds its schema
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app) -> Client:
     return app.test_client()
 

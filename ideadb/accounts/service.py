@@ -15,7 +15,7 @@ from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.models import ApiToken, User, UserRole
+from ideadb.accounts.models import ApiToken, Notification, User, UserRole
 from ideadb.audit.service import record
 from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
@@ -312,8 +312,6 @@ CLOSED_NAME = "Tài khoản đã đóng"
 
 def export_personal_data(session: Session, user: User) -> dict[str, Any]:
     """Everything the system holds about this user, as JSON-ready data (their own request)."""
-    from ideadb.accounts.models import Notification
-
     tokens = session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
     )

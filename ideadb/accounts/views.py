@@ -131,7 +131,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             service.change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
+                db.session(), current_user, form.current_password.data, form.new_password.data
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -145,7 +145,7 @@ def change_password():
 @login_required
 def users():
     stmt = service.list_users(
-        db.session, current_user, query=request.args.get("q"), role=request.args.get("role")
+        db.session(), current_user, query=request.args.get("q"), role=request.args.get("role")
     )
     page = paginate_select(db.session(), stmt)
     return render_template("accounts/users.html", page=page, role_labels=ROLE_LABELS)

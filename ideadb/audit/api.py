@@ -53,7 +53,7 @@ def list_events():
     require(actor, "audit.view")
     filters = service.parse_filters(request.args)
     page, per_page = page_args()
-    stmt = service.list_events(db.session, actor, filters)
+    stmt = service.list_events(db.session(), actor, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return {
@@ -72,4 +72,4 @@ def list_events():
 )
 def verify():
     actor = signed_in_actor()
-    return service.verify(db.session, actor).as_dict()
+    return service.verify(db.session(), actor).as_dict()

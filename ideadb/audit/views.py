@@ -28,11 +28,11 @@ def _filters() -> tuple[service.Filters, dict[str, list[str]]]:
 def index():
     require(current_user, "audit.view")
     filters, errors = _filters()
-    stmt = service.list_events(db.session, current_user, filters, newest_first=True)
-    page = paginate_select(db.session, stmt, per_page=50)
+    stmt = service.list_events(db.session(), current_user, filters, newest_first=True)
+    page = paginate_select(db.session(), stmt, per_page=50)
     verification = None
     if request.args.get("verify") == "1":
-        verification = service.verify(db.session, current_user)
+        verification = service.verify(db.session(), current_user)
     export_args = {k: request.args[k] for k in FILTER_NAMES if request.args.get(k) and not errors}
     return render_template(
         "audit/index.html",
@@ -51,7 +51,7 @@ def export_csv():
     filters, errors = _filters()
     if errors:
         raise ValidationFailed("Điều kiện lọc không hợp lệ.", errors)
-    chunks = service.export_csv(db.session, current_user, filters)
+    chunks = service.export_csv(db.session(), current_user, filters)
     name = f"nhat-ky-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
     return Response(
         stream_with_context(chunk.encode("utf-8") for chunk in chunks),

@@ -38,7 +38,7 @@ def dump_idea(idea, actor=None):
     if not can(actor, "idea.view_confidential", idea):
         return PublicIdeaSchema().dump(idea)
     body = IdeaSchema().dump(idea)
-    invitations = coauthors.invitations_by_author(db.session, actor, idea)
+    invitations = coauthors.invitations_by_author(db.session(), actor, idea)
     if invitations is not None:
         for row, author in zip(body["authors"], idea.authors, strict=True):
             invitation = invitations.get(author.id)
@@ -120,7 +120,7 @@ def list_ideas():
     if errors:
         raise ValidationFailed("Tham số lọc không hợp lệ.", errors)
     stmt = service.list_ideas(
-        db.session, actor, status=status, area=request.args.get("area") or None, **filters
+        db.session(), actor, status=status, area=request.args.get("area") or None, **filters
     )
     return paginate(db.session(), stmt, IdeaListItemSchema())
 
@@ -303,7 +303,7 @@ def import_ideas():
         raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
     result = importer.import_ideas(
-        db.session, actor, upload.filename or "", upload.read(), dry_run=dry_run
+        db.session(), actor, upload.filename or "", upload.read(), dry_run=dry_run
     )
     body = result.as_dict()
     if result.errors:
@@ -342,8 +342,8 @@ def list_author_invitations():
         raise ValidationFailed(
             "Tham số lọc không hợp lệ.", {"status": ["Một trong: pending, accepted, declined."]}
         )
-    stmt = coauthors.list_invitations(db.session, actor, status=status)
-    return paginate(db.session, stmt, AuthorInvitationSchema())
+    stmt = coauthors.list_invitations(db.session(), actor, status=status)
+    return paginate(db.session(), stmt, AuthorInvitationSchema())
 
 
 @bp.post("/author-invitations/<int:invitation_id>/accept")

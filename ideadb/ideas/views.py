@@ -287,7 +287,7 @@ def unit_list():
     require(current_user, "idea.list_unit")
     status = _status_filter()
     stmt = service.list_ideas(
-        db.session, current_user, status=status, unit_scope=True, query=request.args.get("q")
+        db.session(), current_user, status=status, unit_scope=True, query=request.args.get("q")
     )
     page = paginate_select(db.session(), stmt)
     unit = db.session.get(Unit, current_user.unit_id) if current_user.unit_id else None

@@ -184,17 +184,6 @@ def require_on_round(session: Session, actor: Any, round_id: int, permission: st
     return rnd
 
 
-def require_on_assignment(
-    session: Session, actor: Any, assignment_id: int, permission: str
-) -> Assignment:
-    """The assignment, once ``actor`` holds ``permission`` on it (404 when they may not see it)."""
-    a = load_assignment(session, assignment_id)
-    if not can(actor, "assignment.view", a):
-        raise NotFound("Không tìm thấy phân công.")
-    require_rule(actor, permission, a)
-    return a
-
-
 def visible_assignment(
     session: Session, actor: Any, assignment_id: int, permission: str
 ) -> Assignment:

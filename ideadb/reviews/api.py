@@ -3,6 +3,8 @@ reviews)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request, send_file
 
 from ideadb.core.api import by_id, doc, load_json, signed_in_actor
@@ -46,15 +48,50 @@ def review_body(rubric, review) -> dict:
     return data
 
 
-# From a list of assignments to what can be done with the first one (for OpenAPI clients).
+# OpenAPI links: from a round, or an assignment, to what can be done with it next.
+ROUND_OPERATIONS = (
+    "get_round",
+    "update_round",
+    "add_ideas",
+    "add_reviewers",
+    "list_conflicts",
+    "declare_conflict",
+    "auto_assign",
+    "list_assignments",
+    "add_assignment",
+    "open_round",
+    "progress",
+    "remind",
+    "deliberate",
+    "ranking",
+    "disagreements",
+    "add_discussion",
+    "list_discussions",
+    "stage_decision",
+    "list_decisions",
+    "finalize",
+    "round_export",
+)
+
+
+def round_links(source: str) -> dict[str, Any]:
+    return {operation: by_id(operation, round_id=source) for operation in ROUND_OPERATIONS}
+
+
+def assignment_links(source: str, *, withdraw: bool = True) -> dict[str, Any]:
+    links = {
+        "get_assignment": by_id("get_assignment", assignment_id=source),
+        "confirm": by_id("confirm", assignment_id=source, body={"conflict": False}),
+        "save_review": by_id("save_review", assignment_id=source),
+        "submit_review": by_id("submit_review", assignment_id=source),
+    }
+    if withdraw:
+        links["withdraw_assignment"] = by_id("withdraw_assignment", assignment_id=source)
+    return links
+
+
 _FIRST = "$response.body#/items/0/id"
-FIRST_ASSIGNMENT_LINKS = {
-    "get_assignment": by_id("get_assignment", assignment_id=_FIRST),
-    "confirm": by_id("confirm", assignment_id=_FIRST, body={"conflict": False}),
-    "save_review": by_id("save_review", assignment_id=_FIRST),
-    "submit_review": by_id("submit_review", assignment_id=_FIRST),
-    "withdraw_assignment": by_id("withdraw_assignment", assignment_id=_FIRST),
-}
+FIRST_ASSIGNMENT_LINKS = assignment_links(_FIRST)
 
 
 @bp.post("/rounds")
@@ -64,29 +101,7 @@ FIRST_ASSIGNMENT_LINKS = {
     response=s.RoundSchema,
     status=201,
     tags=TAGS,
-    links={
-        "get_round": by_id("get_round", round_id="$response.body#/id"),
-        "update_round": by_id("update_round", round_id="$response.body#/id"),
-        "add_ideas": by_id("add_ideas", round_id="$response.body#/id"),
-        "add_reviewers": by_id("add_reviewers", round_id="$response.body#/id"),
-        "list_conflicts": by_id("list_conflicts", round_id="$response.body#/id"),
-        "declare_conflict": by_id("declare_conflict", round_id="$response.body#/id"),
-        "auto_assign": by_id("auto_assign", round_id="$response.body#/id"),
-        "list_assignments": by_id("list_assignments", round_id="$response.body#/id"),
-        "add_assignment": by_id("add_assignment", round_id="$response.body#/id"),
-        "open_round": by_id("open_round", round_id="$response.body#/id"),
-        "progress": by_id("progress", round_id="$response.body#/id"),
-        "remind": by_id("remind", round_id="$response.body#/id"),
-        "deliberate": by_id("deliberate", round_id="$response.body#/id"),
-        "ranking": by_id("ranking", round_id="$response.body#/id"),
-        "disagreements": by_id("disagreements", round_id="$response.body#/id"),
-        "add_discussion": by_id("add_discussion", round_id="$response.body#/id"),
-        "list_discussions": by_id("list_discussions", round_id="$response.body#/id"),
-        "stage_decision": by_id("stage_decision", round_id="$response.body#/id"),
-        "list_decisions": by_id("list_decisions", round_id="$response.body#/id"),
-        "finalize": by_id("finalize", round_id="$response.body#/id"),
-        "round_export": by_id("round_export", round_id="$response.body#/id"),
-    },
+    links=round_links("$response.body#/id"),
 )
 def create_round():
     actor = signed_in_actor()
@@ -100,29 +115,7 @@ def create_round():
     response=s.RoundSchema,
     many=True,
     tags=TAGS,
-    links={
-        "get_round": by_id("get_round", round_id="$response.body#/items/0/id"),
-        "update_round": by_id("update_round", round_id="$response.body#/items/0/id"),
-        "add_ideas": by_id("add_ideas", round_id="$response.body#/items/0/id"),
-        "add_reviewers": by_id("add_reviewers", round_id="$response.body#/items/0/id"),
-        "list_conflicts": by_id("list_conflicts", round_id="$response.body#/items/0/id"),
-        "declare_conflict": by_id("declare_conflict", round_id="$response.body#/items/0/id"),
-        "auto_assign": by_id("auto_assign", round_id="$response.body#/items/0/id"),
-        "list_assignments": by_id("list_assignments", round_id="$response.body#/items/0/id"),
-        "add_assignment": by_id("add_assignment", round_id="$response.body#/items/0/id"),
-        "open_round": by_id("open_round", round_id="$response.body#/items/0/id"),
-        "progress": by_id("progress", round_id="$response.body#/items/0/id"),
-        "remind": by_id("remind", round_id="$response.body#/items/0/id"),
-        "deliberate": by_id("deliberate", round_id="$response.body#/items/0/id"),
-        "ranking": by_id("ranking", round_id="$response.body#/items/0/id"),
-        "disagreements": by_id("disagreements", round_id="$response.body#/items/0/id"),
-        "add_discussion": by_id("add_discussion", round_id="$response.body#/items/0/id"),
-        "list_discussions": by_id("list_discussions", round_id="$response.body#/items/0/id"),
-        "stage_decision": by_id("stage_decision", round_id="$response.body#/items/0/id"),
-        "list_decisions": by_id("list_decisions", round_id="$response.body#/items/0/id"),
-        "finalize": by_id("finalize", round_id="$response.body#/items/0/id"),
-        "round_export": by_id("round_export", round_id="$response.body#/items/0/id"),
-    },
+    links=round_links("$response.body#/items/0/id"),
 )
 def list_rounds():
     rounds = round_service.list_rounds(db.session(), signed_in_actor())
@@ -266,13 +259,7 @@ def list_assignments(round_id: int):
     response=s.AssignmentSchema,
     status=201,
     tags=TAGS,
-    links={
-        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/id"),
-        "confirm": by_id("confirm", assignment_id="$response.body#/id", body={"conflict": False}),
-        "save_review": by_id("save_review", assignment_id="$response.body#/id"),
-        "submit_review": by_id("submit_review", assignment_id="$response.body#/id"),
-        "withdraw_assignment": by_id("withdraw_assignment", assignment_id="$response.body#/id"),
-    },
+    links=assignment_links("$response.body#/id"),
 )
 def add_assignment(round_id: int):
     actor = signed_in_actor()
@@ -311,14 +298,7 @@ def open_round(round_id: int):
     response=s.MyAssignmentSchema,
     many=True,
     tags=TAGS,
-    links={
-        "get_assignment": by_id("get_assignment", assignment_id="$response.body#/items/0/id"),
-        "confirm": by_id(
-            "confirm", assignment_id="$response.body#/items/0/id", body={"conflict": False}
-        ),
-        "save_review": by_id("save_review", assignment_id="$response.body#/items/0/id"),
-        "submit_review": by_id("submit_review", assignment_id="$response.body#/items/0/id"),
-    },
+    links=assignment_links(_FIRST, withdraw=False),
 )
 def my_assignments():
     rows = sheets.my_assignments(db.session(), signed_in_actor())

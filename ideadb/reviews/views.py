@@ -368,7 +368,7 @@ def remind(round_id: int):
 @login_required
 def reopen(assignment_id: int):
     form = forms.ReasonForm()
-    a = access.require_on_assignment(db.session(), current_user, assignment_id, "assignment.view")
+    a = access.visible_assignment(db.session(), current_user, assignment_id, "assignment.view")
     return _do(
         lambda: sheets.reopen_review(db.session(), current_user, assignment_id, form.reason.data),
         _("Đã mở lại phiếu chấm."),

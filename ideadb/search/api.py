@@ -47,7 +47,7 @@ def search():
     page, per_page = _page_args()
     filters, sort = service.parse_filters(db.session(), request.args)
     result = service.search(
-        db.session, api_actor(), request.args.get("q", ""), filters, sort, page, per_page
+        db.session(), api_actor(), request.args.get("q", ""), filters, sort, page, per_page
     )
     return SearchResultSchema().dump(result)
 

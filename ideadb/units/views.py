@@ -41,7 +41,7 @@ def _form_data(form: UnitForm) -> dict:
 def index():
     require(current_user, "unit.list")
     stmt = service.list_units(
-        db.session, kind=request.args.get("kind") or None, query=request.args.get("q")
+        db.session(), kind=request.args.get("kind") or None, query=request.args.get("q")
     )
     page = paginate_select(db.session(), stmt, per_page=50)
     return render_template("units/index.html", page=page, kind_labels=KIND_LABELS)

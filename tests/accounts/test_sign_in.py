@@ -195,3 +195,38 @@ def test_user_administration_pages_are_for_admins_only(client, make_user, login)
         resp = client.get(url)
         assert resp.status_code == 403, url
         assert "Huyện Ba Bể" not in resp.get_data(as_text=True)
+
+
+def test_an_application_without_rate_limits_does_not_switch_them_off_for_the_next(tmp_path):
+    """The limiter is one object per process: each application states whether it limits."""
+    from ideadb.accounts import service
+    from ideadb.core.permissions import SYSTEM
+    from ideadb.extensions import db
+    from tests.conftest import Client, make_test_app
+
+    # The database plays no part: both applications use their own SQLite file.
+    first = make_test_app(tmp_path / "a", "sqlite", RATELIMIT_ENABLED=False)
+    app = make_test_app(tmp_path / "b", "sqlite")
+    app.test_client_class = Client
+    with app.app_context():
+        service.create_user(
+            db.session(),
+            SYSTEM,
+            username="an.nv",
+            password=PASSWORD,
+            full_name="Nông Văn An",
+            roles=["submitter"],
+        )
+    client = app.test_client()
+    codes = []
+    for _ in range(6):
+        token = client.csrf_token("/")
+        codes.append(
+            client.post(
+                "/dang-nhap", data={"username": "an.nv", "password": "sai", "csrf_token": token}
+            ).status_code
+        )
+    for each in (first, app):
+        with each.app_context():
+            db.engine.dispose()
+    assert codes[-1] == 429

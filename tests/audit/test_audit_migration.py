@@ -1,35 +1,8 @@
 """The migration chains the events written before it, in id order, and allows the auditor role."""
 
-import pytest
 import sqlalchemy as sa
 
-from ideadb import create_app
-from tests import conftest as shared
-
 BEFORE_CHAIN = "ac5e2da1cffc"
-
-
-@pytest.fixture
-def empty_app(tmp_path, db_backend):
-    url = shared.PG_URL if db_backend == "postgres" else f"sqlite:///{tmp_path / 'mig.sqlite'}"
-    app = create_app(
-        {
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": url,
-        }
-    )
-    from ideadb.extensions import db
-
-    with app.app_context():
-        if db_backend == "postgres":
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-                conn.execute(sa.text("CREATE SCHEMA public"))
-            shared._pg_schema_ready = False
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_existing_events_are_chained_by_the_migration(empty_app):

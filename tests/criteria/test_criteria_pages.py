@@ -255,3 +255,26 @@ def test_the_pages_have_an_english_translation(client, secretary):
     page = text(client.get(f"/bo-tieu-chi/{created.id}"))
     assert "Put in force" in page and "Where used" in page and "Draft" in page
     assert "Criteria sets" in text(client.get("/bo-tieu-chi/"))
+
+
+def test_the_auditor_reads_a_set_without_any_control_to_change_it(client, make_user, login):
+    from ideadb.core.permissions import SYSTEM
+
+    draft = service.create_set(db.session(), SYSTEM, DEFAULT_SET)
+    make_user("kiemtra", roles=["auditor"], full_name="Kiểm tra viên")
+    login("kiemtra")
+    listing = text(client.get("/bo-tieu-chi/"))
+    assert DEFAULT_SET["name"] in listing and 'id="new-set"' not in listing
+    page = client.get(f"/bo-tieu-chi/{draft.id}")
+    assert page.status_code == 200
+    html = text(page)
+    assert 'id="preview-set"' in html
+    for control in ("edit-set", "activate-set", "revise-set", "retire-set"):
+        assert f'id="{control}"' not in html, control
+    # The secretary, on the same draft, has them.
+    client.submit("/dang-xuat", form_url="/")
+    make_user("thuky", roles=["secretary"])
+    login("thuky")
+    html = text(client.get(f"/bo-tieu-chi/{draft.id}"))
+    for control in ("edit-set", "activate-set", "revise-set", "retire-set"):
+        assert f'id="{control}"' in html, control

@@ -5,10 +5,9 @@ import sqlalchemy as sa
 from ideadb.core.db import utcnow
 from ideadb.core.permissions import SYSTEM
 from tests.conftest import PASSWORD
-from tests.test_migrations import empty_app  # noqa: F401  (the fixture)
 
 
-def test_links_to_other_users_become_pending_invitations(empty_app):  # noqa: F811
+def test_links_to_other_users_become_pending_invitations(empty_app):
     from flask_migrate import upgrade
 
     from ideadb.accounts import service as accounts

@@ -41,24 +41,15 @@ def _restore_url() -> str:
     return url.set(database=f"{url.database}_restore").render_as_string(hide_password=False)
 
 
-def _recreate_database(url: str) -> None:
+def _drop_database(url: str, *, create_again: bool = False) -> None:
     target = make_url(url)
     admin = sa.create_engine(
         target.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
     )
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def _drop_database(url: str) -> None:
-    target = make_url(url)
-    admin = sa.create_engine(
-        target.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
-    )
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        if create_again:
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
 
 
@@ -71,7 +62,7 @@ def empty_instance(tmp_path, db_backend):
         instance = tmp_path / name
         if db_backend == "postgres":
             url = _restore_url()
-            _recreate_database(url)
+            _drop_database(url, create_again=True)
         else:
             url = f"sqlite:///{instance / 'ideadb.sqlite'}"
         app = create_app(
