@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import Role, has_role, is_staff, require
+from ideadb.core.text import nfc
 from ideadb.ideas.import_columns import (
     COLUMN_BY_FIELD,
     COLUMNS,
@@ -75,10 +76,6 @@ def _error(row: int | None, field_name: str, message: str) -> RowError:
 
 
 # --- text helpers ------------------------------------------------------------------------
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:

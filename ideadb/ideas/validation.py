@@ -7,7 +7,6 @@ form, the API, the bulk import and demo data all go through these two.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
+from ideadb.core.text import clean
 from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.ideas.models import Idea
 from ideadb.units.models import Area, Unit
@@ -38,7 +38,7 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
 def nfc(value: Any) -> Any:
     """A string in Unicode NFC without surrounding blanks; anything else as it is."""
-    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+    return clean(value) if isinstance(value, str) else value
 
 
 def clean_authors(

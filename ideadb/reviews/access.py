@@ -7,7 +7,6 @@ which answers 403 before deliberation so that nothing about it leaks.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ from ideadb.core.permissions import (
     rule,
 )
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import clean
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea
 from ideadb.reviews import labels, policy
@@ -122,8 +122,7 @@ def allowed_for(actor: Any, rnd: Round, action: str) -> bool:
     return can(actor, permission, rnd) and policy.allowed(rnd, action)
 
 
-def nfc(text: str | None) -> str:
-    return unicodedata.normalize("NFC", (text or "").strip())
+nfc = clean  # NFC without surrounding blanks
 
 
 def name_key(text: str | None) -> str:
