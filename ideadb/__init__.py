@@ -82,12 +82,13 @@ def _register_features(app: Flask) -> None:
     import ideadb.reviews.models
     import ideadb.units.models  # noqa: F401
     from ideadb.accounts import api as accounts_api
+    from ideadb.accounts import notify as accounts_notify
     from ideadb.accounts import service as accounts_service
     from ideadb.accounts import views as accounts_views
     from ideadb.audit import api as audit_api
     from ideadb.audit import commands as audit_commands
     from ideadb.audit import views as audit_views
-    from ideadb.core import changes, providers
+    from ideadb.core import changes, jobs, providers
     from ideadb.criteria import api as criteria_api
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
@@ -134,9 +135,12 @@ def _register_features(app: Flask) -> None:
     ]
     for commands in (audit_commands, ideas_commands, search_commands, reports_commands):
         commands.register(app)
-    # Search keeps a derived copy of ideas: it follows their recorded changes.
-    changes.subscribe(app, search_service.drain_after_commit)
+    # Search keeps a derived copy of ideas per host: it follows the shared change log.
+    changes.subscribe(app, search_service.apply_after_commit)
     changes.subscribe_units(app, search_service.follow_unit_change)
+    jobs.on_tick(app, "search.follow", search_service.catch_up)
+    jobs.on_tick(app, "search.prune", search_service.prune_log, every=3600)
+    jobs.register(app, "mail", accounts_notify.deliver)
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
     providers.register_set_usage(app, reviews_rounds.criteria_set_usage)

@@ -132,7 +132,16 @@ def quickstart(
     _build_index_if_available(quiet=True)
     click.echo(f"Sẵn sàng sau {time.perf_counter() - started:.1f} s.")
     if not no_serve:
+        _start_worker_thread()
         _serve(host, port)
+
+
+def _start_worker_thread() -> None:
+    """The embedded default's background work runs in this process (one command does all)."""
+    from ideadb.core import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs.Worker(app).start_thread()
 
 
 @main.command()
@@ -150,6 +159,33 @@ def serve(host: str, port: int, allow_demo_on_network: bool, no_serve: bool) -> 
     db.session.remove()
     if not no_serve:
         _serve(host, port)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Chạy những việc đến hạn rồi dừng.")
+@click.option("--poll", type=float, default=None, help="Số giây giữa hai lần xem việc mới.")
+@with_appcontext
+def worker(once: bool, poll: float | None) -> None:
+    """Run background work: this host's index follows the change log, e-mail, exports."""
+    import signal
+
+    from ideadb.core import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    runner = jobs.Worker(app, poll=poll)
+    if once:
+        ran = runner.step(max_jobs=100_000)
+        click.echo(f"Đã chạy {ran} việc.")
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        click.echo("Đang dừng sau việc đang chạy...")
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"ideadb worker {runner.id}: chỉ mục {app.config['INDEX_DIR']} (Ctrl+C để dừng)")
+    runner.run()
 
 
 @main.command()

@@ -64,6 +64,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # the setting of the last application that named it.
         "RATELIMIT_ENABLED": True,
         "LOGIN_FAILURE_LIMIT": _env("IDEADB_LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        # Background work: run by `ideadb worker` (or quickstart's worker thread); JOBS_INLINE
+        # runs it right after each commit instead (tests and one-off scripts).
+        "JOBS_INLINE": _env("IDEADB_JOBS_INLINE", "0") == "1",
+        "WORKER_POLL_SECONDS": float(_env_str("IDEADB_WORKER_POLL_SECONDS", "0.5")),
+        "JOB_CLAIM_TIMEOUT": float(_env_str("IDEADB_JOB_CLAIM_TIMEOUT", "900")),
+        "SEARCH_LOG_RETENTION_DAYS": float(_env_str("IDEADB_SEARCH_LOG_RETENTION_DAYS", "30")),
         "MAIL_SERVER": _env("IDEADB_MAIL_SERVER"),
         "MAIL_PORT": int(_env_str("IDEADB_MAIL_PORT", "25")),
         "MAIL_USERNAME": _env("IDEADB_MAIL_USERNAME"),

@@ -112,6 +112,8 @@ def make_test_app(tmp_path: Path, backend: str = "sqlite", **overrides):
         "UPLOAD_DIR": str(instance / "uploads"),
         "TESTING": True,
         "MAIL_CAPTURE": True,
+        # Background jobs and the index catch-up run right after each commit, in the test.
+        "JOBS_INLINE": True,
         # Real argon2id, with the cheapest parameters: tests hash hundreds of passwords.
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
     }

@@ -1,7 +1,10 @@
-"""Notifying a user: an in-app row in the caller's transaction, and an email after commit.
+"""Notifying a user: an in-app row and an e-mail job, both in the caller's transaction.
 
-Email goes through SMTP when IDEADB_MAIL_SERVER is set. With ``MAIL_CAPTURE`` true (tests),
-messages are appended to ``app.extensions["mail_outbox"]`` as dicts (to, subject, body) instead.
+The e-mail is a ``mail`` job (``core/jobs.py``): the worker sends it through SMTP when
+IDEADB_MAIL_SERVER is set, and retries with back-off while the mail server is away, so a slow
+or absent mail server never holds a request and a rolled-back change sends nothing. With
+``MAIL_CAPTURE`` true (tests), messages are appended to ``app.extensions["mail_outbox"]`` as
+dicts (to, subject, body) instead.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import Notification, User
-from ideadb.core.db import after_commit, unit_of_work, utcnow
+from ideadb.core import jobs
+from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -44,7 +48,7 @@ def notify(session: Session, user_id: int | None, text: str, target: Target | No
         return
     message = _message(user.email, text, link)
     if message is not None:
-        after_commit(session, lambda: _deliver(message))
+        jobs.enqueue(session, "mail", message)
 
 
 def _message(to: str, text: str, link: str | None) -> dict[str, str] | None:
@@ -66,29 +70,29 @@ def _message(to: str, text: str, link: str | None) -> dict[str, str] | None:
     return {"to": to, "subject": subject, "body": body}
 
 
-def _deliver(message: dict[str, str]) -> None:
-    from flask import Flask, current_app
-
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+def deliver(context: jobs.JobContext) -> dict[str, Any]:
+    """The ``mail`` job: send one message; an error leaves the job for a later attempt."""
+    app = context.app
     config = app.config
+    message = context.payload
     if config.get("MAIL_CAPTURE"):
-        app.extensions.setdefault("mail_outbox", []).append(message)
-        return
+        app.extensions.setdefault("mail_outbox", []).append(dict(message))
+        return {"captured": True}
+    if not config.get("MAIL_SERVER"):
+        return {"sent": False, "reason": "no mail server configured"}
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message["to"]
     email["Subject"] = message["subject"]
     email.set_content(message["body"])
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            smtp.send_message(email)
-    except (OSError, smtplib.SMTPException):
-        # The in-app notification is committed; a mail server being down must not fail the change.
-        log.exception("could not send email to %s", message["to"])
+    timeout = float(config.get("MAIL_TIMEOUT", 10))
+    with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=timeout) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(email)
+    return {"sent": True}
 
 
 def list_notifications(session: Session, user: Any):

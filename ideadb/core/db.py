@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -117,3 +118,14 @@ def request_session() -> Session:
     """The application's session for this request or command (Flask-SQLAlchemy's scoped one)."""
     session: Session = current_app.extensions["sqlalchemy"].session()
     return session
+
+
+def app_engine() -> sa.Engine:
+    """The application's database engine (for work outside the request's session)."""
+    engine: sa.Engine = current_app.extensions["sqlalchemy"].engine
+    return engine
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE (compare-and-set checks)."""
+    return int(cast("sa.CursorResult[Any]", result).rowcount)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 import scoring
 from ideadb.accounts.notify import notify
 from ideadb.audit.service import record
-from ideadb.core.db import unit_of_work, utcnow
+from ideadb.core.db import rowcount, unit_of_work, utcnow
 from ideadb.core.errors import (
     Conflict,
     NotAllowed,
@@ -51,11 +51,6 @@ from ideadb.search import service as search_service
 SIMILAR_LIMIT = 5
 R = RoundStatus
 A = AssignmentStatus
-
-
-def _rowcount(result: sa.Result[Any]) -> int:
-    """Rows an UPDATE changed (the optimistic-locking check)."""
-    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def rubric_for(session: Session, rnd: Round) -> scoring.Rubric:
@@ -253,7 +248,7 @@ def save_review(
                 )
                 .execution_options(synchronize_session=False)
             )
-            if _rowcount(result) != 1:
+            if rowcount(result) != 1:
                 raise StaleVersion(STALE_MESSAGE)
             session.refresh(existing)
             review = existing
@@ -287,7 +282,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             )
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(result) != 1:
+        if rowcount(result) != 1:
             raise Conflict("Phiếu chấm đã được nộp.")
         changed = session.execute(
             sa.update(Assignment)
@@ -295,7 +290,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             .values(status=A.SUBMITTED)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(changed) != 1:
+        if rowcount(changed) != 1:
             raise Conflict("Phân công này không còn hiệu lực.")
         session.refresh(review)
         session.refresh(a)

@@ -8,7 +8,12 @@ from ideadb.core.api import api_actor, doc, signed_in_actor
 from ideadb.core.errors import BadRequest
 from ideadb.extensions import db
 from ideadb.search import service
-from ideadb.search.schemas import SearchResultSchema, SimilarListSchema, SimilarTextListSchema
+from ideadb.search.schemas import (
+    HealthSchema,
+    SearchResultSchema,
+    SimilarListSchema,
+    SimilarTextListSchema,
+)
 
 bp = Blueprint("search_api", __name__)
 TAGS = ["search"]
@@ -34,6 +39,19 @@ def _page_args() -> tuple[int, int]:
     if errors:
         raise BadRequest("Tham số phân trang không hợp lệ.", errors)
     return values["page"], values["per_page"]
+
+
+@bp.get("/health")
+@doc(
+    "Health: the database, this host's search index against the shared change log, jobs",
+    response=HealthSchema,
+    status=(200, 503),
+    auth=False,
+    tags=["operations"],
+)
+def health():
+    body = service.health(db.session())
+    return HealthSchema().dump(body), 200 if body["status"] == "ok" else 503
 
 
 @bp.get("/search")

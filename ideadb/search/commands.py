@@ -60,6 +60,15 @@ def reindex(check_only: bool, no_repair: bool) -> None:
             f"áp dụng thêm {result['drained']} thay đổi mới, sửa {result['repaired']}."
         )
         return
+    where = service.position(session)
+    session.rollback()
+    click.echo(
+        f"Sổ thay đổi: chỉ mục đã áp dụng đến #{where.applied}, mới nhất #{where.latest} "
+        f"(còn trễ {where.lag})."
+    )
+    if where.lag and not no_repair:
+        caught = service.catch_up(timeout=60.0)
+        click.echo(f"Đã áp dụng {caught.rows} thay đổi; còn trễ {caught.lag}.")
     report = service.check(session)
     if report.broken:
         click.echo(f"Chỉ mục không đọc được: {report.broken}")

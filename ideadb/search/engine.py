@@ -8,7 +8,8 @@ structures in :mod:`ideadb.search.whoosh_internals`. The pieces:
 - :mod:`~ideadb.search.postings`: segments, per-document arrays, postings, term statistics;
 - :mod:`~ideadb.search.evaluation`: BM25F evaluation, facets, order and hits;
 - :mod:`~ideadb.search.suggest` and :mod:`~ideadb.search.similar`;
-- :mod:`~ideadb.search.writer`: writing, rebuilding a generation, draining the outbox.
+- :mod:`~ideadb.search.writer`: writing and rebuilding a generation;
+- :mod:`~ideadb.search.follow`: where this index stands in the shared change log.
 
 One :class:`Engine` per root and process keeps one searcher, refreshes it when a commit has
 happened (cheap) and reopens it when ``CURRENT`` names another generation.
@@ -39,15 +40,14 @@ from ideadb.search.schema import TEXT_FIELDS
 from ideadb.search.similar import SIMILAR_THRESHOLD, similar
 from ideadb.search.storage import IndexBusy, SearchUnavailable, create_index, index_exists
 from ideadb.search.suggest import SUGGEST_BELOW, suggest
-from ideadb.search.writer import WRITE_TIMEOUT, DrainResult, drain
+from ideadb.search.writer import WRITE_TIMEOUT
 
 __all__ = [
-    "DrainResult",
     "Engine",
     "IndexBusy",
     "SearchUnavailable",
     "create_index",
-    "drain",
+    "current_generation",
     "engine",
     "forget",
     "index_exists",
@@ -294,15 +294,21 @@ class Engine:
         progress: Callable[[int], None] | None = None,
         limitmb: int = 256,
         procs: int = 1,
+        before_swap: Callable[[str], None] | None = None,
     ) -> str:
         """Build a complete new generation beside the live one, then swap it in."""
-        return writer.rebuild(self, docs, progress, limitmb, procs)
+        return writer.rebuild(self, docs, progress, limitmb, procs, before_swap)
 
 
 # ---------------------------------------------------------------------------- registry
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+
+
+def current_generation(root: str) -> str | None:
+    """The live generation at ``root`` (None when no readable index exists there)."""
+    return storage.current(root) if index_exists(root) else None
 
 
 def engine(root: str) -> Engine:

@@ -60,3 +60,22 @@ class SimilarTextItemSchema(SimilarItemSchema):
 
 class SimilarTextListSchema(Schema):
     items = fields.List(fields.Nested(SimilarTextItemSchema))
+
+
+class IndexPositionSchema(Schema):
+    applied = fields.Integer(allow_none=True, metadata={"description": "last change applied here"})
+    latest = fields.Integer(allow_none=True, metadata={"description": "last change in the log"})
+    lag = fields.Integer(allow_none=True)
+    generation = fields.String(allow_none=True)
+
+
+class JobCountsSchema(Schema):
+    pending = fields.Integer(allow_none=True)
+    failed = fields.Integer(allow_none=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(metadata={"description": "ok, or unavailable (answered with 503)"})
+    database = fields.String()
+    search = fields.Nested(IndexPositionSchema)
+    jobs = fields.Nested(JobCountsSchema)

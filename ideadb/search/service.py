@@ -1,10 +1,10 @@
-"""Search: what callers use. Visibility from the user, the outbox, search, similar, reindex.
+"""Search: what callers use. Visibility from the user, the change log, search, similar, reindex.
 
-The index is derived from the database. Every change of an idea writes an outbox row in the
-change's own transaction (``enqueue``); after the commit the outbox is drained into the index
-by one writer at a time. A row that meets a busy index stays for the next drain (retried
-shortly, and by ``ideadb reindex --check``), so a change is never lost and a rolled-back
-change never reaches the index.
+Every index is derived from the database. Every change of an idea appends a row to the shared
+change log in the change's own transaction (``enqueue``); each host's index catches up from
+the last row it applied (``catch_up``: in the worker, or right after the commit with
+``JOBS_INLINE``), so a change is never lost, a rolled-back change never reaches an index, and
+any number of hosts converge on the same data.
 """
 
 from __future__ import annotations
@@ -12,19 +12,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from ideadb.core import providers
-from ideadb.core.changes import IdeaChange as SearchOutbox
+from ideadb.core import changes, jobs, providers
 from ideadb.core.changes import record_idea_change, record_idea_changes
-from ideadb.core.db import after_commit
+from ideadb.core.db import after_commit, unit_of_work
 from ideadb.core.errors import BadRequest, DomainError
 from ideadb.core.permissions import (
     Role,
@@ -44,6 +44,7 @@ from ideadb.ideas.service import (
     visible_ideas_filter,
 )
 from ideadb.search import engine as search_engine
+from ideadb.search import follow
 from ideadb.search.documents import (
     SORTS,
     CheckReport,
@@ -69,10 +70,9 @@ roles_rule(
     Role.REVIEWER,
 )
 
-DRAIN_BATCH = 500
+FOLLOW_BATCH = 500
 PUBLIC_FACETS = ("area", "year", "district_id")
 WRITE_TIMEOUT = 5.0
-RETRY_DELAYS = (0.5, 2.0, 5.0, 15.0)
 _DOC_FIELDS = {f.name for f in dataclass_fields(IdeaDoc)}
 
 
@@ -176,11 +176,11 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
     return Visibility(published=True, unit_ids=unit_ids, idea_ids=idea_ids)
 
 
-# --- outbox ------------------------------------------------------------------------------
+# --- following the change log -----------------------------------------------------------
 
 
 def enqueue(session: Session, idea_id: int) -> None:
-    """Record, inside the caller's transaction, that an idea's index entry must be refreshed."""
+    """Record, inside the caller's transaction, that an idea's index entries must be refreshed."""
     record_idea_change(session, idea_id)
 
 
@@ -193,95 +193,163 @@ def follow_unit_change(session: Session, unit_id: int) -> None:
     record_idea_changes(session, idea_ids)
 
 
-def drain_after_commit(session: Session) -> None:
-    """Subscriber of recorded idea changes: apply them to the index once the change commits."""
-    callbacks = session.info.get("after_commit", [])
-    if any(getattr(cb, "search_drain", False) for cb in callbacks):
-        return
+def apply_after_commit(session: Session) -> None:
+    """Subscriber of recorded idea changes: once the change commits, this host's index follows.
+
+    With ``JOBS_INLINE`` the index catches up in the committing thread (tests, scripts);
+    otherwise the worker of this process (quickstart) is woken and the request returns at once
+    — ``ideadb worker`` processes poll the log on their own.
+    """
     if not has_app_context():
         return
     app = _current_app()
+    if any(getattr(cb, "search_follow", False) for cb in session.info.get("after_commit", [])):
+        return
 
-    def drain() -> None:
-        drain_outbox(app)
+    def follow() -> None:
+        if app.config.get("JOBS_INLINE"):
+            catch_up(app)
+        else:
+            jobs.wake(app)
 
-    drain.search_drain = True  # type: ignore[attr-defined]
-    after_commit(session, drain)
+    follow.search_follow = True  # type: ignore[attr-defined]
+    after_commit(session, follow)
 
 
-def drain_outbox(
-    app: Flask | None = None, timeout: float = WRITE_TIMEOUT
-) -> search_engine.DrainResult:
-    """Apply the pending outbox rows to the index (a no-op while no index has been built)."""
+@dataclass
+class CatchUp:
+    """What one catch-up did, and where this host's index stands."""
+
+    applied: int = 0
+    latest: int = 0
+    indexed: int = 0
+    removed: int = 0
+    rows: int = 0
+    rebuilt: bool = False
+    busy: bool = False
+
+    @property
+    def lag(self) -> int:
+        return max(self.latest - self.applied, 0)
+
+
+def catch_up(app: Flask | None = None, timeout: float = WRITE_TIMEOUT, rounds: int = 20) -> CatchUp:
+    """Apply the change-log rows this host's index has not applied yet.
+
+    An index that does not exist, does not know its position, or stands behind the pruned
+    horizon is rebuilt from the database (searches keep the old generation meanwhile).
+    """
     app = app or _current_app()
     root = index_dir(app)
-    if not search_engine.index_exists(root):
-        return search_engine.DrainResult()
-    with app.app_context(), Session(db.engine) as session:
-
-        def pending() -> list[tuple[int, int]]:
-            rows = session.execute(
-                sa.select(SearchOutbox.id, SearchOutbox.idea_id)
-                .order_by(SearchOutbox.id)
-                .limit(DRAIN_BATCH)
-            ).all()
-            session.rollback()  # end the read so that writers are not held up
-            return [(r[0], r[1]) for r in rows]
-
-        def load(ids: list[int]) -> dict[int, IdeaDoc | None]:
-            docs = load_docs(session, ids)
-            session.rollback()
-            return docs
-
-        def done(row_ids: list[int]) -> None:
-            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_(row_ids)))
-            session.commit()
-
-        try:
-            result = search_engine.drain(
-                search_engine.engine(root), pending, load, done, timeout=timeout
-            )
-        except search_engine.SearchUnavailable:
-            log.warning("search index unusable; outbox rows kept for ideadb reindex")
-            return search_engine.DrainResult()
-    if result.busy or result.more:
-        _retry_later(app)
+    result = CatchUp()
+    with follow.catchup_lock(root, timeout) as locked:
+        if not locked:
+            result.busy = True
+            return result
+        with app.app_context(), Session(db.engine) as session:
+            for attempt in range(2):
+                gen = search_engine.current_generation(root)
+                pos = follow.read_position(root, gen) if gen else None
+                if gen is None or pos is None or pos.applied < changes.pruned_through(session):
+                    info = _build_generation(app, session)
+                    result.rebuilt = True
+                    log.info("search index rebuilt from the database: %s", info)
+                    continue
+                try:
+                    _apply(app, session, gen, pos, result, timeout, rounds)
+                except search_engine.SearchUnavailable:
+                    if attempt:
+                        raise
+                    log.warning("search index %s unreadable; rebuilding it", gen)
+                    follow.write_position(root, gen, follow.Position(applied=-1))
+                    continue
+                result.applied = pos.applied
+                break
+            result.latest = changes.latest_id(session)
     return result
 
 
-_retry_lock = threading.Lock()
-_retry_pending: set[str] = set()
-
-
-def _retry_later(app: Flask, attempt: int = 0) -> None:
-    """The index was busy or rows were left: drain again shortly in the background."""
-    if not app.config.get("SEARCH_RETRY", True) or attempt >= len(RETRY_DELAYS):
-        return
+def _apply(
+    app: Flask,
+    session: Session,
+    gen: str,
+    position: follow.Position,
+    result: CatchUp,
+    timeout: float,
+    rounds: int,
+) -> None:
     root = index_dir(app)
-    with _retry_lock:
-        if attempt == 0 and root in _retry_pending:
-            return
-        _retry_pending.add(root)
-
-    def run() -> None:
+    eng = _engine(app)
+    for _ in range(rounds):
+        rows = changes.changes_after(
+            session, position.applied, sorted(position.holes), FOLLOW_BATCH
+        )
+        session.rollback()  # end the read: writers are not held up
+        if not rows:
+            position.expire()
+            break
+        ids = sorted({idea_id for _, idea_id in rows})
+        docs = load_docs(session, ids)
+        session.rollback()
+        present = [doc for doc in (docs.get(i) for i in ids) if doc is not None]
+        absent = [i for i in ids if docs.get(i) is None]
         try:
-            result = drain_outbox(app)
-        except Exception:
-            log.exception("search outbox retry failed")
-            result = None
-        finally:
-            with _retry_lock:
-                _retry_pending.discard(root)
-        if result is not None and (result.busy or result.more):
-            _retry_later(app, attempt + 1)
-
-    timer = threading.Timer(RETRY_DELAYS[attempt], run)
-    timer.daemon = True
-    timer.start()
+            eng.write(present, absent, timeout=timeout)
+        except search_engine.IndexBusy:
+            result.busy = True
+            break
+        position.advance(rows)
+        follow.write_position(root, gen, position)
+        result.indexed += len(present)
+        result.removed += len(absent)
+        result.rows += len(rows)
+        if len(rows) < FOLLOW_BATCH:
+            break
 
 
-def pending_count(session: Session) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)) or 0
+def position(session: Session, app: Flask | None = None) -> CatchUp:
+    """Where this host's index stands against the shared change log (without catching up)."""
+    root = index_dir(app)
+    gen = search_engine.current_generation(root)
+    pos = follow.read_position(root, gen) if gen else None
+    latest = changes.latest_id(session)
+    return CatchUp(applied=pos.applied if pos is not None else 0, latest=latest)
+
+
+def health(session: Session) -> dict[str, Any]:
+    """The database answers, where this host's index stands, how many jobs wait or failed."""
+    root = index_dir()
+    gen = search_engine.current_generation(root)
+    pos = follow.read_position(root, gen) if gen else None
+    applied = pos.applied if pos is not None else None
+    body: dict[str, Any] = {
+        "status": "ok",
+        "database": "ok",
+        "search": {"applied": applied, "latest": None, "lag": None, "generation": gen},
+        "jobs": {"pending": None, "failed": None},
+    }
+    try:
+        latest = changes.latest_id(session)
+        body["jobs"] = jobs.counts(session)
+        session.rollback()
+    except sa.exc.SQLAlchemyError:
+        log.exception("health: the database does not answer")
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            session.rollback()
+        body["status"] = body["database"] = "unavailable"
+        return body
+    body["search"]["latest"] = latest
+    if applied is not None:
+        body["search"]["lag"] = max(latest - applied, 0)
+    return body
+
+
+def prune_log(app: Flask | None = None) -> int:
+    """Remove change-log rows older than the retention period (``SEARCH_LOG_RETENTION_DAYS``)."""
+    app = app or _current_app()
+    days = float(app.config.get("SEARCH_LOG_RETENTION_DAYS", 30))
+    with app.app_context(), Session(db.engine) as session, unit_of_work(session):
+        return changes.prune(session, timedelta(days=days))
 
 
 # --- search ------------------------------------------------------------------------------
@@ -403,6 +471,33 @@ def repair(session: Session, report: CheckReport, timeout: float = 60.0) -> int:
     return len(present) + len(gone)
 
 
+def _build_generation(
+    app: Flask,
+    session: Session,
+    progress: Callable[[int], None] | None = None,
+    procs: int | None = None,
+) -> dict[str, Any]:
+    """Build a complete generation from the database and swap it in, with its log position.
+
+    The position is read before the ideas: every change up to it is in what is read next,
+    and later changes are applied (again, harmlessly) by the next catch-up.
+    """
+    root = index_dir(app)
+    cursor = changes.settled_id(session, follow.HOLE_WINDOW)
+    total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
+    if procs is None:
+        procs = 2 if total >= 2000 and (os.cpu_count() or 1) > 1 else 1
+
+    def record(name: str) -> None:
+        follow.write_position(root, name, follow.Position(applied=cursor))
+
+    generation = _engine(app).rebuild(
+        all_docs(session), progress=progress, procs=procs, before_swap=record
+    )
+    session.rollback()
+    return {"generation": generation, "ideas": total, "position": cursor}
+
+
 def rebuild(
     session: Session,
     progress: Callable[[int], None] | None = None,
@@ -411,24 +506,14 @@ def rebuild(
     """Build a fresh index beside the live one, swap it in, then catch up with later changes.
 
     Searches are served from the old index until the swap. Changes committed meanwhile are
-    applied after the swap: the pending outbox rows are drained and a check repairs anything
-    that changed between reading the database and the swap.
+    applied from the change log after the swap, and a check repairs anything else.
     """
-    total = session.scalar(sa.select(sa.func.count()).select_from(Idea)) or 0
-    if procs is None:
-        procs = 2 if total >= 2000 and (os.cpu_count() or 1) > 1 else 1
-    eng = _engine()
-    generation = eng.rebuild(all_docs(session), progress=progress, procs=procs)
-    session.rollback()
-    drained = drain_outbox(_current_app(), timeout=60.0)
+    app = _current_app()
+    info = _build_generation(app, session, progress, procs)
+    caught = catch_up(app, timeout=60.0)
     report = check(session)
     repaired = repair(session, report) if not report.ok else 0
-    return {
-        "generation": generation,
-        "ideas": total,
-        "drained": drained.rows,
-        "repaired": repaired,
-    }
+    return {**info, "drained": caught.rows, "repaired": repaired}
 
 
 # --- pages -------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""Writing the index: add, replace and remove ideas, rebuild a generation, drain the outbox.
+"""Writing the index: add, replace and remove ideas, rebuild a generation.
 
 One writer per index at a time (Whoosh's lock across processes, ``Engine.write_lock``
-within one). A writer that finds the lock held past its timeout raises IndexBusy and the
-outbox rows stay for the next drain.
+within one). A writer that finds the lock held past its timeout raises IndexBusy; the
+change-log rows it was applying stay unapplied for the next catch-up (``follow.py``).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from whoosh.index import LockError  # type: ignore[import-untyped]
@@ -19,7 +18,7 @@ from whoosh.index import LockError  # type: ignore[import-untyped]
 from ideadb.search import storage, whoosh_internals
 from ideadb.search.documents import IdeaDoc
 from ideadb.search.schema import doc_fields
-from ideadb.search.storage import IndexBusy, SearchUnavailable
+from ideadb.search.storage import SearchUnavailable
 
 if TYPE_CHECKING:
     from ideadb.search.engine import Engine
@@ -103,8 +102,13 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     limitmb: int = 256,
     procs: int = 1,
+    before_swap: Callable[[str], None] | None = None,
 ) -> str:
-    """Build a complete new generation beside the live one, then swap it in."""
+    """Build a complete new generation beside the live one, then swap it in.
+
+    ``before_swap(name)`` runs once the generation is complete, before it goes live (it
+    records where in the change log the new generation stands).
+    """
     root = eng.root
     os.makedirs(root, exist_ok=True)
     name = storage.next_generation(root)
@@ -131,55 +135,9 @@ def rebuild(
             writer.cancel()
         shutil.rmtree(os.path.join(root, name), ignore_errors=True)
         raise
+    if before_swap is not None:
+        before_swap(name)
     with eng.write_lock:
         storage.write_current(root, name)
     storage.remove_old_generations(root, keep={name})
     return name
-
-
-@dataclass
-class DrainResult:
-    indexed: int = 0
-    removed: int = 0
-    rows: int = 0
-    busy: bool = False
-    # rows were still pending after the last round (a large change, e.g. a unit's ideas)
-    more: bool = False
-
-
-def drain(
-    eng: Engine,
-    pending: Callable[[], Sequence[tuple[int, int]]],
-    load: Callable[[list[int]], dict[int, IdeaDoc | None]],
-    done: Callable[[list[int]], None],
-    timeout: float = WRITE_TIMEOUT,
-    rounds: int = 5,
-) -> DrainResult:
-    """Apply pending outbox rows to the index.
-
-        ``pending()`` returns (row id, idea id) pairs not yet applied; ``load(ids)`` the current
-        documents (None for an idea that must leave the index); ``done(row ids)`` removes the
-        applied rows. Rows are only marked done after the index commit; when the index is busy
-        they stay for the next drain. Loops while new rows keep arriving, at most ``rounds``
-    times; ``more`` tells that rows were left for another drain.
-    """
-    result = DrainResult()
-    for _ in range(rounds):
-        rows = list(pending())
-        if not rows:
-            return result
-        ids = sorted({idea_id for _, idea_id in rows})
-        docs = load(ids)
-        present = [doc for doc in (docs.get(i) for i in ids) if doc is not None]
-        absent = [i for i in ids if docs.get(i) is None]
-        try:
-            eng.write(present, absent, timeout=timeout)
-        except IndexBusy:
-            result.busy = True
-            break
-        done([row_id for row_id, _ in rows])
-        result.indexed += len(present)
-        result.removed += len(absent)
-        result.rows += len(rows)
-    result.more = not result.busy and bool(pending())
-    return result

@@ -1,11 +1,11 @@
-"""The index follows the database: outbox in the same transaction, drained after commit."""
+"""The index follows the database: a change-log row in the same transaction, applied after commit."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from ideadb.core.changes import IdeaChange as SearchOutbox
+from ideadb.core.changes import IdeaChange
 from ideadb.core.db import unit_of_work
 from ideadb.search import engine as search_engine
 from ideadb.search import service as search_service
@@ -20,8 +20,12 @@ def found(app, query: str) -> list[int]:
     return [h.id for h in eng.search(query, visibility=ALL, per_page=50).items]
 
 
-def outbox(db_session) -> int:
-    return db_session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
+def logged(db_session) -> int:
+    return db_session.scalar(sa.select(sa.func.count()).select_from(IdeaChange))
+
+
+def lag(app, db_session) -> int:
+    return search_service.position(db_session, app).lag
 
 
 def test_a_new_idea_and_an_edit_are_searchable_right_after_commit(app, db_session, create_idea):
@@ -33,7 +37,8 @@ def test_a_new_idea_and_an_edit_are_searchable_right_after_commit(app, db_sessio
     assert found(app, "say mang") == [idea.id]
     assert found(app, "lon den ban dia cỏ số") in ([], [idea.id])  # the old title is gone
     assert idea.id not in found(app, '"kết hợp trồng cỏ số"')
-    assert outbox(db_session) == 0
+    assert logged(db_session) == 2  # the log keeps both changes for every other index
+    assert lag(app, db_session) == 0
 
 
 def test_status_changes_and_recognition_reach_the_index(app, db_session, create_idea, client):
@@ -53,15 +58,14 @@ def test_a_rolled_back_change_never_reaches_the_index(app, db_session, create_id
         raise RuntimeError("the rest of the change failed")
     assert found(app, "lo dot rac") == []
     assert found(app, "lon den") == [idea.id]
-    assert outbox(db_session) == 0
+    assert logged(db_session) == 1  # only the creation: the rolled-back change left nothing
 
 
-def test_a_change_meeting_a_busy_index_stays_in_the_outbox_until_the_next_drain(
+def test_a_change_meeting_a_busy_index_is_applied_by_the_next_catch_up(
     app, db_session, create_idea
 ):
     from ideadb.ideas import service as ideas
 
-    app.config["SEARCH_RETRY"] = False
     idea = create_idea()
     root = app.config["INDEX_DIR"]
     holder = search_engine.Engine(root)
@@ -73,11 +77,11 @@ def test_a_change_meeting_a_busy_index_stays_in_the_outbox_until_the_next_drain(
     finally:
         search_service.WRITE_TIMEOUT = old
         lock.cancel()
-    assert outbox(db_session) == 1
+    assert lag(app, db_session) == 1
     assert found(app, "bep dun") == []
-    search_service.drain_outbox(app)
+    result = search_service.catch_up(app)
+    assert (result.indexed, result.lag) == (1, 0)
     assert found(app, "bep dun") == [idea.id]
-    assert outbox(db_session) == 0
 
 
 def test_reindex_check_lists_and_repairs_what_is_missing_or_stale(

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from ideadb.search import engine as search_engine
-from ideadb.search import storage
 from ideadb.search.documents import IdeaDoc, Visibility, expected_from
 
 ALL = Visibility.everything()
@@ -83,40 +82,6 @@ def test_old_generations_are_cleaned_up_after_swaps(index_root, doc):
         eng.rebuild([doc(n, "Bản tin")])
     gens = sorted(p for p in os.listdir(index_root) if p.startswith("g"))
     assert len(gens) <= 2
-
-
-def test_a_busy_index_leaves_outbox_rows_for_the_next_drain(index_root, doc):
-    eng = search_engine.engine(index_root)
-    outbox = [(1, 7)]
-    applied: list[int] = []
-
-    def pending():
-        return [row for row in outbox if row[0] not in applied]
-
-    holder = search_engine.Engine(index_root)
-    lock = storage.open_writer(storage.open_index(index_root, holder.generation()), 1.0)
-    try:
-        result = search_engine.drain(
-            eng, pending, lambda ids: {7: doc(7, "Gà đồi")}, applied.extend, timeout=0.1
-        )
-        assert result.busy and applied == []
-    finally:
-        lock.cancel()
-    result = search_engine.drain(eng, pending, lambda ids: {7: doc(7, "Gà đồi")}, applied.extend)
-    assert applied == [1] and not result.busy
-    assert ids(eng.search("gà đồi")) == [7]
-
-
-def test_a_drain_removes_ideas_that_no_longer_exist(make_index, doc):
-    eng = make_index(doc(1, "Gà đồi"))
-    outbox = [(5, 1)]
-
-    def done(row_ids):
-        outbox[:] = [row for row in outbox if row[0] not in row_ids]
-
-    result = search_engine.drain(eng, lambda: list(outbox), lambda ids: {}, done)
-    assert (result.removed, outbox) == (1, [])
-    assert eng.search("gà", visibility=ALL).total == 0
 
 
 CHILD = textwrap.dedent(
@@ -193,23 +158,3 @@ def test_a_writer_killed_mid_commit_leaves_an_index_that_check_and_repair_fix(in
     eng.write([d for d in later if d.id in report.to_repair()], timeout=5)  # lock was released
     assert eng.check(expected_from(first + later)).ok
     assert eng.search("mô hình", per_page=100).total == 25
-
-
-def test_a_drain_that_runs_out_of_rounds_says_rows_are_left(make_index, doc):
-    eng = make_index()
-    outbox = [(1, 1), (2, 2), (3, 3)]
-
-    def pending():
-        return outbox[:1]  # one row per round
-
-    def done(row_ids):
-        outbox[:] = [row for row in outbox if row[0] not in row_ids]
-
-    def load(ids):
-        return {i: doc(i, f"Bếp cải tiến số {i}") for i in ids}
-
-    first = search_engine.drain(eng, pending, load, done, rounds=2)
-    assert (first.rows, first.more, len(outbox)) == (2, True, 1)
-    second = search_engine.drain(eng, pending, load, done, rounds=2)
-    assert (second.rows, second.more, outbox) == (1, False, [])
-    assert sorted(ids(eng.search("bếp cải tiến", visibility=ALL))) == [1, 2, 3]
