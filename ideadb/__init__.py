@@ -89,6 +89,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.audit import commands as audit_commands
     from ideadb.audit import views as audit_views
     from ideadb.core import changes, jobs, providers
+    from ideadb.core import commands as core_commands
     from ideadb.criteria import api as criteria_api
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
@@ -133,7 +134,13 @@ def _register_features(app: Flask) -> None:
             reports_api,
         )
     ]
-    for commands in (audit_commands, ideas_commands, search_commands, reports_commands):
+    for commands in (
+        core_commands,
+        audit_commands,
+        ideas_commands,
+        search_commands,
+        reports_commands,
+    ):
         commands.register(app)
     # Search keeps a derived copy of ideas per host: it follows the shared change log.
     changes.subscribe(app, search_service.apply_after_commit)

@@ -191,9 +191,12 @@ def wake(app: Flask) -> None:
 
 def counts(session: Session) -> dict[str, int]:
     """Jobs waiting (pending or running) and jobs that failed for good."""
-    rows = dict(
-        session.execute(sa.select(Job.status, sa.func.count()).group_by(Job.status)).tuples().all()
-    )
+    rows: dict[str, int] = {
+        str(status): int(n)
+        for status, n in session.execute(
+            sa.select(Job.status, sa.func.count()).group_by(Job.status)
+        ).all()
+    }
     waiting = rows.get(JobStatus.PENDING, 0) + rows.get(JobStatus.RUNNING, 0)
     return {"pending": int(waiting), "failed": int(rows.get(JobStatus.FAILED, 0))}
 

@@ -62,6 +62,7 @@ class Engine:
         self.lock = threading.RLock()  # searcher state
         self.write_lock = threading.Lock()  # one writer per process
         self._gen: str | None = None
+        self._marker: str | None = None  # CURRENT as read when the searcher was opened
         self._ix: Any = None
         self._searcher: Any = None
         self._snap: Snapshot | None = None
@@ -76,15 +77,17 @@ class Engine:
                 with contextlib.suppress(Exception):
                     self._searcher.close()
             self._searcher = self._ix = self._snap = None
-            self._gen = None
+            self._gen = self._marker = None
             self._loaded.clear()
 
     def _ensure(self) -> Any:
         """The current searcher: reopened after a swap, refreshed after a commit."""
-        gen = storage.current(self.root)
-        if gen is None:
+        mark = storage.marker(self.root)
+        if mark is None:
+            self.close()
             raise SearchUnavailable("no search index: run ideadb reindex")
-        if gen != self._gen or self._searcher is None:
+        gen = mark.split()[0]
+        if mark != self._marker or self._searcher is None:
             self.close()
             try:
                 ix = storage.open_index(self.root, gen)
@@ -93,7 +96,7 @@ class Engine:
                 raise
             except Exception as exc:
                 raise SearchUnavailable(f"search index unreadable: {exc}") from exc
-            self._ix, self._searcher, self._gen = ix, searcher, gen
+            self._ix, self._searcher, self._gen, self._marker = ix, searcher, gen, mark
             self._snap = None
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()

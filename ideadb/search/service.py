@@ -257,6 +257,9 @@ def catch_up(app: Flask | None = None, timeout: float = WRITE_TIMEOUT, rounds: i
                     continue
                 try:
                     _apply(app, session, gen, pos, result, timeout, rounds)
+                except FileNotFoundError:  # the folder was removed meanwhile: rebuilt next time
+                    log.warning("search index %s removed while catching up", gen)
+                    break
                 except search_engine.SearchUnavailable:
                     if attempt:
                         raise
@@ -443,8 +446,20 @@ def similar_to_text(
 
 
 def ensure_index(app: Flask | None = None) -> bool:
-    """Create an empty index when none exists (quickstart, tests). True when created."""
-    return search_engine.create_index(index_dir(app))
+    """Create an empty index when none exists (quickstart, tests). True when created.
+
+    On a database without ideas the empty index stands at the log's newest row; otherwise
+    its position is unknown and the first catch-up builds it from the database.
+    """
+    app = app or _current_app()
+    root = index_dir(app)
+    if not search_engine.create_index(root):
+        return False
+    gen = search_engine.current_generation(root)
+    with app.app_context(), Session(db.engine) as session:
+        if gen is not None and session.scalar(sa.select(Idea.id).limit(1)) is None:
+            follow.write_position(root, gen, follow.Position(applied=changes.latest_id(session)))
+    return True
 
 
 def check(session: Session) -> CheckReport:

@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from typing import Any
 
 from whoosh import index as whoosh_index  # type: ignore[import-untyped]
@@ -34,21 +35,28 @@ class IndexBusy(Exception):
     """Another writer held the index lock past the timeout; try again later."""
 
 
-def current(root: str) -> str | None:
-    """The name of the live generation, or None when no index has been created."""
+def marker(root: str) -> str | None:
+    """The content of ``CURRENT``: the live generation's name and a token unique to the swap
+    (a folder deleted and built again reuses names; the token tells the two apart)."""
     try:
         with open(os.path.join(root, CURRENT_FILE), encoding="ascii") as fh:
-            name = fh.read().strip()
+            text = fh.read().strip()
     except OSError:
         return None
-    return name or None
+    return text or None
+
+
+def current(root: str) -> str | None:
+    """The name of the live generation, or None when no index has been created."""
+    text = marker(root)
+    return text.split()[0] if text else None
 
 
 def write_current(root: str, name: str) -> None:
     """Make ``name`` the live generation (an atomic replace of the marker)."""
     tmp = os.path.join(root, f"{CURRENT_FILE}.{os.getpid()}.{threading.get_ident()}")
     with open(tmp, "w", encoding="ascii") as fh:
-        fh.write(name + "\n")
+        fh.write(f"{name} {uuid.uuid4().hex}\n")
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, os.path.join(root, CURRENT_FILE))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ideadb.search import engine as search_engine
+from ideadb.search import service
 
 
 def prepare(app) -> None:
     root = app.config["INDEX_DIR"]
     search_engine.forget(root)  # a previous test may have used the same path
-    search_engine.create_index(root)
+    service.ensure_index(app)
