@@ -96,8 +96,11 @@ def _register_features(app: Flask) -> None:
     from ideadb.ideas import commands as ideas_commands
     from ideadb.ideas import personal_data as ideas_personal_data
     from ideadb.ideas import views as ideas_views
+    from ideadb.jobs import api as jobs_api
+    from ideadb.jobs import views as jobs_views
     from ideadb.reports import api as reports_api
     from ideadb.reports import commands as reports_commands
+    from ideadb.reports import export_jobs as reports_export_jobs
     from ideadb.reports import views as reports_views
     from ideadb.reviews import api as reviews_api
     from ideadb.reviews import results as reviews_results
@@ -114,6 +117,7 @@ def _register_features(app: Flask) -> None:
         accounts_views,
         units_views,
         audit_views,
+        jobs_views,
         ideas_views,
         search_views,
         criteria_views,
@@ -127,6 +131,7 @@ def _register_features(app: Flask) -> None:
             accounts_api,
             units_api,
             audit_api,
+            jobs_api,
             ideas_api,
             search_api,
             criteria_api,
@@ -148,6 +153,7 @@ def _register_features(app: Flask) -> None:
     jobs.on_tick(app, "search.follow", search_service.catch_up)
     jobs.on_tick(app, "search.prune", search_service.prune_log, every=3600)
     jobs.register(app, "mail", accounts_notify.deliver)
+    reports_export_jobs.register(app)
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
     providers.register_set_usage(app, reviews_rounds.criteria_set_usage)

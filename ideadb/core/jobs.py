@@ -167,19 +167,26 @@ def enqueue(
         created_at=utcnow(),
     )
     session.add(job)
-    if has_app_context():
-        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-        if app.config.get("JOBS_INLINE"):
-            session.flush()
-            job_id = job.id
-
-            def run_now() -> None:
-                run_job(app, job_id, worker_id="inline")
-
-            after_commit(session, run_now)
-        else:
-            after_commit(session, lambda: wake(app))
+    schedule(session, job)
     return job
+
+
+def schedule(session: Session, job: Job) -> None:
+    """Once the caller's transaction commits, run ``job`` (inline) or wake this process's
+    worker; other workers find it when they next look."""
+    if not has_app_context():
+        return
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("JOBS_INLINE"):
+        session.flush()
+        job_id = job.id
+
+        def run_now() -> None:
+            run_job(app, job_id, worker_id="inline")
+
+        after_commit(session, run_now)
+    else:
+        after_commit(session, lambda: wake(app))
 
 
 def wake(app: Flask) -> None:

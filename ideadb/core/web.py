@@ -61,6 +61,7 @@ NAV: list[tuple[Any, str, str | None]] = [
     (_l("Người dùng"), "accounts.users", "user.list"),
     (_l("Đơn vị"), "units.index", "unit.list"),
     (_l("Nhật ký"), "audit.index", "audit.view"),
+    (_l("Công việc nền"), "jobs.index", "job.list"),
 ]
 
 

@@ -600,6 +600,14 @@ def _spool() -> IO[bytes]:
     return io.BytesIO()
 
 
+def check_round_format(fmt: str) -> None:
+    _check_format(fmt, ROUND_FORMATS)
+
+
+def check_summary_format(fmt: str) -> None:
+    _check_format(fmt, ("xlsx", "csv", "docx"))
+
+
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise ValidationFailed(

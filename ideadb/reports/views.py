@@ -3,14 +3,14 @@ and the open-data page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.forms import apply_errors
 from ideadb.extensions import db
-from ideadb.reports import charts, service
+from ideadb.reports import charts, export_jobs, service
 from ideadb.reports.documents import GROUP_LABELS, METRIC_LABELS, METRICS, DocumentSettings
 from ideadb.reports.forms import SummaryForm
 
@@ -35,7 +35,7 @@ def index():
 
 
 def _summary_form() -> SummaryForm:
-    form = SummaryForm(request.args)
+    form = SummaryForm(request.form if request.method == "POST" else request.args)
     form.validate()
     return form
 
@@ -98,6 +98,23 @@ def summary_download():
     return send(export)
 
 
+@bp.post("/bao-cao/tong-hop/xuat")
+@login_required
+def summary_export_job():
+    """Record the yearly summary file as a background job and open its progress page."""
+    form = _summary_form()
+    year = form.year.data or service.today().year
+    job_id = export_jobs.request_summary_export(
+        db.session(),
+        current_user,
+        year,
+        request.form.get("group_by", "district"),
+        request.form.get("format", "xlsx"),
+        _document(form),
+    )
+    return redirect(url_for("jobs.detail", job_id=job_id))
+
+
 @bp.get("/thong-ke")
 def statistics():
     year = request.args.get("year", type=int)
@@ -158,6 +175,16 @@ def open_data():
 @bp.get("/du-lieu-mo/sang-kien.<fmt>")
 def open_data_file(fmt: str):
     return send(service.open_data_file(db.session(), fmt, request.url_root.rstrip("/")))
+
+
+@bp.post("/bao-cao/dot/<int:round_id>/xuat")
+@login_required
+def round_export_job(round_id: int):
+    """Record a round's export as a background job and open its progress page."""
+    job_id = export_jobs.request_round_export(
+        db.session(), current_user, round_id, request.form.get("format", "xlsx")
+    )
+    return redirect(url_for("jobs.detail", job_id=job_id))
 
 
 @bp.get("/bao-cao/dot/<int:round_id>/tai-ve")

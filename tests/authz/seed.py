@@ -77,6 +77,7 @@ class World:
     sets: dict[str, int] = field(default_factory=dict)
     notification_id: int = 0
     invitation_id: int = 0
+    job_id: int = 0
 
 
 def _unit(session, code: str) -> int:
@@ -270,6 +271,12 @@ def build(session) -> World:
         sa.select(AuthorInvitation.id).where(AuthorInvitation.invited_user_id == users[OTHER].id)
     )
     assert world.invitation_id is not None
+    # The secretary asked for an export of the finalized round: a finished job with its file.
+    from ideadb.reports import export_jobs
+
+    world.job_id = export_jobs.request_round_export(
+        session, users[SEC], world.rounds["finalized"], "csv"
+    )
     session.commit()
     return world
 

@@ -187,6 +187,8 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
         "source_round_ids": [w.rounds["finalized"]],
     },
     ("POST", "/api/v1/rounds/<int:round_id>/ideas"): lambda w: {"idea_ids": [w.ideas["submitted"]]},
+    ("POST", "/bao-cao/dot/<int:round_id>/xuat"): lambda w: {"format": "csv"},
+    ("POST", "/bao-cao/tong-hop/xuat"): lambda w: {"year": 2021, "format": "csv"},
     ("POST", "/api/v1/rounds/<int:round_id>/reviewers"): lambda w: {"user_ids": [w.user_ids[REV]]},
     ("POST", "/api/v1/rounds/<int:round_id>/assignments"): lambda w: {
         "idea_id": w.round_ideas["deliberation"],
@@ -421,6 +423,19 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/bao-cao/dot/<int:round_id>/tai-ve"): Row(
         after_deliberation(SECRETARY_READ), query="format=csv"
     ),
+    # An export made in the background: whoever may download the file may ask for the job.
+    ("POST", "/bao-cao/dot/<int:round_id>/xuat"): Row(after_deliberation(SECRETARY_READ)),
+    ("POST", "/bao-cao/tong-hop/xuat"): Row(REPORTERS),
+    # --- background jobs (the seeded job is an export the secretary asked for) ---------------
+    ("GET", "/quan-tri/cong-viec"): Row(roles(ADMIN, AUD)),
+    ("POST", "/quan-tri/cong-viec/<int:job_id>/chay-lai"): Row(roles(ADMIN)),
+    ("GET", "/cong-viec/<int:job_id>"): Row(roles(SEC, ADMIN, AUD)),
+    ("GET", "/cong-viec/<int:job_id>/tai-ve"): Row(roles(SEC, ADMIN, AUD)),
+    ("GET", "/api/v1/jobs"): Row(roles(ADMIN, AUD)),
+    ("GET", "/api/v1/jobs/<int:job_id>"): Row(roles(SEC, ADMIN, AUD)),
+    ("GET", "/api/v1/jobs/<int:job_id>/file"): Row(roles(SEC, ADMIN, AUD)),
+    ("POST", "/api/v1/jobs/<int:job_id>/retry"): Row(roles(ADMIN)),
+    ("GET", "/api/v1/health"): Row(EVERYONE),
 }
 
 

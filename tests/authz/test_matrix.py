@@ -34,6 +34,9 @@ AUDITOR_OWN_WRITES = {
     ("POST", "/dang-ky-tai-khoan"),
     ("POST", "/tai-khoan/mat-khau"),
     ("POST", "/thong-bao/da-doc"),
+    # Asking for an export file is a read done in the background, not an act of office.
+    ("POST", "/bao-cao/dot/<int:round_id>/xuat"),
+    ("POST", "/bao-cao/tong-hop/xuat"),
     # Anyone may ask to apply a published initiative (a public form, not an act of office).
     ("POST", "/api/v1/ideas/<int:idea_id>/adoption-interests"),
     ("POST", "/sang-kien/<int:idea_id>"),
@@ -95,6 +98,7 @@ def url_for_cell(rule: str, state: str, world: World) -> str:
             "set_id": lambda: world.sets[state],
             "notification_id": lambda: world.notification_id,
             "invitation_id": lambda: world.invitation_id,
+            "job_id": lambda: world.job_id,
             "user_id": lambda: world.user_ids[OWNER],
             "unit_id": lambda: world.unit_id,
             "fmt": lambda: "csv",

@@ -173,8 +173,10 @@ def test_secretary_downloads_the_ranking_as_xlsx_from_the_ranking_page(
     buttons = page.locator("#ranking-exports")
     assert buttons.is_visible()
     screenshot(page, "ranking-exports")
+    buttons.get_by_role("button", name="Excel").click()
+    page.wait_for_url("**/cong-viec/*")
     with page.expect_download() as info:
-        buttons.get_by_role("link", name="Excel").click()
+        page.locator("#job-download").click()
     download = info.value
     assert download.suggested_filename == f"xep-hang-dot-{round_id}-2021.xlsx"
     target = tmp_path / download.suggested_filename

@@ -201,9 +201,10 @@ def test_summary_page_shows_the_table_and_downloads_a_word_report(client, data, 
     page = client.get("/bao-cao/tong-hop?year=2021&group_by=district").get_data(as_text=True)
     assert "Huyện Ba Bể" in page and "Từ 01/07/2025 đã sáp nhập vào Tỉnh Thái Nguyên" in page
     assert 'id="summary-total"' in page and "style=" not in page
-    resp = client.get(
-        "/bao-cao/tong-hop/tai-ve",
-        query_string={
+    assert 'action="/bao-cao/tong-hop/xuat"' in page
+    job_page = client.submit(
+        "/bao-cao/tong-hop/xuat",
+        {
             "year": 2021,
             "group_by": "district",
             "format": "docx",
@@ -217,7 +218,14 @@ def test_summary_page_shows_the_table_and_downloads_a_word_report(client, data, 
             "signer_name": "Hoàng Thị Dung",
             "recipients": "Ban Thường trực UBTƯ MTTQ Việt Nam;\nLưu: VT.",
         },
+        form_url="/bao-cao/tong-hop?year=2021&group_by=district",
+        follow_redirects=True,
     )
+    assert job_page.status_code == 200
+    job_html = job_page.get_data(as_text=True)
+    assert 'data-status="done"' in job_html and "tong-hop-2021-district.docx" in job_html
+    job_path = job_page.request.path
+    resp = client.get(f"{job_path}/tai-ve")
     assert resp.status_code == 200
     doc = Document(io.BytesIO(resp.data))
     left, right = doc.tables[0].rows[0].cells

@@ -178,18 +178,28 @@ def test_ranking_page_offers_the_downloads_and_the_link_serves_xlsx(
     login(secretary())
     page = client.get(f"/dot-xet-chon/{rnd.id}/xep-hang").get_data(as_text=True)
     assert 'id="ranking-exports"' in page
-    assert f"/bao-cao/dot/{rnd.id}/tai-ve?format=xlsx" in page
-    resp = client.get(f"/bao-cao/dot/{rnd.id}/tai-ve?format=xlsx")
+    assert f'action="/bao-cao/dot/{rnd.id}/xuat"' in page
+    job_page = client.submit(
+        f"/bao-cao/dot/{rnd.id}/xuat",
+        {"format": "xlsx"},
+        form_url=f"/dot-xet-chon/{rnd.id}/xep-hang",
+        follow_redirects=True,
+    )
+    assert 'id="job-download"' in job_page.get_data(as_text=True)
+    resp = client.get(f"{job_page.request.path}/tai-ve")
     assert resp.status_code == 200
     openpyxl.load_workbook(io.BytesIO(resp.data))
+    assert client.get(f"/bao-cao/dot/{rnd.id}/tai-ve?format=xlsx").status_code == 200  # direct
     index = client.get("/bao-cao/").get_data(as_text=True)
-    assert rnd.name in index and f"/bao-cao/dot/{rnd.id}/tai-ve?format=docx" in index
+    assert rnd.name in index and f'action="/bao-cao/dot/{rnd.id}/xuat"' in index
 
 
 def test_reviewer_gets_403_from_the_download_page(client, scored, login):
     rnd, _ideas, reviewers, _chair = scored
     login(reviewers[0])
     assert client.get(f"/bao-cao/dot/{rnd.id}/tai-ve?format=xlsx").status_code == 403
+    refused = client.submit(f"/bao-cao/dot/{rnd.id}/xuat", {"format": "xlsx"}, form_url="/bao-cao/")
+    assert refused.status_code == 403
     assert 'id="round-exports"' not in client.get("/bao-cao/").get_data(as_text=True)
 
 
