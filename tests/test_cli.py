@@ -1,5 +1,6 @@
 """The ideadb command: quickstart, serve, demo accounts without known passwords, create-user."""
 
+import json
 import os
 import socket
 import subprocess
@@ -43,6 +44,31 @@ def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 120) -> int:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+def _health(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as resp:
+        return json.loads(resp.read().decode("utf-8"))
+
+
+def _ideas_from_another_process_reach_the_served_index(tmp_path: Path, port: int) -> None:
+    """quickstart runs the worker in its own process: ideas written by another process (here
+    ``ideadb demo``) reach the index it serves without any reindex."""
+    before = _health(port)["search"]
+    subprocess.run(
+        [sys.executable, "-m", "ideadb", "demo", "--ideas", "4"],
+        env=_env(tmp_path),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        now = _health(port)["search"]
+        if now["latest"] > before["latest"] and now["lag"] == 0:
+            break
+        time.sleep(0.2)
+    assert now["latest"] >= before["latest"] + 4 and now["lag"] == 0, now
+
+
 def test_quickstart_without_demo_serves_the_site_and_keeps_data_on_rerun(tmp_path):
     port = _free_port()
     cmd = [sys.executable, "-m", "ideadb", "quickstart", "--no-demo", "--port", str(port)]
@@ -59,6 +85,8 @@ def test_quickstart_without_demo_serves_the_site_and_keeps_data_on_rerun(tmp_pat
             assert _wait_for(f"http://127.0.0.1:{port}/dang-nhap", proc) == 200
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
                 assert "Cơ sở dữ liệu ý tưởng, sáng kiến" in resp.read().decode("utf-8")
+            if attempt == 1:
+                _ideas_from_another_process_reach_the_served_index(tmp_path, port)
         finally:
             proc.terminate()
             proc.wait(10)
