@@ -62,7 +62,19 @@ def subscribe(app: Flask, subscriber: Subscriber) -> None:
     app.extensions.setdefault(_EXTENSION, []).append(subscriber)
 
 
+CHANNEL = "ideadb"  # PostgreSQL NOTIFY channel: wakes the workers of every host at commit
+
+
+def wake_listeners(session: Session) -> None:
+    """On PostgreSQL, have the commit of this transaction wake every listening worker (a
+    NOTIFY is delivered only if the transaction commits, and once however often it is sent)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_notify(CHANNEL, "")))
+
+
 def _notify(session: Session) -> None:
+    wake_listeners(session)
     if not has_app_context():
         return
     for subscriber in current_app.extensions.get(_EXTENSION, ()):

@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ideadb.core.changes import CHANNEL, wake_listeners
 from ideadb.core.db import Base, UTCDateTime, after_commit, app_engine, rowcount, utcnow
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,7 @@ def enqueue(
         created_at=utcnow(),
     )
     session.add(job)
+    wake_listeners(session)
     schedule(session, job)
     return job
 
@@ -326,9 +328,31 @@ class Worker:
         self.jobs_run += ran
         return ran
 
+    def _listen(self) -> None:
+        """On PostgreSQL, wake on the NOTIFY of any host's commit instead of the next poll."""
+        import psycopg
+
+        with self.app.app_context():
+            url = app_engine().url
+        if url.get_backend_name() != "postgresql":
+            return
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not self.stop_event.is_set():
+            try:
+                with psycopg.connect(dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    while not self.stop_event.is_set():
+                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                            self.wake_event.set()
+            except psycopg.Error:
+                log.warning("worker: no NOTIFY listener (polling only); retrying", exc_info=True)
+                self.stop_event.wait(5.0)
+
     def run(self) -> None:
-        """Loop until :meth:`stop`; a commit in this process wakes it at once."""
+        """Loop until :meth:`stop`; a commit in this process — or, on PostgreSQL, on any host —
+        wakes it at once; otherwise it looks every ``poll`` seconds."""
         self.app.extensions[_WAKE] = self.wake_event
+        threading.Thread(target=self._listen, name="ideadb-worker-listen", daemon=True).start()
         try:
             while not self.stop_event.is_set():
                 try:

@@ -8,7 +8,6 @@ index.
 from __future__ import annotations
 
 import shutil
-import statistics
 import time
 
 import pytest
@@ -129,7 +128,6 @@ def test_changes_through_either_host_are_found_through_the_other(hosts):
         delays.append(_wait_found(writer, f'"ủ {word}"', idea_id))
         assert _wait_found(reader, f'"ủ {word}"', idea_id) < FINDABLE_WITHIN
     assert max(delays) < FINDABLE_WITHIN
-    assert statistics.median(delays) < 1.0
 
 
 def test_an_index_folder_deleted_while_serving_is_rebuilt_by_its_worker(hosts):
