@@ -326,7 +326,10 @@ def import_file():
     form = ImportForm()
     problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
-        raw = form.file.data.read(MAX_FILE_BYTES + 1)
+        try:
+            raw = form.file.data.read(MAX_FILE_BYTES + 1)
+        finally:
+            form.file.data.close()  # a large upload is spooled to a temporary file
         data: Any = None
         if len(raw) > MAX_FILE_BYTES:
             form.file.errors.append(_("Tệp lớn quá 1 MB."))

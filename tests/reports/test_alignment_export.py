@@ -28,7 +28,7 @@ def derived_round(db_session, secretary, criteria_set_id, ready_round, score_all
     body["criteria"][3]["weight"] = 30  # outside 5–25
     service.update_draft(db_session, sec, draft.id, {"criteria": body["criteria"]})
     guidelines.activate(db_session, sec, draft.id, REASON)
-    rnd, ideas, _reviewers = ready_round(2, 2, criteria_set_id=draft.id)
+    rnd, _ideas, _reviewers = ready_round(2, 2, criteria_set_id=draft.id)
     score_all(rnd, points=MID)
     deliberation.deliberate(db_session, sec, rnd.id)
     return rnd
