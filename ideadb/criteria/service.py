@@ -69,7 +69,11 @@ class SetDetails:
 
     @property
     def editable(self) -> bool:
-        return self.criteria_set.status == SetStatus.DRAFT and not self.frozen
+        return (
+            self.criteria_set.status == SetStatus.DRAFT
+            and not self.frozen
+            and self.criteria_set.template_code is None
+        )
 
     @property
     def activatable(self) -> bool:
@@ -320,6 +324,11 @@ def _require_unused(session: Session, criteria_set: CriteriaSet) -> None:
 
 def _require_editable(session: Session, criteria_set: CriteriaSet) -> None:
     _require_unused(session, criteria_set)
+    if criteria_set.template_code is not None:
+        raise Conflict(
+            "Đây là hướng dẫn do cấp trên ban hành nên được giữ nguyên; hãy tạo bộ tiêu chí "
+            "theo hướng dẫn này rồi điều chỉnh."
+        )
     if criteria_set.status != SetStatus.DRAFT:
         raise InvalidTransition(
             "Chỉ sửa được bản nháp; bộ tiêu chí đang áp dụng hoặc đã ngừng thì hãy tạo "

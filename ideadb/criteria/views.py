@@ -249,8 +249,8 @@ def _issue_rows(criteria_set: Any) -> tuple[list[dict[str, Any]], list[dict[str,
                 "name": c.name,
                 "weight": c.weight,
                 "required": bool(request.form.get(f"req-{c.code}")) if posted else True,
-                "min": request.form.get(f"wmin-{c.code}", "") if posted else rng["min"],
-                "max": request.form.get(f"wmax-{c.code}", "") if posted else rng["max"],
+                "min": request.form.get(f"wmin-{c.code}", "") if posted else points(rng["min"]),
+                "max": request.form.get(f"wmax-{c.code}", "") if posted else points(rng["max"]),
             }
         )
     levels = []
@@ -261,8 +261,8 @@ def _issue_rows(criteria_set: Any) -> tuple[list[dict[str, Any]], list[dict[str,
                 "code": lv.code,
                 "name": lv.name,
                 "min_score": lv.min_score,
-                "min": request.form.get(f"smin-{lv.code}", "") if posted else rng["min"],
-                "max": request.form.get(f"smax-{lv.code}", "") if posted else rng["max"],
+                "min": request.form.get(f"smin-{lv.code}", "") if posted else points(rng["min"]),
+                "max": request.form.get(f"smax-{lv.code}", "") if posted else points(rng["max"]),
             }
         )
     return criteria, levels

@@ -67,6 +67,9 @@ def test_export_then_import_round_trips_exactly(client, sec, template_id):
     assert created["status"] == "draft"
     assert created["template"]["version"] == 2
     assert _export(client, sec, created["id"]) == sent
+    # A guideline is kept as issued: it is derived from, not edited.
+    edit = client.patch(f"/api/v1/criteria-sets/{created['id']}", json={"name": "X"}, headers=sec)
+    assert edit.status_code == 409
 
 
 @pytest.mark.parametrize(
