@@ -149,8 +149,8 @@ def test_province_derives_from_the_guideline_justifies_and_exports(
     page.fill("#justification", REASON)
     page.locator("#alignment").scroll_into_view_if_needed()
     desktop, _phone = screenshot(page, "alignment")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(desktop, SHOTS / "alignment.png")
+    if SHOTS.is_dir():  # kept for review where that folder exists
+        shutil.copy(desktop, SHOTS / "alignment.png")
     page.click("#activate-set")
     assert page.locator("#set-status").inner_text() == "Đang áp dụng"
     assert page.locator("#alignment-badge").inner_text() == "Khác hướng dẫn (có giải trình)"
