@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+import json
 
-from ideadb.core.api import by_id, doc, load_json, paginate, signed_in_actor
-from ideadb.criteria import service
-from ideadb.criteria.schemas import CriteriaSetDetailSchema, CriteriaSetInSchema, CriteriaSetSchema
+from flask import Blueprint, Response, request
+
+from ideadb.core.api import by_id, doc, json_body, load_json, paginate, signed_in_actor
+from ideadb.criteria import guidelines, service
+from ideadb.criteria.schemas import (
+    ActivateInSchema,
+    AlignmentSchema,
+    CriteriaFileSchema,
+    CriteriaSetDetailSchema,
+    CriteriaSetInSchema,
+    CriteriaSetSchema,
+)
 from ideadb.extensions import db
 
 bp = Blueprint("criteria_api", __name__)
@@ -35,6 +44,9 @@ def _dump(details: service.SetDetails) -> dict:
         "activate": by_id("activate", set_id="$response.body#/items/0/id"),
         "revise": by_id("revise", set_id="$response.body#/items/0/id"),
         "delete": by_id("delete_set", set_id="$response.body#/items/0/id"),
+        "export": by_id("export_set", set_id="$response.body#/items/0/id"),
+        "derive": by_id("derive_set", set_id="$response.body#/items/0/id"),
+        "alignment": by_id("alignment", set_id="$response.body#/items/0/id"),
     },
 )
 def list_sets():
@@ -97,11 +109,16 @@ def delete_set(set_id: int):
 
 @bp.post("/criteria-sets/<int:set_id>/activate")
 @doc(
-    "Put a draft in force (the lineage's previous version retires)",
+    "Put a draft in force (the lineage's previous version retires); a set outside its "
+    "template's constraints needs a justification (409 naming them otherwise)",
+    body=ActivateInSchema,
     response=CriteriaSetDetailSchema,
 )
 def activate(set_id: int):
-    return CriteriaSetSchema().dump(service.activate(db.session(), signed_in_actor(), set_id))
+    actor = signed_in_actor()
+    data = load_json(ActivateInSchema())
+    result = guidelines.activate(db.session(), actor, set_id, data.get("justification"))
+    return CriteriaSetSchema().dump(result)
 
 
 @bp.post("/criteria-sets/<int:set_id>/revise")
@@ -117,3 +134,65 @@ def activate(set_id: int):
 )
 def revise(set_id: int):
     return CriteriaSetSchema().dump(service.revise(db.session(), signed_in_actor(), set_id)), 201
+
+
+_CREATED_LINKS = {
+    "get": by_id("get_set", set_id="$response.body#/id"),
+    "update": by_id("update_set", set_id="$response.body#/id"),
+    "activate": by_id("activate", set_id="$response.body#/id"),
+    "alignment": by_id("alignment", set_id="$response.body#/id"),
+    "export": by_id("export_set", set_id="$response.body#/id"),
+}
+
+
+@bp.get("/criteria-sets/<int:set_id>/export")
+@doc(
+    "The set as an ideadb-criteria/1 file (what a central office sends, a province loads)",
+    response=CriteriaFileSchema,
+)
+def export_set(set_id: int):
+    session = db.session()
+    criteria_set = service.view_set(session, signed_in_actor(), set_id)
+    text = json.dumps(guidelines.export_body(criteria_set), ensure_ascii=False, indent=2)
+    name = guidelines.export_filename(criteria_set)
+    return Response(
+        text,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/criteria-sets/import")
+@doc(
+    "Load an ideadb-criteria/1 file as a new draft (a template keeps its template; the same "
+    "template code and version already here → 409)",
+    body=CriteriaFileSchema,
+    response=CriteriaSetSchema,
+    status=201,
+    links=_CREATED_LINKS,
+)
+def import_set():
+    actor = signed_in_actor()
+    created = guidelines.import_set(db.session(), actor, json_body())
+    return CriteriaSetSchema().dump(created), 201
+
+
+@bp.post("/criteria-sets/<int:set_id>/derive")
+@doc(
+    "A draft copy of a template that remembers it (derived_from)",
+    response=CriteriaSetSchema,
+    status=201,
+    links=_CREATED_LINKS,
+)
+def derive_set(set_id: int):
+    derived = guidelines.derive(db.session(), signed_in_actor(), set_id)
+    return CriteriaSetSchema().dump(derived), 201
+
+
+@bp.get("/criteria-sets/<int:set_id>/alignment")
+@doc(
+    "Where the set departs from its template, each difference checked against the constraints",
+    response=AlignmentSchema,
+)
+def alignment(set_id: int):
+    return guidelines.report(db.session(), signed_in_actor(), set_id).as_dict()

@@ -12,8 +12,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import FieldList, Form, FormField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ideadb.core.errors import ValidationFailed
 
@@ -54,6 +55,30 @@ class CriteriaSetForm(FlaskForm):
     basis = TextAreaField(_l("Căn cứ"), validators=[Length(max=10000)])
     criteria = FieldList(FormField(CriterionForm))
     recognition_levels = FieldList(FormField(LevelForm))
+
+
+#: The largest criteria file the upload form reads.
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class IssueTemplateForm(FlaskForm):
+    """Issue an active set as a template; the constraints are read from the rows of the page."""
+
+    issuer = StringField(_l("Cơ quan ban hành"), validators=[Length(max=255)])
+    code = StringField(
+        _l("Mã hướng dẫn"), validators=[DataRequired(_l("Hãy nhập mã.")), Length(max=80)]
+    )
+    version = IntegerField(
+        _l("Phiên bản hướng dẫn"),
+        default=1,
+        validators=[DataRequired(_l("Hãy nhập số phiên bản.")), NumberRange(1, 2**31 - 1)],
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Tệp bộ tiêu chí (.json)"), validators=[FileRequired(_l("Hãy chọn một tệp."))]
+    )
 
 
 EMPTY_CRITERION: dict[str, Any] = {

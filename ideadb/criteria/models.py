@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +41,10 @@ class CriteriaSet(Base):
         ),
         sa.CheckConstraint("version >= 1", name="version"),
         sa.UniqueConstraint("lineage_id", "version", name="uq_criteria_sets_lineage_version"),
+        sa.UniqueConstraint(
+            "template_code", "template_version", name="uq_criteria_sets_template_code_version"
+        ),
+        sa.CheckConstraint("template_version IS NULL OR template_version >= 1", name="template"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +62,18 @@ class CriteriaSet(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A guideline issued to lower levels (API.md: Central templates and alignment): who issued
+    #: it, its code and version, and its constraints (required criteria, weight and min_score
+    #: ranges).
+    template_issuer: Mapped[str | None] = mapped_column(sa.String(255))
+    template_code: Mapped[str | None] = mapped_column(sa.String(80), index=True)
+    template_version: Mapped[int | None] = mapped_column()
+    template_constraints: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: The template (code, version) this set was derived from; revisions keep it.
+    derived_code: Mapped[str | None] = mapped_column(sa.String(80), index=True)
+    derived_version: Mapped[int | None] = mapped_column()
+    #: Why the set departs from its template beyond the constraints (given when activating).
+    justification: Mapped[str | None] = mapped_column(sa.Text)
 
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="criteria_set",
@@ -78,6 +95,23 @@ class CriteriaSet(Base):
     @property
     def frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @property
+    def template(self) -> dict[str, Any] | None:
+        if self.template_code is None:
+            return None
+        return {
+            "issuer": self.template_issuer or "",
+            "code": self.template_code,
+            "version": self.template_version,
+            "constraints": self.template_constraints or {},
+        }
+
+    @property
+    def derived_from(self) -> dict[str, Any] | None:
+        if self.derived_code is None:
+            return None
+        return {"code": self.derived_code, "version": self.derived_version}
 
     @property
     def total_weight(self) -> Decimal:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ideadb.criteria.alignment import default_constraints
+
 DEFAULT_SET_CODE = "MAC_DINH_DKST"
 LEGAL_SET_CODE = "DIEU_KIEN_SANG_KIEN"
 
@@ -136,3 +138,16 @@ REFERENCE_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
     (DEFAULT_SET_CODE, DEFAULT_SET),
     (LEGAL_SET_CODE, LEGAL_SET),
 )
+
+DEFAULT_TEMPLATE_CODE = "DKST-MAU"
+
+#: The default set is shipped as a template: an example of the central guideline that a
+#: province edits (the four criteria required; weights and level thresholds within ±10).
+REFERENCE_TEMPLATES: dict[str, dict[str, Any]] = {
+    DEFAULT_SET_CODE: {
+        "issuer": "Mẫu của phong trào (ví dụ — tỉnh chỉnh sửa cho phù hợp)",
+        "code": DEFAULT_TEMPLATE_CODE,
+        "version": 1,
+        "constraints": default_constraints(DEFAULT_SET),
+    },
+}

@@ -111,6 +111,31 @@ class UsageSchema(Schema):
     status = fields.String(allow_none=True)
 
 
+class RangeSchema(Schema):
+    min = fields.Raw(allow_none=True, metadata={"type": "number"})
+    max = fields.Raw(allow_none=True, metadata={"type": "number"})
+
+
+class ConstraintsSchema(Schema):
+    required = fields.List(fields.String())
+    weights = fields.Dict(keys=fields.String(), values=fields.Nested(RangeSchema))
+    min_score = fields.Dict(keys=fields.String(), values=fields.Nested(RangeSchema))
+
+
+class TemplateSchema(Schema):
+    """A guideline a higher level issues (API.md: Central templates and alignment)."""
+
+    issuer = fields.String()
+    code = fields.String()
+    version = fields.Integer()
+    constraints = fields.Nested(ConstraintsSchema)
+
+
+class DerivedFromSchema(Schema):
+    code = fields.String()
+    version = fields.Integer()
+
+
 class CriteriaSetSchema(Schema):
     """A criteria set as the API answers it."""
 
@@ -130,6 +155,9 @@ class CriteriaSetSchema(Schema):
     activated_at = fields.DateTime(allow_none=True)
     retired_at = fields.DateTime(allow_none=True)
     frozen_at = fields.DateTime(allow_none=True)
+    template = fields.Nested(TemplateSchema, allow_none=True)
+    derived_from = fields.Nested(DerivedFromSchema, allow_none=True)
+    justification = fields.String(allow_none=True)
 
 
 class CriteriaSetDetailSchema(CriteriaSetSchema):
@@ -137,3 +165,37 @@ class CriteriaSetDetailSchema(CriteriaSetSchema):
 
     used_by = fields.List(fields.Nested(UsageSchema))
     versions = fields.List(fields.Dict())
+
+
+class DifferenceSchema(Schema):
+    kind = fields.String()
+    code = fields.String()
+    template = fields.Raw(allow_none=True)
+    local = fields.Raw(allow_none=True)
+    within_constraints = fields.Boolean()
+
+
+class AlignmentSchema(Schema):
+    """GET /criteria-sets/{id}/alignment."""
+
+    derived_from = fields.Nested(DerivedFromSchema, allow_none=True)
+    aligned = fields.Boolean()
+    differences = fields.List(fields.Nested(DifferenceSchema))
+
+
+class ActivateInSchema(Schema):
+    """Optional body of POST /criteria-sets/{id}/activate."""
+
+    justification = fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class FileSetSchema(CriteriaSetInSchema):
+    template = fields.Nested(TemplateSchema, allow_none=True)
+    derived_from = fields.Nested(DerivedFromSchema, allow_none=True)
+
+
+class CriteriaFileSchema(Schema):
+    """An ``ideadb-criteria/1`` file: what a central office sends and a province loads."""
+
+    format = fields.String(required=True, metadata={"enum": ["ideadb-criteria/1"]})
+    set = fields.Nested(FileSetSchema, required=True)

@@ -69,7 +69,11 @@ class SetDetails:
 
     @property
     def editable(self) -> bool:
-        return self.criteria_set.status == SetStatus.DRAFT and not self.frozen
+        return (
+            self.criteria_set.status == SetStatus.DRAFT
+            and not self.frozen
+            and self.criteria_set.template_code is None
+        )
 
     @property
     def activatable(self) -> bool:
@@ -320,6 +324,11 @@ def _require_unused(session: Session, criteria_set: CriteriaSet) -> None:
 
 def _require_editable(session: Session, criteria_set: CriteriaSet) -> None:
     _require_unused(session, criteria_set)
+    if criteria_set.template_code is not None:
+        raise Conflict(
+            "Đây là hướng dẫn do cấp trên ban hành nên được giữ nguyên; hãy tạo bộ tiêu chí "
+            "theo hướng dẫn này rồi điều chỉnh."
+        )
     if criteria_set.status != SetStatus.DRAFT:
         raise InvalidTransition(
             "Chỉ sửa được bản nháp; bộ tiêu chí đang áp dụng hoặc đã ngừng thì hãy tạo "
@@ -417,6 +426,9 @@ def revise(session: Session, actor: Any, set_id: int) -> CriteriaSet:
             based_on_id=source.id,
             status=SetStatus.DRAFT,
             created_by_id=getattr(actor, "id", None),
+            # A revision stays derived from the same template (its alignment is checked anew).
+            derived_code=source.derived_code,
+            derived_version=source.derived_version,
         )
         _fill(draft, to_rubric(source))
         session.add(draft)
@@ -466,14 +478,32 @@ def freeze(session: Session, set_id: int, actor: Any = SYSTEM) -> CriteriaSet:
 # -- reference data ----------------------------------------------------------------------------
 def load_reference_sets(session: Session) -> int:
     """Add the shipped sets (DOMAIN.md's default set and the legal pass/fail set) as active
-    version 1 where missing; returns how many were added. Safe to run again."""
+    version 1 where missing; returns how many were added. Safe to run again.
+
+    The default set is also shipped as a template (an example a province edits), so a council
+    can derive its own set from it and see where it departs."""
     added = 0
     for code, body in reference.REFERENCE_SETS:
-        exists = session.scalar(sa.select(CriteriaSet.id).where(CriteriaSet.reference_code == code))
-        if exists is not None:
-            continue
-        with unit_of_work(session):
-            criteria_set = create_set(session, SYSTEM, body, reference_code=code)
-            activate(session, SYSTEM, criteria_set.id)
-        added += 1
+        exists = session.scalar(sa.select(CriteriaSet).where(CriteriaSet.reference_code == code))
+        if exists is None:
+            with unit_of_work(session):
+                exists = create_set(session, SYSTEM, body, reference_code=code)
+                activate(session, SYSTEM, exists.id)
+            added += 1
+        template = reference.REFERENCE_TEMPLATES.get(code)
+        held = session.scalar(
+            sa.select(CriteriaSet.id).where(
+                CriteriaSet.template_code == (template or {}).get("code")
+            )
+        )
+        if template is not None and exists.template_code is None and held is None:
+            with unit_of_work(session):
+                exists.template_issuer = template["issuer"]
+                exists.template_code = template["code"]
+                exists.template_version = template["version"]
+                exists.template_constraints = template["constraints"]
+                record(
+                    session, SYSTEM, "criteria_set.issue_template", "criteria_set", exists.id,
+                    None, {"template": template},
+                )  # fmt: skip
     return added

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,10 +15,13 @@ from flask_login import current_user, login_required
 from ideadb.core.errors import Conflict, ValidationFailed
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
-from ideadb.criteria import service
+from ideadb.criteria import alignment, guidelines, service
 from ideadb.criteria.forms import (
     EMPTY_CRITERION,
+    MAX_FILE_BYTES,
     CriteriaSetForm,
+    ImportForm,
+    IssueTemplateForm,
     apply_action,
     body_of,
     form_data,
@@ -98,7 +102,10 @@ def create():
 def show(set_id: int):
     require(current_user, "criteria.browse")
     info = service.details(db.session(), current_user, set_id)
-    return render_template("criteria/show.html", info=info, criteria_set=info.criteria_set)
+    report = guidelines.alignment_of(db.session(), info.criteria_set)
+    return render_template(
+        "criteria/show.html", info=info, criteria_set=info.criteria_set, report=report
+    )
 
 
 @bp.route("/<int:set_id>/sua", methods=["GET", "POST"])
@@ -151,7 +158,12 @@ def _transition(set_id: int, change, done: str):
 @login_required
 def activate(set_id: int):
     require(current_user, "criteria.manage")
-    _transition(set_id, service.activate, _("Bộ tiêu chí đã được đưa vào áp dụng."))
+    justification = request.form.get("justification", "")
+    _transition(
+        set_id,
+        lambda session, actor, sid: guidelines.activate(session, actor, sid, justification),
+        _("Bộ tiêu chí đã được đưa vào áp dụng."),
+    )
     return redirect(url_for("criteria.show", set_id=set_id))
 
 
@@ -173,3 +185,166 @@ def retire(set_id: int):
     require(current_user, "criteria.manage")
     _transition(set_id, service.retire, _("Bộ tiêu chí đã ngừng áp dụng."))
     return redirect(url_for("criteria.show", set_id=set_id))
+
+
+# -- central templates and alignment ---------------------------------------------------------
+@bp.app_template_global("criteria_alignment")
+def criteria_alignment(criteria_set: Any) -> guidelines.Alignment | None:
+    """Where a set stands against its template (for the badge on a round's page)."""
+    if criteria_set is None:
+        return None
+    return guidelines.alignment_of(db.session(), criteria_set)
+
+
+@bp.app_template_filter("departure")
+def departure(difference: alignment.Difference) -> str:
+    return guidelines.describe(difference)
+
+
+@bp.get("/huong-dan")
+@login_required
+def templates():
+    held = guidelines.templates_held(db.session(), current_user)
+    return render_template("criteria/templates.html", held=held)
+
+
+@bp.get("/<int:set_id>/xuat")
+@login_required
+def export(set_id: int):
+    require(current_user, "criteria.browse")
+    criteria_set = service.view_set(db.session(), current_user, set_id)
+    text = json.dumps(guidelines.export_body(criteria_set), ensure_ascii=False, indent=2)
+    name = guidelines.export_filename(criteria_set)
+    return Response(
+        text,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/<int:set_id>/tao-tu-huong-dan")
+@login_required
+def derive(set_id: int):
+    require(current_user, "criteria.manage")
+    result = _transition(
+        set_id,
+        guidelines.derive,
+        _("Đã tạo bản nháp theo hướng dẫn; hãy điều chỉnh rồi đưa vào áp dụng."),
+    )
+    if not hasattr(result, "id"):
+        return result
+    return redirect(url_for("criteria.show", set_id=result.id))
+
+
+def _issue_rows(criteria_set: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The criteria and levels of the issue form, with the values typed or the defaults."""
+    defaults = alignment.default_constraints(guidelines.content(criteria_set))
+    posted = request.method == "POST"
+    criteria = []
+    for c in criteria_set.criteria:
+        rng = defaults["weights"][c.code]
+        criteria.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "weight": c.weight,
+                "required": bool(request.form.get(f"req-{c.code}")) if posted else True,
+                "min": request.form.get(f"wmin-{c.code}", "") if posted else points(rng["min"]),
+                "max": request.form.get(f"wmax-{c.code}", "") if posted else points(rng["max"]),
+            }
+        )
+    levels = []
+    for lv in criteria_set.recognition_levels:
+        rng = defaults["min_score"][lv.code]
+        levels.append(
+            {
+                "code": lv.code,
+                "name": lv.name,
+                "min_score": lv.min_score,
+                "min": request.form.get(f"smin-{lv.code}", "") if posted else points(rng["min"]),
+                "max": request.form.get(f"smax-{lv.code}", "") if posted else points(rng["max"]),
+            }
+        )
+    return criteria, levels
+
+
+def _typed(value: Any) -> Any:
+    text = str(value).strip().replace(",", ".")
+    return text or None
+
+
+@bp.route("/<int:set_id>/ban-hanh", methods=["GET", "POST"])
+@login_required
+def issue(set_id: int):
+    require(current_user, "criteria.manage")
+    criteria_set = service.view_set(db.session(), current_user, set_id)
+    form = IssueTemplateForm()
+    if request.method == "GET":
+        form.code.data = f"HD-{criteria_set.id}"
+    criteria, levels = _issue_rows(criteria_set)
+    problems: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        constraints = {
+            "required": [c["code"] for c in criteria if c["required"]],
+            "weights": {
+                c["code"]: {"min": _typed(c["min"]), "max": _typed(c["max"])} for c in criteria
+            },
+            "min_score": {
+                lv["code"]: {"min": _typed(lv["min"]), "max": _typed(lv["max"])} for lv in levels
+            },
+        }
+        try:
+            guidelines.issue_template(
+                db.session(),
+                current_user,
+                set_id,
+                issuer=form.issuer.data or "",
+                code=(form.code.data or "").strip(),
+                version=form.version.data or 0,
+                constraints=constraints,
+            )
+        except (Conflict, ValidationFailed) as exc:
+            flash(exc.message, "danger")
+            problems = exc.fields
+        else:
+            flash(_("Đã ban hành hướng dẫn; hãy tải tệp về để gửi cho cấp dưới."), "success")
+            return redirect(url_for("criteria.show", set_id=set_id))
+    return render_template(
+        "criteria/issue.html",
+        form=form,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        levels=levels,
+        problems=problems,
+    )
+
+
+@bp.route("/nhap", methods=["GET", "POST"])
+@login_required
+def import_file():
+    require(current_user, "criteria.manage")
+    form = ImportForm()
+    problems: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        try:
+            raw = form.file.data.read(MAX_FILE_BYTES + 1)
+        finally:
+            form.file.data.close()  # a large upload is spooled to a temporary file
+        data: Any = None
+        if len(raw) > MAX_FILE_BYTES:
+            form.file.errors.append(_("Tệp lớn quá 1 MB."))
+        else:
+            try:
+                data = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError):
+                form.file.errors.append(_("Tệp không phải JSON hợp lệ (UTF-8)."))
+        if not form.file.errors:
+            try:
+                created = guidelines.import_set(db.session(), current_user, data)
+            except (Conflict, ValidationFailed) as exc:
+                form.file.errors.append(exc.message)
+                problems = exc.fields
+            else:
+                flash(_("Đã nhập bộ tiêu chí thành bản nháp."), "success")
+                return redirect(url_for("criteria.show", set_id=created.id))
+    return render_template("criteria/import.html", form=form, problems=problems)

@@ -79,6 +79,8 @@ class RoundInfo:
     aggregation_label: str = ""  # "Trung bình cộng"
     criteria_set_name: str = ""
     criteria_set_version: int | None = None
+    # The template the set follows and where it departs (with the justification), or "".
+    alignment_line: str = ""
 
 
 @dataclass(frozen=True)

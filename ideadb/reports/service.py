@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ, fmt_date
 from ideadb.core.permissions import Role, can, has_role, is_staff, require, roles_rule
+from ideadb.criteria import guidelines
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.ideas.service import published_clause
 from ideadb.reports.documents import (
@@ -527,6 +528,7 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
             ),
             criteria_set_name=criteria_set.name if criteria_set else rubric.name,
             criteria_set_version=criteria_set.version if criteria_set else None,
+            alignment_line=guidelines.document_line(session, criteria_set),
         ),
         document=document,
         criteria=[

@@ -38,7 +38,10 @@ def _text(value, kind: str) -> str:
     return str(value)
 
 
-def write_table_csv(columns: Sequence[Column], rows: Iterable[Sequence], out: IO[bytes]) -> None:
+def write_table_csv(
+    columns: Sequence[Column], rows: Iterable[Sequence], out: IO[bytes], notes: Sequence[str] = ()
+) -> None:
+    """A header, the rows, then each note on a line of its own after an empty line."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         text.write(BOM)
@@ -47,6 +50,10 @@ def write_table_csv(columns: Sequence[Column], rows: Iterable[Sequence], out: IO
         kinds = [c.kind for c in columns]
         for row in rows:
             writer.writerow([_text(v, k) for v, k in zip(row, kinds, strict=True)])
+        if notes:
+            writer.writerow([])
+        for note in notes:
+            writer.writerow([csv_safe(nfc(note))])
         text.flush()
     finally:
         text.detach()
@@ -59,4 +66,5 @@ def write_ranked_csv(ranked: RankedList, out: IO[bytes], progress: Progress | No
         cols,
         (ranked_values(ranked, i, row, cols) for i, row in enumerate(tracker.wrap(ranked.rows), 1)),
         out,
+        [ranked.round.alignment_line] if ranked.round.alignment_line else (),
     )

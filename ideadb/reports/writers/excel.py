@@ -227,7 +227,7 @@ def write_ranked_xlsx(ranked: RankedList, out: IO[bytes], progress: Progress | N
     tracker = Tracker(len(ranked.rows) + len(ranked.sheets), progress)
     cols = ranked_columns(ranked)
     rows = [ranked_values(ranked, i, row, cols) for i, row in enumerate(ranked.rows, 1)]
-    write_table_sheet(
+    ranking = write_table_sheet(
         wb,
         RANKING_SHEET,
         cols,
@@ -237,6 +237,10 @@ def write_ranked_xlsx(ranked: RankedList, out: IO[bytes], progress: Progress | N
         tracker=tracker,
     )
     del rows
+    if ranked.round.alignment_line:
+        ranking.append([])
+        line = ranking.cell(nfc(ranked.round.alignment_line), ranking._style(border=False))
+        ranking.append([line])
 
     scols = sheet_columns(ranked)
     labels = reviewer_labels(ranked)

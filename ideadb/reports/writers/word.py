@@ -435,6 +435,8 @@ def write_ranked_docx(
         notes.append(
             f"Điểm tổng hợp theo thang 100; cách tổng hợp: {nfc(ranked.round.aggregation_label)}."
         )
+    if ranked.round.alignment_line:
+        notes.append(nfc(ranked.round.alignment_line))
     for line in notes:
         doc.note(line)
     doc.spacer()
