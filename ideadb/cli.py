@@ -181,12 +181,7 @@ def serve(
     """Serve an existing instance: gunicorn with several workers (waitress on Windows)."""
     from ideadb.demo import has_demo_accounts
     from ideadb.extensions import db
-    from ideadb.operations import gunicorn_conf
-    from ideadb.operations.serving import (
-        choose_server,
-        rate_limit_storage_problem,
-        run_gunicorn,
-    )
+    from ideadb.operations.serving import choose_server, rate_limit_storage_problem
 
     problem = rate_limit_storage_problem(
         current_app.config["RATELIMIT_STORAGE_URI"],
@@ -210,6 +205,9 @@ def serve(
             click.echo("waitress: một tiến trình, --bind/--workers không dùng được.", err=True)
         _serve(host, port)
         return
+    from ideadb.operations import gunicorn_conf  # gunicorn is importable here
+    from ideadb.operations.serving import run_gunicorn
+
     count = workers or gunicorn_conf.workers
     click.echo(f"ideadb (gunicorn, {count} tiến trình) tại {', '.join(addresses)}", err=True)
     run_gunicorn(create_app, addresses, count)

@@ -85,6 +85,18 @@ def test_an_unreachable_redis_is_named_without_its_password():
     assert "hemmelig" not in problem and f"127.0.0.1:{port}" in problem
 
 
+def test_serve_refuses_demo_accounts_on_a_network_bind_address(app, runner, db_session):
+    from ideadb.demo import ensure_demo_users
+
+    ensure_demo_users(db_session)
+    for bind in ("0.0.0.0:8000", "[::]:8000"):
+        refused = runner.invoke(main, ["serve", "--no-serve", "--bind", bind])
+        assert refused.exit_code == 2 and "--allow-demo-on-network" in refused.output
+    for bind in ("127.0.0.1:8000", "[::1]:8000", "unix:/run/ideadb/ideadb.sock"):
+        result = runner.invoke(main, ["serve", "--no-serve", "--bind", bind])
+        assert result.exit_code == 0, result.output
+
+
 # --- behind a proxy -----------------------------------------------------------------------
 
 
