@@ -137,8 +137,21 @@ def prepare(args, env: dict[str, str]) -> None:
     have = _count_ideas(env["IDEADB_DATABASE_URL"])
     if have < args.ideas:
         step("demo", "--ideas", str(args.ideas))
+    if not (Path(env["IDEADB_INSTANCE_DIR"]) / "index" / "CURRENT").exists():
+        # The build below indexes every idea: the demo's pending index updates are redundant
+        # (applied one by one they would take many minutes on a shared machine).
+        _clear_pending_index_updates(env["IDEADB_DATABASE_URL"])
     # Reference data and the search index when there is none (a no-op afterwards).
     step("quickstart", "--no-demo", "--no-serve")
+
+
+def _clear_pending_index_updates(url: str) -> None:
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as conn:
+        if conn.execute("SELECT to_regclass('search_outbox')").fetchone()[0]:
+            conn.execute("DELETE FROM search_outbox")
 
 
 def start_server(args, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
@@ -201,6 +214,8 @@ class Fixture:
         self.assignments = self.open_round()
         self.written: list[Written] = []
         self.written_lock = threading.Lock()
+        # Each client edits only the ideas it registered (kept from one level to the next).
+        self.drafts: dict[int, list[Written]] = defaultdict(list)
 
     def call(self, method: str, path: str, token: str | None = None, **kwargs):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -308,7 +323,7 @@ class Client(threading.Thread):
         self.stop_at, self.think, self.results, self.run_id = stop_at, think, results, run
         self.rng = random.Random(f"{run}-{n}")
         self.http = requests.Session()
-        self.drafts: list[Written] = []
+        self.drafts = fixture.drafts[n]
         self.count = 0
 
     def request(
@@ -388,7 +403,7 @@ class Client(threading.Thread):
 
     def word(self) -> str:
         self.count += 1
-        return f"taithu{self.run_id}c{self.n}n{self.count}"
+        return f"taithu{self.run_id}c{self.n}n{self.count}"  # run_id names the level too
 
     def write(self) -> None:
         token = self.fx.tokens[SUBMITTER]
