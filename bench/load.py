@@ -3,6 +3,7 @@
     python bench/load.py                                  # 1, 10, 25, 50 clients × 60 s
     python bench/load.py --seconds 15 --clients 10,25,50  # shorter
     python bench/load.py --url http://127.0.0.1:8000 --accounts FILE   # a running instance
+    python bench/load.py --fresh              # drop the database and instance folder first
 
 Without --url it prepares the database named by --database (default ``ideadb_load``, created
 when missing) with ``ideadb db upgrade``, ``ideadb demo --ideas N`` (10,000) and the search
@@ -124,8 +125,31 @@ def _count_ideas(url: str) -> int:
     return int(row[0]) if row else 0
 
 
+def _drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    dsn = server_url.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    log(f"database {name} dropped (--fresh)")
+
+
 def prepare(args, env: dict[str, str]) -> None:
+    instance = Path(env["IDEADB_INSTANCE_DIR"])
+    if args.fresh:
+        _drop_database(args.pg_server, args.database)
+        for name in ("demo-accounts.txt", "secret_key"):
+            (instance / name).unlink(missing_ok=True)
+        if (instance / "index").exists():
+            import shutil
+
+            shutil.rmtree(instance / "index")
     _ensure_database(args.pg_server, args.database)
+    if _count_ideas(env["IDEADB_DATABASE_URL"]) and not (instance / "demo-accounts.txt").exists():
+        raise SystemExit(
+            f"database {args.database} has ideas but {instance}/demo-accounts.txt is missing "
+            "(the demo passwords are made once): run again with --fresh, or another --database"
+        )
     run = [sys.executable, "-m", "ideadb"]
 
     def step(*cmd: str) -> None:
@@ -538,6 +562,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=0, help="ms between a client's requests")
     parser.add_argument("--findable-within", type=float, default=60)
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop --database and the instance folder first"
+    )
     args = parser.parse_args()
     if not args.database.replace("_", "").isalnum():
         parser.error("--database: letters, digits and _ only")
