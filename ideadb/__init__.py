@@ -67,6 +67,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.add_url_rule("/", "home", home)
     web.init_app(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Behind nginx: the client's address (rate limits per address, the audit log) and
+        # scheme come from the X-Forwarded-* headers that the trusted proxies set.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
 
 

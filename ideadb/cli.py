@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from ideadb import create_app
+from ideadb.operations.serving import SERVERS
 
 
 def _build_index_if_available(quiet: bool = False) -> None:
@@ -144,21 +145,81 @@ def _start_worker_thread() -> None:
     jobs.Worker(app).start_thread()
 
 
+def _bind_host(bind: str) -> str | None:
+    """The host of a gunicorn address (HOST:PORT, [V6]:PORT); None for a unix socket."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    host, sep, port = bind.rpartition(":")
+    return (host if sep and port.isdigit() else bind).strip("[]")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    help="Địa chỉ lắng nghe HOST:PORT hoặc unix:ĐƯỜNG_DẪN (thay --host/--port; lặp được).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Số tiến trình gunicorn (mặc định IDEADB_WORKERS hoặc 2 × số lõi).",
+)
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default="auto",
+    show_default=True,
+    help="auto: gunicorn trên Linux, waitress nơi gunicorn không chạy được (Windows).",
+)
 @_ALLOW_DEMO
 @click.option("--no-serve", is_flag=True, hidden=True)
 @with_appcontext
-def serve(host: str, port: int, allow_demo_on_network: bool, no_serve: bool) -> None:
-    """Serve an existing instance with waitress."""
+def serve(
+    host: str,
+    port: int,
+    binds: tuple[str, ...],
+    workers: int | None,
+    server: str,
+    allow_demo_on_network: bool,
+    no_serve: bool,
+) -> None:
+    """Serve an existing instance: gunicorn with several workers (waitress on Windows)."""
     from ideadb.demo import has_demo_accounts
     from ideadb.extensions import db
+    from ideadb.operations.serving import choose_server, rate_limit_storage_problem
 
-    _refuse_demo_on_network(host, allow_demo_on_network, demo=has_demo_accounts(db.session()))
+    problem = rate_limit_storage_problem(
+        current_app.config["RATELIMIT_STORAGE_URI"],
+        current_app.config.get("RATELIMIT_STORAGE_OPTIONS") or {},
+    )
+    if problem:
+        click.echo(f"Lỗi: {problem}", err=True)
+        sys.exit(1)
+    addresses = list(binds) or [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"]
+    demo = has_demo_accounts(db.session())
+    for address in addresses:
+        bound = _bind_host(address)
+        if bound is not None:
+            _refuse_demo_on_network(bound, allow_demo_on_network, demo=demo)
     db.session.remove()
-    if not no_serve:
+    db.engine.dispose()  # the workers open their own connections after the fork
+    if no_serve:
+        return
+    if choose_server(server) == "waitress":
+        if binds or workers:
+            click.echo("waitress: một tiến trình, --bind/--workers không dùng được.", err=True)
         _serve(host, port)
+        return
+    from ideadb.operations import gunicorn_conf  # gunicorn is importable here
+    from ideadb.operations.serving import run_gunicorn
+
+    count = workers or gunicorn_conf.workers
+    click.echo(f"ideadb (gunicorn, {count} tiến trình) tại {', '.join(addresses)}", err=True)
+    run_gunicorn(create_app, addresses, count)
 
 
 @main.command()

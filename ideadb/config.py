@@ -36,6 +36,18 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+def _rate_limit_storage_options(uri: str) -> dict:
+    """Redis: a key prefix of our own and short timeouts, so that a dead Redis never hangs a
+    request (the limiter then counts in each process's memory and logs a warning)."""
+    if not uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {}
+    return {
+        "key_prefix": _env_str("IDEADB_RATELIMIT_KEY_PREFIX", "ideadb"),
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+    }
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask configuration; explicit overrides win over the environment."""
     overrides = dict(overrides or {})
@@ -44,6 +56,9 @@ def load_config(overrides: dict | None = None) -> dict:
     ).resolve()
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = _env("IDEADB_DATABASE_URL") or f"sqlite:///{instance_dir / 'ideadb.sqlite'}"
+    rate_limit_uri = overrides.get("RATELIMIT_STORAGE_URI") or _env_str(
+        "IDEADB_RATELIMIT_STORAGE_URI", "memory://"
+    )
     config = {
         "INSTANCE_DIR": str(instance_dir),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -58,7 +73,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "ATTACHMENTS_PER_IDEA": int(_env_str("IDEADB_ATTACHMENTS_PER_IDEA", "5")),
         "PASSWORD_HASH_PROFILE": _env("IDEADB_PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
         "TOKEN_LIFETIME_HOURS": int(_env_str("IDEADB_TOKEN_LIFETIME_HOURS", "720")),
-        "RATELIMIT_STORAGE_URI": _env("IDEADB_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_uri,
+        "RATELIMIT_STORAGE_OPTIONS": _rate_limit_storage_options(rate_limit_uri),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Always explicit: the limiter is one object per process and would otherwise keep
         # the setting of the last application that named it.
@@ -84,6 +101,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _env("IDEADB_SECURE_COOKIES", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (nginx: 1). 0 trusts none.
+        "PROXY_COUNT": int(_env_str("IDEADB_PROXY_COUNT", "0")),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -18,6 +18,7 @@ happened (cheap) and reopens it when ``CURRENT`` names another generation.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -41,6 +42,8 @@ from ideadb.search.similar import SIMILAR_THRESHOLD, similar
 from ideadb.search.storage import IndexBusy, SearchUnavailable, create_index, index_exists
 from ideadb.search.suggest import SUGGEST_BELOW, suggest
 from ideadb.search.writer import WRITE_TIMEOUT
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Engine",
@@ -99,7 +102,14 @@ class Engine:
             self._ix, self._searcher, self._gen, self._marker = ix, searcher, gen, mark
             self._snap = None
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            try:
+                self._searcher = self._searcher.refresh()
+            except Exception:
+                # A commit of another process or thread changed the segments under the reused
+                # readers (Whoosh then fails with ReaderClosed): open the generation afresh.
+                log.info("search index refresh failed; reopening", exc_info=True)
+                self.close()
+                return self._ensure()
             self._snap = None
             self.refreshes += 1
         return self._searcher

@@ -76,6 +76,25 @@ def test_another_process_sees_a_swap_and_commits_without_reopening_by_hand(index
     writer.close()
 
 
+def test_a_searcher_whose_refresh_fails_reopens_and_answers(index_root, doc, monkeypatch):
+    """Under several threads and processes Whoosh may fail to refresh reused readers
+    (ReaderClosed): the search is answered from the index opened afresh, never an error."""
+    reader = search_engine.Engine(index_root)  # as if in another worker process
+    writer = search_engine.Engine(index_root)
+    writer.write([doc(1, "Đàn tính")])
+    assert ids(reader.search("dan tinh")) == [1]
+    searcher = reader.live_searcher(reader.generation())
+
+    def broken():
+        raise RuntimeError("Reader already closed")
+
+    monkeypatch.setattr(searcher, "refresh", broken)
+    writer.write([doc(2, "Hát then đàn tính")])
+    assert ids(reader.search("dan tinh")) == [1, 2]
+    reader.close()
+    writer.close()
+
+
 def test_old_generations_are_cleaned_up_after_swaps(index_root, doc):
     eng = search_engine.engine(index_root)
     for n in range(4):
