@@ -167,8 +167,10 @@ def test_province_derives_from_the_guideline_justifies_and_exports(
     round_id = int(page.url.split("/dot-xet-chon/")[1].split("/")[0].split("?")[0])
     score_round(live_server.app, round_id, idea_ids)
     page.goto(live_server(f"/dot-xet-chon/{round_id}/xep-hang"))
+    page.locator("#ranking-exports").get_by_role("button", name="Excel").click()
+    page.wait_for_url("**/cong-viec/*")
     with page.expect_download() as info:
-        page.locator("#ranking-exports").get_by_role("link", name="Excel").click()
+        page.locator("#job-download").click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     ws = openpyxl.load_workbook(target)["Xếp hạng"]
