@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request, send_file, url_for
+from flask import Blueprint, request, url_for
 from marshmallow import Schema, fields
 
 from ideadb.core.api import doc, signed_in_actor
 from ideadb.extensions import db
 from ideadb.jobs import service
+from ideadb.jobs.views import send_job_file
 
 bp = Blueprint("jobs_api", __name__)
 TAGS = ["operations"]
@@ -67,22 +68,10 @@ def get_job(job_id: int):
 )
 def job_file(job_id: int):
     found = service.job_file(db.session(), signed_in_actor(), job_id)
-    return _send(found)
+    return send_job_file(found)
 
 
 @bp.post("/jobs/<int:job_id>/retry")
 @doc("Put a failed job back in the queue (admin)", response=JobSchema, tags=TAGS)
 def retry(job_id: int):
     return JobSchema().dump(service.retry(db.session(), signed_in_actor(), job_id))
-
-
-def _send(found):
-    import io
-
-    return send_file(
-        io.BytesIO(found.content),
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.filename,
-        max_age=0,
-    )

@@ -61,7 +61,11 @@ def detail(job_id: int):
 @bp.get("/cong-viec/<int:job_id>/tai-ve")
 @login_required
 def download(job_id: int):
-    found = service.job_file(db.session(), current_user, job_id)
+    return send_job_file(service.job_file(db.session(), current_user, job_id))
+
+
+def send_job_file(found):
+    """A job's file as a download (the page and the API hand it out alike)."""
     return send_file(
         io.BytesIO(found.content),
         mimetype=found.content_type,
