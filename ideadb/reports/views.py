@@ -82,19 +82,23 @@ def summary():
     )
 
 
+def _summary_choice(form: SummaryForm) -> tuple[int, str, str, DocumentSettings]:
+    """Year, grouping, format and document texts of a summary file, from the form sent."""
+    values = request.form if request.method == "POST" else request.args
+    year = form.year.data or service.today().year
+    return (
+        year,
+        values.get("group_by", "district"),
+        values.get("format", "xlsx"),
+        _document(form),
+    )
+
+
 @bp.get("/bao-cao/tong-hop/tai-ve")
 @login_required
 def summary_download():
     form = _summary_form()
-    year = form.year.data or service.today().year
-    export = service.summary_file(
-        db.session(),
-        current_user,
-        year,
-        request.args.get("group_by", "district"),
-        request.args.get("format", "xlsx"),
-        _document(form),
-    )
+    export = service.summary_file(db.session(), current_user, *_summary_choice(form))
     return send(export)
 
 
@@ -103,15 +107,7 @@ def summary_download():
 def summary_export_job():
     """Record the yearly summary file as a background job and open its progress page."""
     form = _summary_form()
-    year = form.year.data or service.today().year
-    job_id = export_jobs.request_summary_export(
-        db.session(),
-        current_user,
-        year,
-        request.form.get("group_by", "district"),
-        request.form.get("format", "xlsx"),
-        _document(form),
-    )
+    job_id = export_jobs.request_summary_export(db.session(), current_user, *_summary_choice(form))
     return redirect(url_for("jobs.detail", job_id=job_id))
 
 
