@@ -14,15 +14,41 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from ideadb import create_app
 from ideadb.core.permissions import SYSTEM
 
 PG_URL = os.environ.get("IDEADB_TEST_DATABASE_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 REQUIRE_PG = os.environ.get("IDEADB_REQUIRE_POSTGRES") == "1"
 CHROMIUM = os.environ.get("IDEADB_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("IDEADB_REQUIRE_BROWSER") == "1"
 PASSWORD = "mat-khau-thu-nghiem"
+
+
+def _database_of_this_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker process gets its own PostgreSQL database
+    (``<name>_gw0``, ``<name>_gw1``...), created when missing; tests in one worker reset it."""
+    target = make_url(url)
+    target = target.set(database=f"{target.database}_{worker}")
+    admin = sa.create_engine(
+        target.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
+    )
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+if PG_URL and XDIST_WORKER:
+    PG_URL = _database_of_this_worker(PG_URL, XDIST_WORKER)
+    # Subprocesses started by tests (the command line, servers) see the worker's database too.
+    os.environ["IDEADB_TEST_DATABASE_URL"] = PG_URL
 
 
 def _cheap_password_hashing() -> None:

@@ -352,7 +352,8 @@ class Worker:
         """Loop until :meth:`stop`; a commit in this process — or, on PostgreSQL, on any host —
         wakes it at once; otherwise it looks every ``poll`` seconds."""
         self.app.extensions[_WAKE] = self.wake_event
-        threading.Thread(target=self._listen, name="ideadb-worker-listen", daemon=True).start()
+        listener = threading.Thread(target=self._listen, name="ideadb-worker-listen", daemon=True)
+        listener.start()
         try:
             while not self.stop_event.is_set():
                 try:
@@ -366,6 +367,7 @@ class Worker:
         finally:
             if self.app.extensions.get(_WAKE) is self.wake_event:
                 del self.app.extensions[_WAKE]
+            listener.join(timeout=5)  # it looks at the stop flag every second
 
     def stop(self) -> None:
         self.stop_event.set()
