@@ -408,7 +408,7 @@ ROUND_FORMATS = ("xlsx", "csv", "docx", "sheets")
 DEFAULT_TITLE = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
 
 
-def _document_settings(rnd: Any) -> DocumentSettings:
+def document_settings(rnd: Any) -> DocumentSettings:
     doc = rnd.document or {}
     day = rnd.finalized_at.astimezone(LOCAL_TZ).date() if rnd.finalized_at else today()
     recipients = tuple(
@@ -516,7 +516,7 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
         )
 
     criteria_set = rnd.criteria_set
-    document = _document_settings(rnd)
+    document = document_settings(rnd)
     return RankedList(
         round=RoundInfo(
             id=rnd.id,

@@ -228,6 +228,12 @@ class OfficialDocument:
             p.paragraph_format.first_line_indent = Cm(1.27)
             p.paragraph_format.line_spacing = 1.2
 
+    def centered(
+        self, text: str, *, bold=False, italic=False, before: float = 0, after: float = 0
+    ) -> None:
+        """A centred line of body size (a heading inside the text, an annex's title)."""
+        self._para(self.doc, text, size=14, bold=bold, italic=italic, before=before, after=after)
+
     def label_line(self, label: str, value: str) -> None:
         p = self._para(self.doc, align=WD_ALIGN_PARAGRAPH.LEFT, after=4)
         self._run(p, f"{label}: ", size=14, bold=True)
