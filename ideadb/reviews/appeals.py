@@ -32,7 +32,11 @@ MAX_REASON = 10_000
 OUTCOMES = (S.UPHELD.value, S.REJECTED.value)
 
 rule("appeal.file")(lambda actor, idea: is_owner(actor, idea))
-rule("appeal.resolve")(lambda actor, appeal=None: is_secretary(actor))
+
+
+@rule("appeal.resolve")
+def _may_resolve(actor: Any, appeal: Any = None) -> bool:
+    return is_secretary(actor)
 
 
 def appeal_snapshot(appeal: Appeal) -> dict[str, Any]:
