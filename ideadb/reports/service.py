@@ -121,6 +121,25 @@ def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | Non
         out[(year, unit_id, district_id, area)] = dict(
             zip(METRICS, (int(c or 0) for c in counts), strict=True)
         )
+        out[(year, unit_id, district_id, area)]["recognized"] = 0
+    # Recognitions count in the (local) year they were decided, not the registration year.
+    wanted = set(years)
+    first = datetime(min(wanted) - 1, 12, 31, tzinfo=LOCAL_TZ)
+    last = datetime(max(wanted) + 1, 1, 2, tzinfo=LOCAL_TZ)
+    decided = sa.select(Idea.recognized_at, Idea.unit_id, Idea.district_id, Idea.area).where(
+        Idea.status == S.RECOGNIZED.value,
+        Idea.recognized_at.is_not(None),
+        Idea.recognized_at >= first,
+        Idea.recognized_at < last,
+    )
+    if scope is not None:
+        ids = sorted(scope) or [-1]
+        decided = decided.where(sa.or_(Idea.unit_id.in_(ids), Idea.district_id.in_(ids)))
+    for at, unit_id, district_id, area in session.execute(decided):
+        year = at.astimezone(LOCAL_TZ).year
+        if year in wanted:
+            key = (year, unit_id, district_id, area)
+            out.setdefault(key, _zero())["recognized"] += 1
     return out
 
 

@@ -50,6 +50,7 @@ def _refused(exc: Conflict | ValidationFailed) -> None:
 @bp.post("/ket-qua-xet-chon/<int:idea_id>/khieu-nai")
 @login_required
 def file_appeal(idea_id: int):
+    appeals.require_may_file(db.session(), current_user, idea_id)
     form = forms.AppealForm()
     if not form.validate_on_submit():
         flash(_("Vui lòng nêu lý do khiếu nại."), "danger")

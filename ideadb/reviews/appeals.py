@@ -101,12 +101,18 @@ def appeal_state(session: Session, actor: Any, idea_id: int) -> dict[str, Any]:
     }
 
 
-def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appeal:
-    """The owner contests the latest decision on the idea, within the round's window."""
+def require_may_file(session: Session, actor: Any, idea_id: int) -> Idea:
+    """The idea, once ``actor`` is its owner (404 to those who may not see it, 403 else)."""
     idea = _load_idea(session, idea_id)
     if not can(actor, "idea.view_confidential", idea):
         raise NotFound("Không tìm thấy ý tưởng.")
     require_rule(actor, "appeal.file", idea)
+    return idea
+
+
+def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appeal:
+    """The owner contests the latest decision on the idea, within the round's window."""
+    idea = require_may_file(session, actor, idea_id)
     text = nfc(reason) if isinstance(reason, str) else ""
     if not text:
         raise ValidationFailed(

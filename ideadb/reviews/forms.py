@@ -153,7 +153,9 @@ class AppealForm(FlaskForm):
 class ResolveAppealForm(FlaskForm):
     outcome = RadioField(
         _l("Kết quả giải quyết"),
-        choices=[("upheld", _l("Chấp nhận khiếu nại")), ("rejected", _l("Không chấp nhận"))],
+        choices=choices(
+            [("upheld", _l("Chấp nhận khiếu nại")), ("rejected", _l("Không chấp nhận"))]
+        ),
         validators=[InputRequired(REQUIRED)],
     )
     decision = SelectField(_l("Quyết định mới (khi chấp nhận)"), validate_choice=False)

@@ -76,7 +76,7 @@ def test_xlsx_title_block_names_the_issuing_body_round_and_date():
         "ỦY BAN MTTQ VIỆT NAM TỈNH BẮC KẠN",
         "HỘI ĐỒNG THẨM ĐỊNH SÁNG KIẾN",
         "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG",
-        "Đợt xét chọn sáng kiến năm 2021 — năm 2021 — Cấp tỉnh",
+        "Đợt xét chọn sáng kiến năm 2021 — Cấp tỉnh",
         "Bắc Kạn, ngày 05 tháng 02 năm 2021",
     ]
     assert not ws.cell(1, 1).font.b and ws.cell(2, 1).font.b and ws.cell(3, 1).font.b
