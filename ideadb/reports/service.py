@@ -121,25 +121,32 @@ def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | Non
         out[(year, unit_id, district_id, area)] = dict(
             zip(METRICS, (int(c or 0) for c in counts), strict=True)
         )
-        out[(year, unit_id, district_id, area)]["recognized"] = 0
-    # Recognitions count in the (local) year they were decided, not the registration year.
-    wanted = set(years)
-    first = datetime(min(wanted) - 1, 12, 31, tzinfo=LOCAL_TZ)
-    last = datetime(max(wanted) + 1, 1, 2, tzinfo=LOCAL_TZ)
-    decided = sa.select(Idea.recognized_at, Idea.unit_id, Idea.district_id, Idea.area).where(
-        Idea.status == S.RECOGNIZED.value,
-        Idea.recognized_at.is_not(None),
-        Idea.recognized_at >= first,
-        Idea.recognized_at < last,
+    # Recognitions made by a round count in the (local) year they were decided, as the
+    # register dates them; those recorded outside a round (history, imports) have no register
+    # date and stay with their registration year.
+    from ideadb.reviews.models import RegisterEntry
+
+    decided = (
+        sa.select(RegisterEntry.decided_at, Idea.year, Idea.unit_id, Idea.district_id, Idea.area)
+        .join(Idea, Idea.id == RegisterEntry.idea_id)
+        .where(
+            Idea.status == S.RECOGNIZED.value,
+            RegisterEntry.round_id == Idea.recognized_round_id,
+            RegisterEntry.superseded_at.is_(None),
+            RegisterEntry.status == "recognized",
+        )
     )
     if scope is not None:
         ids = sorted(scope) or [-1]
         decided = decided.where(sa.or_(Idea.unit_id.in_(ids), Idea.district_id.in_(ids)))
-    for at, unit_id, district_id, area in session.execute(decided):
+    wanted = set(years)
+    for at, registered, unit_id, district_id, area in session.execute(decided):
+        moved_from = (registered, unit_id, district_id, area)
+        if moved_from in out:
+            out[moved_from]["recognized"] -= 1
         year = at.astimezone(LOCAL_TZ).year
         if year in wanted:
-            key = (year, unit_id, district_id, area)
-            out.setdefault(key, _zero())["recognized"] += 1
+            out.setdefault((year, unit_id, district_id, area), _zero())["recognized"] += 1
     return out
 
 

@@ -371,3 +371,19 @@ def test_document_settings_change_after_finalize_and_are_audited(
     owner = auth_headers(ideas[0].registrant)
     resp = client.put(f"/api/v1/rounds/{rnd.id}/document", json={"document": {}}, headers=owner)
     assert resp.status_code == 403
+
+
+def test_the_yearly_summary_counts_recognitions_in_the_year_they_were_decided(
+    client, auth_headers, secretary, finalized
+):
+    rnd, ideas, _ = finalized()
+    sec = auth_headers(secretary())
+    decided = rnd.finalized_at.year
+    assert ideas[0].year == 2021 and decided != 2021
+
+    def recognised(year):
+        body = client.get(f"/api/v1/reports/summary?year={year}", headers=sec).get_json()
+        return body["total"]["recognized"], body["total"]["registered"]
+
+    assert recognised(2021) == (0, 3)  # registered in 2021 ...
+    assert recognised(decided) == (2, 0)  # ... recognised in the year of the decision
