@@ -107,9 +107,14 @@ def _register_features(app: Flask) -> None:
     from ideadb.jobs import views as jobs_views
     from ideadb.reports import api as reports_api
     from ideadb.reports import commands as reports_commands
+    from ideadb.reports import decision_api as reports_decision_api
+    from ideadb.reports import decision_views as reports_decision_views
     from ideadb.reports import export_jobs as reports_export_jobs
     from ideadb.reports import views as reports_views
     from ideadb.reviews import api as reviews_api
+    from ideadb.reviews import appeal_api as reviews_appeal_api
+    from ideadb.reviews import appeal_views as reviews_appeal_views
+    from ideadb.reviews import register as reviews_register
     from ideadb.reviews import results as reviews_results
     from ideadb.reviews import rounds as reviews_rounds
     from ideadb.reviews import views as reviews_views
@@ -129,7 +134,9 @@ def _register_features(app: Flask) -> None:
         search_views,
         criteria_views,
         reviews_views,
+        reviews_appeal_views,
         reports_views,
+        reports_decision_views,
     ):
         app.register_blueprint(views.bp)
     app.extensions["ideadb.api_blueprints"] = [
@@ -143,7 +150,9 @@ def _register_features(app: Flask) -> None:
             search_api,
             criteria_api,
             reviews_api,
+            reviews_appeal_api,
             reports_api,
+            reports_decision_api,
         )
     ]
     for commands in (
@@ -168,3 +177,4 @@ def _register_features(app: Flask) -> None:
         app, "ideas", ideas_personal_data.export, ideas_personal_data.erase
     )
     providers.register_final_scores(app, reviews_results.final_scores)
+    providers.register_recognition(app, reviews_register.recognition_of)

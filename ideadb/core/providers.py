@@ -80,3 +80,22 @@ def register_personal_data(
 def personal_data_sections() -> dict[str, tuple[PersonalExport, PersonalErase | None]]:
     """Every registered section, by name."""
     return dict(current_app.extensions.get(_PERSONAL, {})) if has_app_context() else {}
+
+
+# --- recognition (the reviews feature's register) ----------------------------------------------
+
+Recognition = Callable[[Session, Any], "dict[str, Any] | None"]
+_RECOGNITION = "ideadb.recognition"
+
+
+def register_recognition(app: Flask, provider: Recognition) -> None:
+    """Make ``provider(session, idea)`` the idea's ``recognition`` (API.md: After the decision)."""
+    app.extensions[_RECOGNITION] = provider
+
+
+def recognition(session: Session, idea: Any) -> dict[str, Any] | None:
+    """The idea's standing recognition with its register number, or None."""
+    provider: Recognition | None = (
+        current_app.extensions.get(_RECOGNITION) if has_app_context() else None
+    )
+    return None if provider is None else provider(session, idea)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, send_file
 
 from ideadb.accounts import notify
+from ideadb.core import providers
 from ideadb.core.api import api_actor, by_id, doc, load_json, paginate, signed_in_actor
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
@@ -36,8 +37,11 @@ def dump_idea(idea, actor=None):
 
     The owner and staff also see each author row's invitation (``{"user_id", "status"}``)."""
     if not can(actor, "idea.view_confidential", idea):
-        return PublicIdeaSchema().dump(idea)
+        public = PublicIdeaSchema().dump(idea)
+        public["recognition"] = providers.recognition(db.session(), idea)
+        return public
     body = IdeaSchema().dump(idea)
+    body["recognition"] = providers.recognition(db.session(), idea)
     invitations = coauthors.invitations_by_author(db.session(), actor, idea)
     if invitations is not None:
         for row, author in zip(body["authors"], idea.authors, strict=True):

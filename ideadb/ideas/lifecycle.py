@@ -44,6 +44,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Nominated upward (đề nghị): recognised again by a round of a higher scope.
     Transition("recognize", S.RECOGNIZED, S.RECOGNIZED, "idea.review"),
     Transition("not_recognize", S.IN_REVIEW, S.NOT_RECOGNIZED, "idea.review"),
+    # An upheld appeal replaces the decision either way.
+    Transition("recognize", S.NOT_RECOGNIZED, S.RECOGNIZED, "idea.review"),
+    Transition("not_recognize", S.RECOGNIZED, S.NOT_RECOGNIZED, "idea.review"),
 )
 TRANSITION_TABLE: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in TRANSITIONS}
 ACTION_PERMISSION: dict[str, str] = {t.action: t.permission for t in TRANSITIONS}
@@ -221,6 +224,13 @@ def plan_transition(
         notices.append(Notice("people", f"Sáng kiến {label} đã được công nhận ({scope_name})."))
     elif action == "not_recognize":
         extra = {"round_id": round_id, "scope": scope}
+        if idea.status == S.RECOGNIZED:  # withdrawn by an upheld appeal
+            changes.update(
+                recognized_level=None,
+                recognized_scope=None,
+                recognized_round_id=None,
+                recognized_at=None,
+            )
         label = idea_label(idea.title, code)
         text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này."
         notices.append(Notice("people", text))

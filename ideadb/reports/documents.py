@@ -440,7 +440,7 @@ def title_lines(ranked: RankedList) -> list[tuple[str, bool]]:
         lines.append((upper(d.issuing_body), True))
     lines.append((nfc(ranked.title), True))
     r = ranked.round
-    round_line = f"{nfc(r.name)} — năm {r.year}"
+    round_line = round_with_year(r, " — ")
     if r.level_label:
         round_line += f" — {nfc(r.level_label)}"
     lines.append((round_line, False))
@@ -448,6 +448,12 @@ def title_lines(ranked: RankedList) -> list[tuple[str, bool]]:
     if date_line:
         lines.append((date_line, False))
     return lines
+
+
+def round_with_year(r: RoundInfo, sep: str = " ") -> str:
+    """The round's name with its year, unless the name already says it ("... năm 2021")."""
+    name = nfc(r.name)
+    return name if str(r.year) in name else f"{name}{sep}năm {r.year}"
 
 
 def export_filename(ranked: RankedList, extension: str) -> str:

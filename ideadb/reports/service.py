@@ -121,6 +121,32 @@ def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | Non
         out[(year, unit_id, district_id, area)] = dict(
             zip(METRICS, (int(c or 0) for c in counts), strict=True)
         )
+    # Recognitions made by a round count in the (local) year they were decided, as the
+    # register dates them; those recorded outside a round (history, imports) have no register
+    # date and stay with their registration year.
+    from ideadb.reviews.models import RegisterEntry
+
+    decided = (
+        sa.select(RegisterEntry.decided_at, Idea.year, Idea.unit_id, Idea.district_id, Idea.area)
+        .join(Idea, Idea.id == RegisterEntry.idea_id)
+        .where(
+            Idea.status == S.RECOGNIZED.value,
+            RegisterEntry.round_id == Idea.recognized_round_id,
+            RegisterEntry.superseded_at.is_(None),
+            RegisterEntry.status == "recognized",
+        )
+    )
+    if scope is not None:
+        ids = sorted(scope) or [-1]
+        decided = decided.where(sa.or_(Idea.unit_id.in_(ids), Idea.district_id.in_(ids)))
+    wanted = set(years)
+    for at, registered, unit_id, district_id, area in session.execute(decided):
+        moved_from = (registered, unit_id, district_id, area)
+        if moved_from in out:
+            out[moved_from]["recognized"] -= 1
+        year = at.astimezone(LOCAL_TZ).year
+        if year in wanted:
+            out.setdefault((year, unit_id, district_id, area), _zero())["recognized"] += 1
     return out
 
 
@@ -408,7 +434,7 @@ ROUND_FORMATS = ("xlsx", "csv", "docx", "sheets")
 DEFAULT_TITLE = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
 
 
-def _document_settings(rnd: Any) -> DocumentSettings:
+def document_settings(rnd: Any) -> DocumentSettings:
     doc = rnd.document or {}
     day = rnd.finalized_at.astimezone(LOCAL_TZ).date() if rnd.finalized_at else today()
     recipients = tuple(
@@ -516,7 +542,7 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
         )
 
     criteria_set = rnd.criteria_set
-    document = _document_settings(rnd)
+    document = document_settings(rnd)
     return RankedList(
         round=RoundInfo(
             id=rnd.id,

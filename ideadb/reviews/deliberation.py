@@ -16,7 +16,7 @@ from ideadb.core.errors import (
 )
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea, IdeaStatus
-from ideadb.reviews import policy
+from ideadb.reviews import policy, register
 from ideadb.reviews.access import (
     load_round,
     nfc,
@@ -222,6 +222,20 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
         d.idea_id: d
         for d in session.scalars(sa.select(Decision).where(Decision.round_id == rnd.id))
     }
+    # An idea without a rank (too few sheets) is decided by someone, never silently.
+    undecided = [i for i in result.items if i.rank is None and i.idea_id not in staged]
+    if undecided:
+        raise Conflict(
+            "Còn ý tưởng chưa đủ phiếu chấm để xếp hạng, cần hội đồng quyết định trước khi "
+            "công bố: "
+            + ", ".join(
+                f"{ideas[i.idea_id].code or i.idea_id} ({i.n_reviews}/{rnd.reviewers_per_idea} "
+                "phiếu)"
+                for i in undecided
+            ),
+            {"idea_ids": [str(i.idea_id) for i in undecided]},
+        )
+    level_names = {lv.code: lv.name for lv in computed.rubric.levels}
     with unit_of_work(session):
         before = round_snapshot(rnd)
         now = utcnow()
@@ -240,6 +254,16 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
                 _already_recognised(session, rnd, item.idea_id)
             decision.applied_at = now
             _apply_decision(session, actor, rnd, ideas[item.idea_id], decision.level)
+            if decision.level is not None:
+                register.enter(
+                    session,
+                    actor,
+                    rnd,
+                    item.idea_id,
+                    decision.level,
+                    level_names.get(decision.level, decision.level),
+                    now,
+                )
         rnd.status = R.FINALIZED
         rnd.finalized_at = now
         session.flush()

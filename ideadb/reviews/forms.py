@@ -142,3 +142,34 @@ class DecisionForm(FlaskForm):
     idea_id = HiddenField()
     level = SelectField(_l("Quyết định"), validate_choice=False)
     note = StringField(_l("Lý do (bắt buộc khi khác mức đề xuất)"), validators=[Optional()])
+
+
+class AppealForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Lý do khiếu nại"), validators=[DataRequired(REQUIRED), Length(max=10_000)]
+    )
+
+
+class ResolveAppealForm(FlaskForm):
+    outcome = RadioField(
+        _l("Kết quả giải quyết"),
+        choices=choices(
+            [("upheld", _l("Chấp nhận khiếu nại")), ("rejected", _l("Không chấp nhận"))]
+        ),
+        validators=[InputRequired(REQUIRED)],
+    )
+    decision = SelectField(_l("Quyết định mới (khi chấp nhận)"), validate_choice=False)
+    note = TextAreaField(
+        _l("Trả lời khiếu nại"), validators=[DataRequired(REQUIRED), Length(max=10_000)]
+    )
+
+
+class DocumentSettingsForm(FlaskForm):
+    governing_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional(), Length(max=300)])
+    issuing_body = StringField(_l("Cơ quan ban hành"), validators=[Optional(), Length(max=300)])
+    number = StringField(_l("Số văn bản"), validators=[Optional(), Length(max=100)])
+    place = StringField(_l("Địa danh"), validators=[Optional(), Length(max=100)])
+    authority = StringField(_l("Thẩm quyền ký"), validators=[Optional(), Length(max=300)])
+    signer_title = StringField(_l("Chức vụ người ký"), validators=[Optional(), Length(max=200)])
+    signer_name = StringField(_l("Họ tên người ký"), validators=[Optional(), Length(max=200)])
+    recipients = TextAreaField(_l("Nơi nhận (mỗi dòng một nơi)"), validators=[Optional()])

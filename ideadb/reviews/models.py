@@ -61,6 +61,7 @@ class Round(Base):
         sa.CheckConstraint(_in("aggregation", AGGREGATIONS), name="aggregation"),
         sa.CheckConstraint(_in("status", [s.value for s in RoundStatus]), name="status"),
         sa.CheckConstraint("reviewers_per_idea >= 1", name="reviewers_per_idea"),
+        sa.CheckConstraint("appeal_days >= 0", name="appeal_days"),
         sa.CheckConstraint(
             "disagreement_threshold >= 0 AND disagreement_threshold <= 100",
             name="disagreement_threshold",
@@ -80,6 +81,8 @@ class Round(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default=RoundStatus.DRAFT, index=True)
     chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     show_details_to_submitters: Mapped[bool] = mapped_column(default=False)
+    # Days after finalisation during which an owner may appeal (khiếu nại).
+    appeal_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # Texts of the exported documents (issuing body, number, place, signer ...): settings,
     # never literals in code.
     document: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
@@ -247,3 +250,95 @@ class Decision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RegisterEntryStatus(StrEnum):
+    RECOGNIZED = "recognized"  # the entry stands
+    REVOKED = "revoked"  # an upheld appeal withdrew the recognition (the number stays used)
+
+
+class RecognitionCounter(Base):
+    """The last number given in a year's recognition register (locked while numbering)."""
+
+    __tablename__ = "recognition_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class RegisterEntry(Base):
+    """One version of an entry of the province's recognition register (sổ theo dõi).
+
+    Numbers run 1, 2, 3 ... per year of the decision. An amendment (an upheld appeal) adds
+    a new version of the same number and marks the old one superseded; nothing is deleted
+    or renumbered."""
+
+    __tablename__ = "recognition_register"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "number", "version", name="uq_recognition_register_version"),
+        sa.CheckConstraint("number >= 1", name="number"),
+        sa.CheckConstraint("version >= 1", name="version"),
+        sa.CheckConstraint(
+            _in("status", [s.value for s in RegisterEntryStatus]), name="entry_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    number: Mapped[int] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(20), default=RegisterEntryStatus.RECOGNIZED)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    scope: Mapped[str] = mapped_column(sa.String(20))
+    level: Mapped[str | None] = mapped_column(sa.String(40))
+    level_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    appeal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("appeals.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    idea = relationship("Idea")
+    round: Mapped[Round] = relationship()
+
+
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+
+
+class Appeal(Base):
+    """A complaint (khiếu nại) against a round's decision on an idea, and its answer."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", [s.value for s in AppealStatus]), name="appeal_status"),
+        # One open appeal per idea and round.
+        sa.Index(
+            "uq_appeals_open",
+            "round_id",
+            "idea_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=AppealStatus.OPEN)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    previous_level: Mapped[str | None] = mapped_column(sa.String(40))
+    decision: Mapped[str | None] = mapped_column(sa.String(40))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    idea = relationship("Idea")
+    round: Mapped[Round] = relationship()

@@ -51,7 +51,7 @@ PHASES: Final[Mapping[str, frozenset[str]]] = {
 
 #: Settings that may still change after the round has opened.
 LATE_FIELDS: Final = frozenset(
-    {"chair_id", "deadline", "show_details_to_submitters", "document", "name"}
+    {"chair_id", "deadline", "show_details_to_submitters", "document", "name", "appeal_days"}
 )
 
 

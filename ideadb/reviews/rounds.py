@@ -77,6 +77,7 @@ ROUND_FIELDS = (
     "chair_id",
     "show_details_to_submitters",
     "document",
+    "appeal_days",
 )
 
 
@@ -168,6 +169,11 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
         out["chair_id"] = chair_id
     if creating or given("show_details_to_submitters"):
         out["show_details_to_submitters"] = bool(data.get("show_details_to_submitters", False))
+    if creating or given("appeal_days"):
+        days = data.get("appeal_days", 30)
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
+            errors["appeal_days"] = ["Thời hạn khiếu nại là số ngày từ 0 đến 365."]
+        out["appeal_days"] = days
     if creating or given("document"):
         doc = data.get("document") or {}
         if not isinstance(doc, dict):

@@ -20,6 +20,7 @@ class RoundSchema(Schema):
     chair_id = fields.Integer(allow_none=True, load_default=None)
     show_details_to_submitters = fields.Boolean(load_default=False)
     document = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    appeal_days = fields.Integer(load_default=30)
     source_round_ids = fields.List(fields.Integer(), dump_only=True)
 
 

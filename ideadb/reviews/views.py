@@ -20,12 +20,14 @@ from ideadb.extensions import db
 from ideadb.ideas.service import attachment_path
 from ideadb.reviews import (
     access,
+    appeals,
     conflicts,
     deliberation,
     forms,
     labels,
     pages,
     policy,
+    register,
     results,
     sheets,
 )
@@ -563,4 +565,11 @@ def attachment(assignment_id: int, attachment_id: int):
 @login_required
 def idea_results(idea_id: int):
     items = results.results_for_idea(db.session(), current_user, idea_id)
-    return render_template("reviews/results.html", items=items, idea_id=idea_id)
+    return render_template(
+        "reviews/results.html",
+        items=items,
+        idea_id=idea_id,
+        appeal=appeals.appeal_state(db.session(), current_user, idea_id),
+        appeal_form=forms.AppealForm(),
+        certificates=register.certificates_of(db.session(), current_user, idea_id),
+    )

@@ -78,6 +78,7 @@ class World:
     notification_id: int = 0
     invitation_id: int = 0
     job_id: int = 0
+    appeal_id: int = 0
 
 
 def _unit(session, code: str) -> int:
@@ -218,6 +219,11 @@ def build(session) -> World:
             deliberation.deliberate(session, sec, rnd.id)
         if state == "finalized":
             deliberation.finalize(session, sec, rnd.id)
+            from ideadb.reviews import appeals
+
+            world.appeal_id = appeals.file_appeal(
+                session, owner, mine, "Xin hội đồng xem lại số liệu áp dụng."
+            ).id
         assignment = session.scalar(
             sa.select(Assignment.id).where(
                 Assignment.round_id == rnd.id, Assignment.reviewer_id == users[REV_BLIND].id

@@ -45,6 +45,8 @@ STAFF_READ = frozenset({SEC, ADMIN, AUD})
 SECRETARY_READ = frozenset({SEC, AUD})
 REPORTERS = frozenset({OFF_OTHER, OFF_OWN, SEC, ADMIN, AUD})
 CRITERIA_EDITORS = frozenset({SEC, ADMIN})
+# The certificate of a recognised idea: its owner (and co-authors with an account), staff.
+CERTIFICATE = frozenset({OWNER, SEC, ADMIN, AUD})
 
 
 def roles(*names: str) -> frozenset[str]:
@@ -378,6 +380,29 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/y-tuong/<int:idea_id>/sang-loc"): Row(roles(OFF_OWN, SEC)),
     ("POST", "/y-tuong/<int:idea_id>/cong-khai"): Row(roles(SEC)),
     ("GET", "/tep/<int:attachment_id>"): Row(DOSSIER),
+    # After the decision (API.md): documents, register, appeals, document settings.
+    ("GET", "/api/v1/rounds/<int:round_id>/decision"): Row(STAFF_READ, query="format=docx"),
+    ("GET", "/api/v1/ideas/<int:idea_id>/certificate"): Row(CERTIFICATE, query="format=docx"),
+    ("GET", "/api/v1/recognition-register"): Row(STAFF_READ),
+    ("POST", "/api/v1/ideas/<int:idea_id>/appeals"): Row(
+        roles(OWNER), body=lambda w: {"reason": "Xin xem lại kết quả."}
+    ),
+    ("GET", "/api/v1/rounds/<int:round_id>/appeals"): Row(SECRETARY_READ),
+    ("POST", "/api/v1/appeals/<int:appeal_id>/resolve"): Row(
+        roles(SEC), body=lambda w: {"outcome": "rejected", "note": "Giữ nguyên kết quả."}
+    ),
+    ("PUT", "/api/v1/rounds/<int:round_id>/document"): Row(
+        roles(SEC), body=lambda w: {"document": {"place": "Bắc Kạn"}}
+    ),
+    ("POST", "/ket-qua-xet-chon/<int:idea_id>/khieu-nai"): Row(roles(OWNER)),
+    ("GET", "/ket-qua-xet-chon/<int:idea_id>/giay-chung-nhan.<fmt>"): Row(CERTIFICATE),
+    ("GET", "/dot-xet-chon/<int:round_id>/khieu-nai"): Row(SECRETARY_READ),
+    ("POST", "/khieu-nai/<int:appeal_id>/giai-quyet"): Row(roles(SEC)),
+    ("GET", "/dot-xet-chon/<int:round_id>/van-ban"): Row(roles(SEC)),
+    ("POST", "/dot-xet-chon/<int:round_id>/van-ban"): Row(roles(SEC)),
+    ("GET", "/dot-xet-chon/<int:round_id>/quyet-dinh-cong-nhan.<fmt>"): Row(STAFF_READ),
+    ("GET", "/so-cong-nhan"): Row(STAFF_READ),
+    ("GET", "/so-cong-nhan.xlsx"): Row(STAFF_READ),
     ("GET", "/ket-qua-xet-chon/<int:idea_id>"): Row(DOSSIER),
     # --- pages: criteria sets -----------------------------------------------------------------
     ("GET", "/bo-tieu-chi/"): Row(CRITERIA_EDITORS | {AUD}),

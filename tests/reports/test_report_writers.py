@@ -76,7 +76,7 @@ def test_xlsx_title_block_names_the_issuing_body_round_and_date():
         "ỦY BAN MTTQ VIỆT NAM TỈNH BẮC KẠN",
         "HỘI ĐỒNG THẨM ĐỊNH SÁNG KIẾN",
         "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG",
-        "Đợt xét chọn sáng kiến năm 2021 — năm 2021 — Cấp tỉnh",
+        "Đợt xét chọn sáng kiến năm 2021 — Cấp tỉnh",
         "Bắc Kạn, ngày 05 tháng 02 năm 2021",
     ]
     assert not ws.cell(1, 1).font.b and ws.cell(2, 1).font.b and ws.cell(3, 1).font.b
@@ -421,7 +421,8 @@ def test_score_sheet_docx_has_one_page_per_idea_of_that_reviewer():
     assert first[1][:4] == ["1", "Tính mới, tính sáng tạo", "30", "28,50"]
     assert first[-1][1:4] == ["Tổng điểm (thang 100)", "100", "91,76"]
     left, right = doc.tables[0].rows[0].cells
-    assert cell_lines(right)[-1] == "Bắc Kạn, ngày 30 tháng 11 năm 2021"
+    # One export run, one date: the sheets carry the ranked list's date, not each submit date.
+    assert cell_lines(right)[-1] == "Bắc Kạn, ngày 05 tháng 02 năm 2021"
     assert "Số:" not in " ".join(cell_lines(left))
     signature = [p.text for p in doc.tables[2].rows[0].cells[1].paragraphs if p.text]
     assert signature == ["THÀNH VIÊN HỘI ĐỒNG", "Bế Thị Lan"]

@@ -44,6 +44,7 @@ from ideadb.reports.documents import (
     number_line,
     ranked_columns,
     ranked_values,
+    round_with_year,
     signed,
     upper,
     vn_date_line,
@@ -227,6 +228,12 @@ class OfficialDocument:
             p = self._para(self.doc, line, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
             p.paragraph_format.first_line_indent = Cm(1.27)
             p.paragraph_format.line_spacing = 1.2
+
+    def centered(
+        self, text: str, *, bold=False, italic=False, before: float = 0, after: float = 0
+    ) -> None:
+        """A centred line of body size (a heading inside the text, an annex's title)."""
+        self._para(self.doc, text, size=14, bold=bold, italic=italic, before=before, after=after)
 
     def label_line(self, label: str, value: str) -> None:
         p = self._para(self.doc, align=WD_ALIGN_PARAGRAPH.LEFT, after=4)
@@ -418,7 +425,7 @@ def write_ranked_docx(
     rows = [r for r in ranked.rows if not proposal_only or ranked.proposal_level(r) is not None]
     doc = OfficialDocument(ranked.document, landscape=landscape)
     doc.header_block()
-    doc.title(ranked.title, ranked.subject or f"{nfc(ranked.round.name)} năm {ranked.round.year}")
+    doc.title(ranked.title, ranked.subject or round_with_year(ranked.round))
     if ranked.intro:
         doc.body(ranked.intro)
     kinds = [c.kind for c in cols]
@@ -479,8 +486,8 @@ def write_score_sheets_docx(ranked: RankedList, reviewer_id: int, out: IO[bytes]
     for n, sheet in enumerate(sheets):
         if n:
             doc.page_break()
-        day = sheet.submitted_at.date() if sheet.submitted_at else ranked.document.date
-        doc.header_block(with_number=False, day=day)
+        # One export run, one date: every sheet carries the date of the ranked list.
+        doc.header_block(with_number=False, day=ranked.document.date)
         doc.title("PHIẾU CHẤM ĐIỂM", f"Sáng kiến, ý tưởng — {nfc(ranked.round.name)}")
         doc.label_line("Thành viên hội đồng", nfc(sheet.reviewer_name))
         doc.label_line("Mã sáng kiến, ý tưởng", nfc(sheet.idea_code))
