@@ -333,7 +333,10 @@ def read_notification(notification_id: int):
     status=(201, 200),
     tags=TAGS,
     upload="file",
-    params={"dry_run": {"type": "string", "enum": ["0", "1"]}},
+    params={
+        "dry_run": {"type": "string", "enum": ["0", "1"]},
+        "allow_duplicates": {"type": "string", "enum": ["0", "1"]},
+    },
 )
 def import_ideas():
     actor = signed_in_actor()
@@ -341,10 +344,24 @@ def import_ideas():
     if upload is None:
         raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    allow = request.args.get("allow_duplicates", "").lower() in ("1", "true", "yes")
     result = importer.import_ideas(
-        db.session(), actor, upload.filename or "", upload.read(), dry_run=dry_run
+        db.session(),
+        actor,
+        upload.filename or "",
+        upload.read(),
+        dry_run=dry_run,
+        allow_duplicates=allow,
     )
     body = result.as_dict()
+    if result.held:
+        body["error"] = {
+            "code": "conflict",
+            "message": f"Tệp có {len(result.warnings)} dòng trùng với ý tưởng đã có (cùng tên "
+            "và tác giả); chưa nhập dòng nào. Gửi lại với ?allow_duplicates=1 để vẫn nhập.",
+            "fields": {"title": [f"Dòng {w.row}: {w.message}" for w in result.warnings]},
+        }
+        return body, 409
     if result.errors:
         fields: dict[str, list[str]] = {}
         for error in result.errors:

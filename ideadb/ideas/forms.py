@@ -125,3 +125,4 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(_l("Vui lòng chọn tệp cần nhập."))],
     )
     dry_run = BooleanField(_l("Chỉ kiểm tra, chưa nhập"))
+    allow_duplicates = BooleanField(_l("Vẫn nhập các dòng trùng với ý tưởng đã có"))
