@@ -318,8 +318,12 @@ def _year_of_interest(year: int):
     )
 
 
-def adoption_report(session: Session, year: int | None = None) -> AdoptionReport:
-    """Counts by status and by area, and the total benefit (aggregates only: anyone may see)."""
+def adoption_report(
+    session: Session, year: int | None = None, unit_ids: set[int] | None = None
+) -> AdoptionReport:
+    """Counts by status and by area, and the total benefit (aggregates only: anyone may see).
+
+    ``unit_ids``: only ideas of these units (a unit officer's yearly summary); None = all."""
     if year is not None and not (isinstance(year, int) and 1900 <= year <= 2200):
         raise ValidationFailed("Tham số báo cáo không hợp lệ.", {"year": ["Năm không hợp lệ."]})
     stmt = (
@@ -334,6 +338,8 @@ def adoption_report(session: Session, year: int | None = None) -> AdoptionReport
     )
     if year is not None:
         stmt = stmt.where(_year_of_interest(year))
+    if unit_ids is not None:
+        stmt = stmt.where(Idea.unit_id.in_(sorted(unit_ids)))
     by_status = {s: 0 for s in STATUSES}
     by_area: dict[str | None, dict[str, int]] = {}
     for area, status, count, benefit in session.execute(stmt):
