@@ -172,8 +172,11 @@ def clean_idea(
             errors["district_id"] = ["Huyện không tồn tại."]
     elif "district_id" in values:
         values["district_id"] = None
-    if unit is not None and "unit_id" not in errors:
-        _check_unit_current(unit, values, idea, errors)
+    if "unit_id" not in errors:
+        # A change of year alone moves the registration day too.
+        held = unit if unit is not None else idea.unit if idea and "year" in values else None
+        if held is not None:
+            _check_unit_current(held, values, idea, errors)
     if unit is not None:
         district = district_of(unit)
         if district is not None:
