@@ -32,21 +32,21 @@ def duplicate_key(title: str, author_names: Iterable[str]) -> tuple[str, tuple[s
 def _existing(session: Session, titles: Sequence[str]) -> dict[tuple, list[Idea]]:
     """Ideas whose title matches one of ``titles`` (case and spacing aside), by duplicate key."""
     wanted = {_text_key(t) for t in titles}
-    # The titles as stored were cleaned the same way as the rows, so an exact match finds a
-    # re-import; lower() catches capitals on the ASCII letters every backend folds alike.
+    # Case and spacing cannot be folded alike in SQL on every backend (SQLite lowers ASCII only),
+    # so the titles are read once, id and title only, and compared here.
     candidates: dict[int, Idea] = {}
-    plain = sorted({nfc(t).strip() for t in titles})
-    lowered = sorted({t.lower() for t in plain})
-    for start in range(0, max(len(plain), len(lowered)), CHUNK):
-        stmt = sa.select(Idea).where(
-            sa.or_(
-                Idea.title.in_(plain[start : start + CHUNK]),
-                sa.func.lower(Idea.title).in_(lowered[start : start + CHUNK]),
-            )
+    matched = [
+        idea_id
+        for idea_id, title in session.execute(
+            sa.select(Idea.id, Idea.title).execution_options(yield_per=2000)
         )
-        for idea in session.scalars(stmt):
-            if _text_key(idea.title) in wanted:
-                candidates[idea.id] = idea
+        if _text_key(title) in wanted
+    ]
+    for start in range(0, len(matched), CHUNK):
+        for idea in session.scalars(
+            sa.select(Idea).where(Idea.id.in_(matched[start : start + CHUNK]))
+        ):
+            candidates[idea.id] = idea
     if not candidates:
         return {}
     names: dict[int, list[str]] = {i: [] for i in candidates}
