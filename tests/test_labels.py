@@ -17,6 +17,7 @@ TABLES = {
     "idea statuses": idea_labels.STATUS_LABELS,
     "recognition scopes": idea_labels.SCOPE_LABELS,
     "co-author invitations": idea_labels.INVITATION_LABELS,
+    "adoption statuses": idea_labels.ADOPTION_STATUS_LABELS,
     "round levels": review_labels.LEVEL_LABELS,
     "round statuses": review_labels.STATUS_LABELS,
     "aggregations": review_labels.AGGREGATION_LABELS,

@@ -10,12 +10,14 @@ from ideadb.core.api import api_actor, by_id, doc, load_json, paginate, signed_i
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, coauthors, importer, service
+from ideadb.ideas import adoption, antibot, coauthors, importer, service
 from ideadb.ideas.models import INVITATION_STATUSES, STATUS_VALUES
 from ideadb.ideas.schemas import (
     AdoptionInterestCreatedSchema,
     AdoptionInterestInSchema,
     AdoptionInterestSchema,
+    AdoptionInterestUpdateSchema,
+    AppliedPlaceSchema,
     AttachmentSchema,
     AuthorInvitationSchema,
     IdeaInSchema,
@@ -215,6 +217,43 @@ def list_adoption_interests(idea_id: int):
     return {"items": AdoptionInterestSchema(many=True).dump(items), "total": len(items)}
 
 
+@bp.patch("/adoption-interests/<int:interest_id>")
+@doc(
+    "Move an adoption interest on (forward only, or to declined) and record its outcome "
+    "(idea owner, unit officer of its unit, secretary)",
+    body=AdoptionInterestUpdateSchema,
+    response=AdoptionInterestSchema,
+    tags=TAGS,
+)
+def update_adoption_interest(interest_id: int):
+    actor = signed_in_actor()
+    data = load_json(AdoptionInterestUpdateSchema())
+    interest = adoption.update_interest(db.session(), actor, interest_id, data)
+    return AdoptionInterestSchema().dump(interest)
+
+
+@bp.get("/ideas/<int:idea_id>/applied")
+@doc("Where a published idea has been applied (anyone)", auth=False, tags=TAGS)
+def applied_places(idea_id: int):
+    idea = service.get_idea(db.session(), api_actor(), idea_id)
+    items = adoption.applied_places(db.session(), idea.id)
+    return {"items": AppliedPlaceSchema(many=True).dump(items), "total": len(items)}
+
+
+@bp.post("/ideas/<int:idea_id>/follow")
+@doc("Follow an idea: be told when it is recognised or applied elsewhere", status=201, tags=TAGS)
+def follow_idea(idea_id: int):
+    idea = adoption.follow(db.session(), signed_in_actor(), idea_id)
+    return {"idea_id": idea.id, "following": True}, 201
+
+
+@bp.delete("/ideas/<int:idea_id>/follow")
+@doc("Stop following an idea", status=204, tags=TAGS)
+def unfollow_idea(idea_id: int):
+    adoption.unfollow(db.session(), signed_in_actor(), idea_id)
+    return "", 204
+
+
 @bp.get("/ideas/<int:idea_id>/attachments")
 @doc("Attachments of an idea", tags=TAGS)
 def list_attachments(idea_id: int):
@@ -298,7 +337,10 @@ def read_notification(notification_id: int):
     status=(201, 200),
     tags=TAGS,
     upload="file",
-    params={"dry_run": {"type": "string", "enum": ["0", "1"]}},
+    params={
+        "dry_run": {"type": "string", "enum": ["0", "1"]},
+        "allow_duplicates": {"type": "string", "enum": ["0", "1"]},
+    },
 )
 def import_ideas():
     actor = signed_in_actor()
@@ -306,10 +348,24 @@ def import_ideas():
     if upload is None:
         raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    allow = request.args.get("allow_duplicates", "").lower() in ("1", "true", "yes")
     result = importer.import_ideas(
-        db.session(), actor, upload.filename or "", upload.read(), dry_run=dry_run
+        db.session(),
+        actor,
+        upload.filename or "",
+        upload.read(),
+        dry_run=dry_run,
+        allow_duplicates=allow,
     )
     body = result.as_dict()
+    if result.held:
+        body["error"] = {
+            "code": "conflict",
+            "message": f"Tệp có {len(result.warnings)} dòng trùng với ý tưởng đã có (cùng tên "
+            "và tác giả); chưa nhập dòng nào. Gửi lại với ?allow_duplicates=1 để vẫn nhập.",
+            "fields": {"title": [f"Dòng {w.row}: {w.message}" for w in result.warnings]},
+        }
+        return body, 409
     if result.errors:
         fields: dict[str, list[str]] = {}
         for error in result.errors:

@@ -76,7 +76,7 @@ def check_file(filename: str | None, data: bytes) -> CheckedFile:
     if kind is None:
         raise ValidationFailed(
             "Loại tệp không được chấp nhận.",
-            {"file": ["Chỉ nhận tệp PDF, DOCX, XLSX, JPG hoặc PNG."]},
+            {"file": ["Chỉ nhận tệp PDF, DOC, DOCX, XLS, XLSX, JPG hoặc PNG."]},
         )
     content_type, extensions = files.ALLOWED_TYPES[kind]
     ext = files.extension_of(name)

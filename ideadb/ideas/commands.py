@@ -37,13 +37,16 @@ class _Bars:
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không ghi gì.")
+@click.option("--allow-duplicates", is_flag=True, help="Vẫn nhập các dòng trùng với ý tưởng đã có.")
 @click.option(
     "--user",
     "username",
     default=None,
     help="Tài khoản đăng ký các ý tưởng (cán bộ đơn vị hoặc thư ký); mặc định: hệ thống.",
 )
-def import_command(file: Path, dry_run: bool, username: str | None) -> None:
+def import_command(
+    file: Path, dry_run: bool, username: str | None, allow_duplicates: bool = False
+) -> None:
     """Import ideas from an .xlsx or .csv file (all rows or none)."""
     import sqlalchemy as sa
 
@@ -67,7 +70,13 @@ def import_command(file: Path, dry_run: bool, username: str | None) -> None:
     bars = _Bars()
     try:
         result = importer.import_ideas(
-            db.session(), actor, file.name, file.read_bytes(), dry_run=dry_run, progress=bars
+            db.session(),
+            actor,
+            file.name,
+            file.read_bytes(),
+            dry_run=dry_run,
+            allow_duplicates=allow_duplicates,
+            progress=bars,
         )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
@@ -78,6 +87,15 @@ def import_command(file: Path, dry_run: bool, username: str | None) -> None:
         for error in result.errors:
             where = f"Dòng {error.row}" if error.row is not None else "Tệp"
             click.echo(f"  {where}, cột “{error.column}”: {error.message}", err=True)
+        raise SystemExit(1)
+    for warning in result.warnings:
+        click.echo(f"  Dòng {warning.row}: {warning.message}", err=True)
+    if result.held:
+        click.echo(
+            f"Có {len(result.warnings)} dòng trùng, chưa nhập dòng nào; "
+            "dùng --allow-duplicates để vẫn nhập.",
+            err=True,
+        )
         raise SystemExit(1)
     if dry_run:
         click.echo(f"Kiểm tra xong: {result.created} dòng hợp lệ; chưa ghi gì (--dry-run).")

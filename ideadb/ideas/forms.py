@@ -117,6 +117,17 @@ class AdoptionInterestForm(FlaskForm):
     started = HiddenField()
 
 
+class AdoptionUpdateForm(FlaskForm):
+    """Where an adoption request stands and, once applied, what it brought."""
+
+    status = SelectField(_l("Trạng thái"), validators=[DataRequired(REQUIRED)])
+    note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=4000)])
+    applied_at = DMYDateField(_l("Ngày áp dụng"), validators=[Optional()])
+    # Typed as people write money: 1.200.000 (the service reads the dots as thousands).
+    benefit_vnd = StringField(_l("Lợi ích (đồng)"), validators=[Optional(), Length(max=30)])
+    description = TextAreaField(_l("Kết quả áp dụng"), validators=[Optional(), Length(max=4000)])
+
+
 class ImportForm(FlaskForm):
     """Upload of a spreadsheet of ideas (bulk import)."""
 
@@ -125,3 +136,4 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(_l("Vui lòng chọn tệp cần nhập."))],
     )
     dry_run = BooleanField(_l("Chỉ kiểm tra, chưa nhập"))
+    allow_duplicates = BooleanField(_l("Vẫn nhập các dòng trùng với ý tưởng đã có"))

@@ -61,13 +61,23 @@ class ImportResult:
     created: int = 0
     dry_run: bool = False
     idea_ids: list[int] = field(default_factory=list)
+    # Rows that repeat an existing idea or an earlier row (same title and authors); unless the
+    # officer chose to import anyway, a file with any is not written (``held``).
+    warnings: list[RowError] = field(default_factory=list)
+    held: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.held
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "errors": [e.as_dict() for e in self.errors]}
+        body: dict[str, Any] = {
+            "created": self.created,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+        if self.warnings:  # only then: a clean file keeps API.md's exact shape
+            body["warnings"] = [w.as_dict() for w in self.warnings]
+        return body
 
 
 def _error(row: int | None, field_name: str, message: str) -> RowError:

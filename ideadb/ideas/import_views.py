@@ -34,6 +34,7 @@ def import_page():
             upload.filename or "",
             upload.read(),
             dry_run=bool(form.dry_run.data),
+            allow_duplicates=bool(form.allow_duplicates.data),
         )
         if result.ok and not result.dry_run:
             flash(
@@ -41,7 +42,7 @@ def import_page():
                 "success",
             )
             return redirect(url_for("ideas.mine", status="draft"))
-    status = 422 if result is not None and result.errors else 200
+    status = 422 if result is not None and result.errors else 409 if result and result.held else 200
     return render_template("ideas/import.html", form=form, result=result, scope=scope), status
 
 

@@ -28,6 +28,7 @@ from ideadb.ideas.import_columns import (
     template_csv,
     template_xlsx,
 )
+from ideadb.ideas.import_duplicates import find_duplicates
 from ideadb.ideas.import_rows import (
     ImportResult,
     Lookups,
@@ -90,6 +91,7 @@ def import_ideas(
     data: bytes,
     *,
     dry_run: bool = False,
+    allow_duplicates: bool = False,
     max_rows: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
@@ -99,7 +101,9 @@ def import_ideas(
     own validation) and is written as that registration writes it (``bulk``: idea, authors,
     revision, audit event), all rows in one transaction. When any row fails nothing is
     written and every problem is returned; with ``dry_run`` nothing is written either, and
-    ``created`` says how many would be. ``progress(stage, done, total)`` is told how far
+    ``created`` says how many would be. Rows repeating an idea already registered (same title
+    and authors) or an earlier row are listed in ``warnings``; such a file is written only with
+    ``allow_duplicates`` (else ``held``: nothing written). ``progress(stage, done, total)`` is told how far
     checking and writing have got.
     """
     require(actor, "idea.import")
@@ -131,8 +135,15 @@ def import_ideas(
     if result.errors:
         result.rows = []
         return result
+    result.warnings = find_duplicates(
+        session, [(row["row"], values["title"], authors) for row, values, authors in checked]
+    )
     if dry_run:
         result.created = len(checked)
+        return result
+    if result.warnings and not allow_duplicates:
+        # Never create duplicates silently: the officer confirms, or fixes the file.
+        result.rows, result.held = [], True
         return result
 
     with unit_of_work(session):
@@ -159,6 +170,7 @@ def import_ideas(
                 "file": filename,
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "created": done,
+                "duplicates": [w.row for w in result.warnings],
                 "idea_ids": [result.idea_ids[0], result.idea_ids[-1]] if result.idea_ids else [],
             },
         )

@@ -47,3 +47,13 @@ INVITATION_LABELS = {
     "declined": _l("Đã từ chối"),
     "withdrawn": _l("Đã thu hồi"),
 }
+
+# Adoption interests (API.md: Adoption); the Vietnamese source texts live in ``adoption``.
+ADOPTION_STATUS_LABELS = {
+    "new": _l("Mới đăng ký"),
+    "contacted": _l("Đã liên hệ"),
+    "agreed": _l("Đã thống nhất"),
+    "applying": _l("Đang áp dụng"),
+    "applied": _l("Đã áp dụng"),
+    "declined": _l("Từ chối"),
+}

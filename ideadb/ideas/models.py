@@ -217,6 +217,13 @@ class AdoptionInterest(Base):
     """A business or organisation asking to apply a published initiative (đăng ký áp dụng)."""
 
     __tablename__ = "adoption_interests"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('new', 'contacted', 'agreed', 'applying', 'applied', 'declined')",
+            name="status",
+        ),
+        sa.CheckConstraint("benefit_vnd IS NULL OR benefit_vnd >= 0", name="benefit_vnd"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
@@ -225,6 +232,27 @@ class AdoptionInterest(Base):
     email: Mapped[str | None] = mapped_column(sa.String(255))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     message: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Followed through (nhân rộng): where the request went, and what applying it brought.
+    status: Mapped[str] = mapped_column(sa.String(20), default="new", server_default="new")
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    applied_at: Mapped[date | None] = mapped_column(sa.Date)
+    benefit_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    outcome_description: Mapped[str | None] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    idea = relationship("Idea")
+
+
+class IdeaFollower(Base):
+    """An account (typically a business) that wants to hear when an idea is recognised or applied."""
+
+    __tablename__ = "idea_followers"
+    __table_args__ = (sa.UniqueConstraint("idea_id", "user_id", name="uq_idea_followers"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

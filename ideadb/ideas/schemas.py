@@ -166,6 +166,12 @@ class AdoptionInterestInSchema(Schema):
     started = fields.String(load_default=None, allow_none=True)  # signed time the form opened
 
 
+class AdoptionOutcomeSchema(Schema):
+    applied_at = fields.Date(attribute="applied_at")
+    benefit_vnd = fields.Integer(attribute="benefit_vnd", allow_none=True)
+    description = fields.String(attribute="outcome_description", allow_none=True)
+
+
 class AdoptionInterestSchema(Schema):
     id = fields.Integer()
     idea_id = fields.Integer()
@@ -174,7 +180,44 @@ class AdoptionInterestSchema(Schema):
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     message = fields.String()
+    status = fields.String()
+    note = fields.String(allow_none=True)
+    outcome = fields.Method("_outcome")
     created_at = fields.DateTime()
+    updated_at = fields.DateTime(allow_none=True)
+
+    def _outcome(self, interest):
+        if interest.status != "applied":
+            return None
+        return AdoptionOutcomeSchema().dump(interest)
+
+
+class AdoptionOutcomeInSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    # Checked by the service (dates, whole đồng), which names the field that is wrong.
+    applied_at = fields.Raw(load_default=None, allow_none=True)
+    benefit_vnd = fields.Raw(load_default=None, allow_none=True)
+    description = vi(fields.String, load_default=None, allow_none=True)
+
+
+class AdoptionInterestUpdateSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(load_default=None, allow_none=True)
+    note = vi(fields.String, load_default=None, allow_none=True)
+    outcome = fields.Nested(AdoptionOutcomeInSchema, load_default=None, allow_none=True)
+
+
+class AppliedPlaceSchema(Schema):
+    """Where an initiative has been applied: public (no contact details)."""
+
+    organisation = fields.String()
+    applied_at = fields.Date()
+    benefit_vnd = fields.Integer(allow_none=True)
+    description = fields.String(attribute="outcome_description", allow_none=True)
 
 
 class AdoptionInterestCreatedSchema(Schema):

@@ -36,7 +36,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import require
-from ideadb.ideas import coauthors, notices
+from ideadb.ideas import adoption, coauthors, notices
 from ideadb.ideas.access import (
     can_edit,
     can_see_in_full,
@@ -636,6 +636,7 @@ def record_recognition(
             _apply(
                 session, actor, idea, "recognize", round_id=round_id, scope=scope, level=level_code
             )
+            adoption.tell_followers_recognised(session, idea, scope)
         else:
             _apply(session, actor, idea, "not_recognize", round_id=round_id, scope=scope)
     return idea

@@ -18,7 +18,7 @@ from ideadb.core.text import clean
 from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.ideas.models import Idea
 from ideadb.units.models import Area, Unit
-from ideadb.units.service import district_of
+from ideadb.units.service import abolished_before, district_of, ended_message
 
 __all__ = ["CONTENT_FIELDS", "MAX_AUTHORS", "MAX_TEXT", "TEXT_FIELDS"]
 
@@ -90,6 +90,30 @@ def clean_authors(
     return out
 
 
+def registration_day(year: Any, idea: Idea | None = None) -> date:
+    """The day a record is registered for: today (or when it was created), but for a dossier
+    of an earlier year entered late, the last day of that year."""
+    day = idea.created_at.astimezone(LOCAL_TZ).date() if idea and idea.created_at else None
+    day = day or datetime.now(LOCAL_TZ).date()
+    if isinstance(year, int) and not isinstance(year, bool) and 1990 <= year < day.year:
+        day = date(year, 12, 31)
+    return day
+
+
+def _check_unit_current(
+    unit: Unit, values: dict[str, Any], idea: Idea | None, errors: dict[str, list[str]]
+) -> None:
+    """A new record (or a record moved to another unit or year) needs a unit that still
+    existed on its registration day; old records keep the unit they had."""
+    year = values.get("year", idea.year if idea else None)
+    if idea is not None and unit.id == idea.unit_id and year == idea.year:
+        return
+    day = registration_day(year, idea)
+    ended = abolished_before(unit, day)
+    if ended is not None:
+        errors["unit_id"] = [ended_message(unit, ended, day)]
+
+
 def clean_idea(
     session: Session, data: dict[str, Any], idea: Idea | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
@@ -148,6 +172,11 @@ def clean_idea(
             errors["district_id"] = ["Huyện không tồn tại."]
     elif "district_id" in values:
         values["district_id"] = None
+    if "unit_id" not in errors:
+        # A change of year alone moves the registration day too.
+        held = unit if unit is not None else idea.unit if idea and "year" in values else None
+        if held is not None:
+            _check_unit_current(held, values, idea, errors)
     if unit is not None:
         district = district_of(unit)
         if district is not None:

@@ -27,9 +27,9 @@ from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import can, require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
-from ideadb.ideas import antibot, coauthors, files, import_views, service
+from ideadb.ideas import adoption, adoption_views, antibot, coauthors, files, import_views, service
 from ideadb.ideas.forms import ActionForm, AdoptionInterestForm, IdeaForm, ScreenForm
-from ideadb.ideas.labels import INVITATION_LABELS
+from ideadb.ideas.labels import ADOPTION_STATUS_LABELS, INVITATION_LABELS
 from ideadb.ideas.models import STATUS_VALUES
 from ideadb.units import service as units
 from ideadb.units.models import Unit
@@ -37,6 +37,7 @@ from ideadb.units.models import Unit
 bp = Blueprint("ideas", __name__)
 INVITATIONS_PATH = "/loi-moi-dong-tac-gia"
 import_views.register(bp)  # the bulk import's upload page and template downloads
+adoption_views.register(bp)  # adoption followed through, following an idea
 
 _AUTHOR_KEY = re.compile(r"^authors-(\d+)-(\w+)$")
 
@@ -300,6 +301,17 @@ def unit_list():
 # --- one idea ----------------------------------------------------------------------------
 
 
+def _adoption_context(idea) -> dict:
+    """Where the idea is applied, who may keep its interests, whether the user follows it."""
+    return {
+        "applied": adoption.applied_places(db.session(), idea.id),
+        "can_manage": can(current_user, "idea.manage_adoption", idea),
+        "following": adoption.is_following(db.session(), current_user, idea.id),
+        "allowed_next": adoption.allowed_next,
+        "labels": ADOPTION_STATUS_LABELS,
+    }
+
+
 def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200):
     actions = service.allowed_actions(current_user, idea)
     if screen_form is None and "screen_eligible" in actions:
@@ -319,6 +331,7 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         action_form=ActionForm(),
         history=service.history(db.session(), current_user, idea),
         interests=interests,
+        adoption=_adoption_context(idea),
         invitations=coauthors.invitations_by_author(db.session(), current_user, idea),
         invitation_labels=INVITATION_LABELS,
         area_names=units.area_names(db.session()),
@@ -422,6 +435,8 @@ def _public_page(idea, form: AdoptionInterestForm, status: int = 200):
         area_names=units.area_names(db.session()),
         interest_count=service.interest_count(db.session(), idea.id),
         can_see_interests=can(current_user, "idea.view_interests", idea),
+        adoption=_adoption_context(idea),
+        action_form=ActionForm(),
     ), status
 
 

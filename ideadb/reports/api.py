@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, send_file
 from ideadb.core.api import api_actor, doc
 from ideadb.core.errors import ValidationFailed
 from ideadb.extensions import db
+from ideadb.ideas import adoption
 from ideadb.reports import service
 
 bp = Blueprint("reports_api", __name__)
@@ -47,6 +48,18 @@ def summary():
     if fmt == "json":
         return jsonify(service.summary(db.session(), api_actor(), year, group_by).as_dict())
     return _send(service.summary_file(db.session(), api_actor(), year, group_by, fmt))
+
+
+@bp.get("/reports/adoption")
+@doc(
+    "Adoption of a year (?year=): interests by status and by area, applied count and total "
+    "benefit in đồng (aggregates only)",
+    auth=False,
+    tags=TAGS,
+)
+def adoption_report():
+    year = _year() if request.args.get("year") not in (None, "") else None
+    return jsonify(adoption.adoption_report(db.session(), year).as_dict())
 
 
 @bp.get("/open-data/ideas")

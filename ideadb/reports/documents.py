@@ -256,6 +256,7 @@ def bands_text(bands: Iterable[Band]) -> str:
 # --- columns shared by xlsx, csv and docx --------------------------------------------------------
 
 TEXT, INT, SCORE, SIGNED = "text", "int", "score", "signed"  # SIGNED: a change, +3 / -2
+MONEY = "money"  # whole đồng: 1.200.000 in spreadsheets and documents, digits only in CSV
 
 
 def signed(n: int) -> str:

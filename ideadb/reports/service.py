@@ -26,6 +26,7 @@ from ideadb.core.permissions import Role, can, has_role, is_staff, require, role
 from ideadb.criteria import guidelines
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.ideas.service import published_clause
+from ideadb.reports.adoption import adoption_table
 from ideadb.reports.documents import (
     METRICS,
     OPEN_DATA_FIELDS,
@@ -651,14 +652,15 @@ def summary_file(
     fmt: str,
     document: DocumentSettings | None = None,
 ) -> ExportFile:
-    """The yearly summary as an xlsx, csv or docx file."""
+    """The yearly summary as an xlsx, csv or docx file, with the year's adoption table."""
     from ideadb.reports.writers import MIMETYPES
     from ideadb.reports.writers.summary import write_summary
 
     _check_format(fmt, ("xlsx", "csv", "docx"))
     s = summary(session, actor, year, group_by)
+    adoption = adoption_table(session, year, _scope_ids(session, actor))
     out = _spool()
-    write_summary(s, fmt, out, document or DocumentSettings(date=today()))
+    write_summary(s, fmt, out, document or DocumentSettings(date=today()), adoption)
     out.seek(0)
     return ExportFile(f"tong-hop-{year}-{group_by}.{fmt}", MIMETYPES[fmt], out)
 

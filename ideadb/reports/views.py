@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.forms import apply_errors
 from ideadb.extensions import db
+from ideadb.ideas.labels import ADOPTION_STATUS_LABELS
 from ideadb.reports import charts, export_jobs, service
+from ideadb.reports.adoption import adoption_table, adoption_years
 from ideadb.reports.documents import GROUP_LABELS, METRIC_LABELS, METRICS, DocumentSettings
 from ideadb.reports.forms import SummaryForm
 
@@ -153,8 +155,15 @@ def statistics():
             css="bar-warning",
         ),
     }
+    adoption = adoption_table(db.session(), year)
+    stats.years = sorted(set(stats.years) | set(adoption_years(db.session())))
     return render_template(
-        "reports/statistics.html", stats=stats, figures=figures, year_label=year_label
+        "reports/statistics.html",
+        stats=stats,
+        figures=figures,
+        year_label=year_label,
+        adoption=adoption,
+        adoption_labels=ADOPTION_STATUS_LABELS,
     )
 
 

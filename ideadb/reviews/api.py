@@ -154,8 +154,9 @@ def next_round():
     actor = signed_in_actor()
     data = load_json(s.NextRoundSchema())
     sources = data.pop("source_round_ids")
+    level = data.pop("nominate_level", None)
     return s.RoundSchema().dump(
-        round_service.create_next_round(db.session(), actor, data, sources)
+        round_service.create_next_round(db.session(), actor, data, sources, level)
     ), 201
 
 

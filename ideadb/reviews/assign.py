@@ -12,7 +12,13 @@ zero-cost edges) finds an assignment that
 * fills every reviewer's first ``min_load`` slots before anyone's last slot (a slot past the
   minimum costs more than all unit duplicates together), so loads differ by at most one
   whenever that is possible at all;
-* among those, has the fewest pairs of reviewers from one unit on the same idea.
+* among those, has the fewest pairs of reviewers from one unit on the same idea;
+* among those, follows a plan that mixes the panel: ideas are planned one after another, each
+  taking the least loaded reviewers and, among them, those who have shared the fewest ideas
+  with the reviewers already chosen, so that every pair of reviewers shares ideas where the
+  panel allows (with 4 reviewers and 2 per idea, all six pairs rather than two fixed ones).
+  Overlapping pairs keep z-score normalisation and the reliability estimate meaningful. Each
+  pair outside the plan costs one, less than any unit duplicate.
 
 Inputs are sorted first and edges are laid out in a fixed rotation, so the same input always
 yields the same assignment, whatever order it came in. When no assignment exists the error
@@ -296,9 +302,14 @@ def assign(
     if problems:
         raise AssignmentInfeasible(problems)
 
-    # Costs: a reviewer's slot past the minimum load costs more than every unit duplicate
-    # together, so the lower bound is met whenever it can be.
-    extra_slot_cost = sum(need.values()) * per_idea + 1
+    # Costs, in order of importance: a reviewer's slot past the minimum load costs more than
+    # every unit duplicate and every unplanned pair together, so the lower bound is met whenever
+    # it can be; a unit duplicate costs more than all unplanned pairs together.
+    wanted = sum(need.values())
+    unplanned_cost = 1
+    unit_cost = wanted * unplanned_cost + 1
+    extra_slot_cost = wanted * per_idea * unit_cost + wanted + 1
+    plan = _mixing_plan(ideas, reviewers, need, on_idea, eligible, units, load)
     g = _Graph()
     s, t = g.node(), g.node()
     idea_node = {i: g.node() for i in ideas}
@@ -333,26 +344,29 @@ def assign(
             else:
                 groups[unit] = [r]
                 singles.append((unit, groups[unit]))
+        planned = plan[i]
         for item in singles:
             if isinstance(item, int):
-                pair_edge[(i, item)] = g.edge(u, reviewer_node[item], 1, 0)
+                cost = 0 if item in planned else unplanned_cost
+                pair_edge[(i, item)] = g.edge(u, reviewer_node[item], 1, cost)
                 continue
             unit, members = item
             free = 0 if unit in present_units else 1
             if len(members) == 1 and free:
                 r = members[0]
-                pair_edge[(i, r)] = g.edge(u, reviewer_node[r], 1, 0)
+                cost = 0 if r in planned else unplanned_cost
+                pair_edge[(i, r)] = g.edge(u, reviewer_node[r], 1, cost)
                 continue
-            # Each reviewer past the first from one unit on this idea costs one.
+            # Each reviewer past the first from one unit on this idea costs a unit duplicate.
             grp = g.node()
             if free:
                 g.edge(u, grp, 1, 0)
             if len(members) - free > 0:
-                g.edge(u, grp, len(members) - free, 1)
+                g.edge(u, grp, len(members) - free, unit_cost)
             for r in members:
-                pair_edge[(i, r)] = g.edge(grp, reviewer_node[r], 1, 0)
+                cost = 0 if r in planned else unplanned_cost
+                pair_edge[(i, r)] = g.edge(grp, reviewer_node[r], 1, cost)
 
-    wanted = sum(need.values())
     flow = _min_cost_flow(g, s, t, wanted)
     if flow < wanted:
         raise AssignmentInfeasible(
@@ -379,6 +393,62 @@ def assign(
             ]
         )
     return pairs
+
+
+def _mixing_plan(
+    ideas: list[int],
+    reviewers: list[int],
+    need: Mapping[int, int],
+    on_idea: Mapping[int, set[int]],
+    eligible: Mapping[int, list[int]],
+    units: Mapping[int, int | None],
+    load: Mapping[int, int],
+) -> dict[int, set[int]]:
+    """The reviewers each idea would ideally get: a greedy pass that keeps planned loads level,
+    avoids a second reviewer of one unit, and pairs reviewers who have shared fewest ideas."""
+    planned_load = dict(load)
+    shared: dict[Pair, int] = {}
+
+    def together(a: int, b: int) -> int:
+        return shared.get((a, b) if a < b else (b, a), 0)
+
+    for members in on_idea.values():
+        kept = sorted(members)
+        for x, a in enumerate(kept):
+            for b in kept[x + 1 :]:
+                shared[(a, b)] = shared.get((a, b), 0) + 1
+    position = {r: p for p, r in enumerate(reviewers)}
+    n_rev = len(reviewers)
+    plan: dict[int, set[int]] = {}
+    for index, i in enumerate(ideas):
+        chosen = sorted(on_idea[i])
+        start = index % n_rev
+        free = eligible[i]
+        picked: set[int] = set()
+        for _ in range(need[i]):
+            present_units = {units.get(r) for r in chosen} - {None}
+            candidates = [r for r in free if r not in picked]
+            if not candidates:
+                break
+            best = min(
+                candidates,
+                key=lambda r: (
+                    planned_load[r],
+                    units.get(r) is not None and units.get(r) in present_units,
+                    sum(together(r, c) for c in chosen),
+                    # First the reviewer with most partners not yet met, so none is left over.
+                    -sum(1 for c in candidates if c != r and not together(r, c)),
+                    (position[r] - start) % n_rev,
+                ),
+            )
+            for c in chosen:
+                key = (best, c) if best < c else (c, best)
+                shared[key] = shared.get(key, 0) + 1
+            chosen.append(best)
+            picked.add(best)
+            planned_load[best] += 1
+        plan[i] = picked
+    return plan
 
 
 def _bottleneck(g, s, ideas, reviewers, idea_node, reviewer_node, need, max_load) -> Bottleneck:

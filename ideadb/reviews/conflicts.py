@@ -1,5 +1,11 @@
 """Conflicts of interest: the automatic ones (author, unit, registrant) found and stored,
-listed, and set aside by the secretary with a logged reason."""
+listed, and set aside by the secretary with a logged reason.
+
+"Same unit" follows the hierarchy: a reviewer of a district is conflicted with the ideas of its
+communes and a reviewer of a commune with the ideas of its district (ancestor or descendant).
+The province is left out of the chain: it is above every unit, and a provincial council's
+members sit in provincial bodies.
+"""
 
 from __future__ import annotations
 
@@ -32,15 +38,61 @@ from ideadb.reviews.models import (
     RoundStatus,
 )
 from ideadb.reviews.models import Conflict as ConflictRow
+from ideadb.units.models import Unit
 
 R = RoundStatus
 A = AssignmentStatus
+
+
+class _UnitChains:
+    """Each unit's chain upwards (itself first), without the province, from one query."""
+
+    def __init__(self, session: Session):
+        self.parent: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
+        for uid, parent, kind in session.execute(sa.select(Unit.id, Unit.parent_id, Unit.kind)):
+            self.parent[uid], self.kind[uid] = parent, kind
+        self._chains: dict[int, list[int]] = {}
+
+    def chain(self, unit_id: int | None) -> list[int]:
+        if unit_id is None:
+            return []
+        if unit_id not in self._chains:
+            out: list[int] = []
+            node: int | None = unit_id
+            while node is not None and node not in out and node in self.kind:
+                if self.kind[node] != "province":
+                    out.append(node)
+                node = self.parent.get(node)
+            self._chains[unit_id] = out
+        return self._chains[unit_id]
+
+
+def unit_relation(chains: _UnitChains, reviewer_unit: int | None, idea_unit: int | None) -> str:
+    """'same', 'above' (the reviewer's unit is above the idea's), 'below', or ''."""
+    if reviewer_unit is None or idea_unit is None:
+        return ""
+    if reviewer_unit == idea_unit:
+        return "same"
+    if reviewer_unit in chains.chain(idea_unit):
+        return "above"
+    if idea_unit in chains.chain(reviewer_unit):
+        return "below"
+    return ""
+
+
+UNIT_REASONS = {
+    "same": "Thành viên thuộc đơn vị của ý tưởng.",
+    "above": "Thành viên thuộc đơn vị cấp trên của đơn vị có ý tưởng.",
+    "below": "Thành viên thuộc đơn vị cấp dưới của đơn vị có ý tưởng.",
+}
 
 
 def _automatic_conflicts(session: Session, rnd: Round) -> dict[tuple[int, int, str], str]:
     """(idea, reviewer, kind) → reason for every automatic conflict in the round."""
     ideas = ideas_of(session, rnd)
     reviewers = panel_of(session, rnd)
+    chains = _UnitChains(session)
     out: dict[tuple[int, int, str], str] = {}
     for idea in ideas:
         author_users = {a.user_id for a in idea.authors if a.user_id}
@@ -48,8 +100,9 @@ def _automatic_conflicts(session: Session, rnd: Round) -> dict[tuple[int, int, s
         for user in reviewers:
             if user.id in author_users or name_key(user.full_name) in author_names:
                 out[(idea.id, user.id, ConflictKind.AUTHOR)] = "Thành viên là tác giả của ý tưởng."
-            if idea.unit_id is not None and user.unit_id == idea.unit_id:
-                out[(idea.id, user.id, ConflictKind.UNIT)] = "Thành viên thuộc đơn vị của ý tưởng."
+            relation = unit_relation(chains, user.unit_id, idea.unit_id)
+            if relation:
+                out[(idea.id, user.id, ConflictKind.UNIT)] = UNIT_REASONS[relation]
             if idea.registrant_id == user.id:
                 out[(idea.id, user.id, ConflictKind.REGISTRANT)] = (
                     "Thành viên là người đăng ký ý tưởng."

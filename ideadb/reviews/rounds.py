@@ -24,6 +24,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.permissions import require as require_rule
 from ideadb.criteria import service as criteria_service
+from ideadb.criteria.models import RecognitionLevel
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.reviews import policy
@@ -54,6 +55,15 @@ from ideadb.reviews.models import (
     RoundReviewer,
     RoundStatus,
 )
+from ideadb.reviews.nomination import (
+    highest_level,
+    level_rank,
+    recognised_at_or_above,
+    refuse_recognised_or_elsewhere,
+)
+
+# Deliberation reads the scope ladder through this module.
+__all__ = ["level_rank", "recognised_at_or_above"]
 
 R = RoundStatus
 A = AssignmentStatus
@@ -242,30 +252,6 @@ def panel(session: Session, actor: Any, round_id: int) -> list[User]:
     return panel_of(session, rnd)
 
 
-def level_rank(level: str | None) -> int:
-    return LEVELS.index(level) if level in LEVELS else -1
-
-
-def recognised_at_or_above(
-    session: Session, idea_id: int, level: str, *, exclude: int | None
-) -> Round | None:
-    """The finalised round that already recognised this idea at ``level`` or higher, if any."""
-    higher = [lv for lv in LEVELS if level_rank(lv) >= level_rank(level)]
-    stmt = (
-        sa.select(Round)
-        .join(Decision, Decision.round_id == Round.id)
-        .where(
-            Decision.idea_id == idea_id,
-            Decision.level.is_not(None),
-            Decision.applied_at.is_not(None),
-            Round.level.in_(higher),
-        )
-    )
-    if exclude is not None:
-        stmt = stmt.where(Round.id != exclude)
-    return session.scalars(stmt).first()
-
-
 def _nominated(session: Session, idea: Idea, level: str) -> bool:
     """A recognised idea may enter a round of a higher scope (nomination upward)."""
     return (
@@ -288,6 +274,7 @@ def add_ideas(session: Session, actor: Any, round_id: int, idea_ids: Iterable[in
     if missing:
         raise NotFound("Không tìm thấy ý tưởng: " + ", ".join(map(str, missing)))
     new = [ideas[i] for i in ids if i not in present]
+    refuse_recognised_or_elsewhere(session, rnd, new)
     nominated = [i for i in new if _nominated(session, i, rnd.level)]
     to_review = [i for i in new if i not in nominated]
     wrong = [i for i in to_review if i.status != IdeaStatus.ELIGIBLE]
@@ -435,8 +422,12 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
     return rnd
 
 
-def recognised_ideas(session: Session, actor: Any, round_ids: Iterable[int]) -> list[Idea]:
-    """Ideas recognised by the given finalized rounds."""
+def recognised_ideas(
+    session: Session, actor: Any, round_ids: Iterable[int], level: str | None = None
+) -> list[Idea]:
+    """Ideas the given finalized rounds recognised at ``level`` (a recognition level code), by
+    default at the highest level of each round's criteria set: nomination upward takes only the
+    level the new round names, never every recognised idea."""
     require_rule(actor, "round.manage")
     ids = list(round_ids)
     rounds = list(session.scalars(sa.select(Round).where(Round.id.in_(ids))))
@@ -448,15 +439,31 @@ def recognised_ideas(session: Session, actor: Any, round_ids: Iterable[int]) -> 
             "Chỉ đề nghị lên cấp trên từ các đợt đã công bố kết quả.",
             {"source_round_ids": [str(i) for i in bad]},
         )
+    if level is not None:
+        known = set(
+            session.scalars(
+                sa.select(RecognitionLevel.code).where(
+                    RecognitionLevel.set_id.in_([r.criteria_set_id for r in rounds])
+                )
+            )
+        )
+        if level not in known:
+            raise ValidationFailed(
+                "Mức đề nghị không có trong bộ tiêu chí của các đợt nguồn.",
+                {"nominate_level": ["Một trong: " + ", ".join(sorted(known)) + "."]},
+            )
+    wanted = [
+        sa.and_(Decision.round_id == r.id, Decision.level == (level or top))
+        for r in rounds
+        if (top := highest_level(session, r.criteria_set_id)) is not None or level
+    ]
+    if not wanted:
+        return []
     return list(
         session.scalars(
             sa.select(Idea)
             .join(Decision, Decision.idea_id == Idea.id)
-            .where(
-                Decision.round_id.in_(ids),
-                Decision.level.is_not(None),
-                Decision.applied_at.is_not(None),
-            )
+            .where(sa.or_(*wanted), Decision.applied_at.is_not(None))
             .order_by(Idea.id)
             .distinct()
         )
@@ -464,15 +471,20 @@ def recognised_ideas(session: Session, actor: Any, round_ids: Iterable[int]) -> 
 
 
 def create_next_round(
-    session: Session, actor: Any, data: dict[str, Any], source_round_ids: Iterable[int]
+    session: Session,
+    actor: Any,
+    data: dict[str, Any],
+    source_round_ids: Iterable[int],
+    nominate_level: str | None = None,
 ) -> Round:
-    """A round of a higher scope holding the recognised ideas of finalized rounds."""
+    """A round of a higher scope holding the ideas finalized rounds recognised at
+    ``nominate_level`` (default: the highest level of each source round's criteria set)."""
     sources = list(dict.fromkeys(int(i) for i in source_round_ids))
     if not sources:
         raise ValidationFailed(
             "Chọn ít nhất một đợt đã công bố.", {"source_round_ids": ["Bắt buộc."]}
         )
-    ideas = recognised_ideas(session, actor, sources)
+    ideas = recognised_ideas(session, actor, sources, nominate_level or None)
     top = max(
         (
             level_rank(r.level)
@@ -486,7 +498,7 @@ def create_next_round(
             {"level": ["Chọn cấp cao hơn."]},
         )
     if not ideas:
-        raise Conflict("Các đợt đã chọn không có sáng kiến nào được công nhận.")
+        raise Conflict("Các đợt đã chọn không có sáng kiến nào được công nhận ở mức đề nghị.")
     with unit_of_work(session):
         rnd = create_round(session, actor, {**data, "source_round_ids": sources})
         add_ideas(session, actor, rnd.id, [i.id for i in ideas])

@@ -153,3 +153,5 @@ class RoundDecisionSchema(Schema):
 
 class NextRoundSchema(RoundSchema):
     source_round_ids = fields.List(fields.Integer(), required=True)
+    # The recognition level code nominated upward; default: each source's highest level.
+    nominate_level = fields.String(load_default=None, allow_none=True, load_only=True)

@@ -144,6 +144,37 @@ def district_of(unit: Unit | None) -> Unit | None:
     return None
 
 
+def abolished_before(unit: Unit | None, day: date) -> Unit | None:
+    """The unit itself or the nearest unit above it that had ceased to exist before ``day``.
+
+    A commune of an abolished district is not current either: its district is returned.
+    """
+    node, seen = unit, set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        if node.valid_to is not None and node.valid_to < day:
+            return node
+        node = node.parent
+    return None
+
+
+def ended_message(unit: Unit, ended: Unit, day: date) -> str:
+    """Why a unit cannot take a record dated ``day`` (Vietnamese, names the successor)."""
+    end = ended.valid_to.fromordinal(ended.valid_to.toordinal() + 1) if ended.valid_to else day
+    where = (
+        f"Đơn vị “{unit.name}” thuộc “{ended.name}”, đã"
+        if ended.id != unit.id
+        else f"Đơn vị “{unit.name}” đã"
+    )
+    text = (
+        f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày đăng ký "
+        f"{day:%d/%m/%Y}; không thể đăng ký ý tưởng mới cho đơn vị này."
+    )
+    if ended.successor is not None:
+        text += f" Hãy chọn đơn vị kế thừa: “{ended.successor.name}” hoặc đơn vị trực thuộc."
+    return text
+
+
 def descendant_ids(session: Session, unit_id: int) -> set[int]:
     """The unit and every unit below it."""
     children: dict[int | None, list[int]] = {}

@@ -75,7 +75,8 @@ def people(app) -> list[int]:
                     "description": "Mô tả giải pháp và cách làm.",
                     "area": "san_xuat_kinh_doanh",
                     "year": 2026,
-                    "unit_id": s.scalar(sa.select(Unit.id).where(Unit.code == "BK-BB-NM")),
+                    # Bắc Kạn's units ended on 30/06/2025: a 2026 idea is registered in Thái Nguyên.
+                    "unit_id": s.scalar(sa.select(Unit.id).where(Unit.code == "TN")),
                     "publish_consent": True,
                 },
             )

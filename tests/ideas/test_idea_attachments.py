@@ -80,7 +80,9 @@ def test_other_content_is_refused_whatever_its_name(client, draft, content, name
     idea, headers = draft
     resp = upload(client, idea, headers, content, name)
     assert resp.status_code == 422
-    assert "PDF, DOCX, XLSX, JPG hoặc PNG" in resp.get_json()["error"]["fields"]["file"][0]
+    assert (
+        "PDF, DOC, DOCX, XLS, XLSX, JPG hoặc PNG" in resp.get_json()["error"]["fields"]["file"][0]
+    )
 
 
 def test_a_docx_package_named_xlsx_is_refused(client, draft):

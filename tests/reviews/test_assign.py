@@ -215,3 +215,63 @@ def test_large_round_balances_loads_exactly():
     pairs = assign(ideas, reviewers, 3, conflicts=conflicts, reviewer_units=units)
     check_rules(pairs, ideas, reviewers, 3, conflicts)
     assert duplicates(pairs, units) == 0
+
+
+# --- mixing the panel: pairs of reviewers overlap ---------------------------------------------
+
+
+def shared_pairs(pairs) -> Counter:
+    by_idea: dict[int, list[int]] = {}
+    for i, r in pairs:
+        by_idea.setdefault(i, []).append(r)
+    return Counter(
+        pair for members in by_idea.values() for pair in itertools.combinations(sorted(members), 2)
+    )
+
+
+def test_four_reviewers_two_per_idea_mix_into_all_six_pairs():
+    pairs = assign(range(1, 13), [10, 11, 12, 13], 2)
+    shared = shared_pairs(pairs)
+    assert set(shared) == set(itertools.combinations([10, 11, 12, 13], 2))
+    assert set(shared.values()) == {2}  # twelve ideas: every pair shares exactly two
+    assert set(Counter(r for _, r in pairs).values()) == {6}
+
+
+def test_mixing_never_uses_a_conflicted_pair_and_stays_balanced():
+    conflicts = {(1, 10), (2, 11), (3, 12), (5, 13)}
+    pairs = assign(range(1, 9), [10, 11, 12, 13], 2, conflicts=conflicts)
+    check_rules(pairs, list(range(1, 9)), [10, 11, 12, 13], 2, conflicts)
+    assert len(shared_pairs(pairs)) == 6
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 12),
+    st.integers(2, 5),
+    st.integers(1, 60),
+    st.lists(st.integers(1, 10_000), min_size=12, max_size=12, unique=True),
+)
+def test_every_pair_of_reviewers_shares_ideas_where_the_panel_allows(n_rev, per_idea, n, ids):
+    """Without conflicts, once there are enough ideas (each idea brings C(k, 2) pairs; 2.5 times
+    the C(R, 2) pairs of the panel), every two reviewers share at least one idea."""
+    reviewers = ids[:n_rev]
+    per_idea = min(per_idea, n_rev)
+    ideas = list(range(1, n + 1))
+    pairs = assign(ideas, reviewers, per_idea)
+    check_rules(pairs, ideas, reviewers, per_idea, ())
+    panel_pairs = n_rev * (n_rev - 1) // 2
+    if n * per_idea * (per_idea - 1) // 2 >= 2.5 * panel_pairs:
+        assert len(shared_pairs(pairs)) == panel_pairs
+    # Deterministic: the same panel in another order gets the same assignment.
+    assert assign(list(reversed(ideas)), list(reversed(reviewers)), per_idea) == pairs
+
+
+@settings(max_examples=100, deadline=None)
+@given(panels(max_ideas=25, max_reviewers=8))
+def test_mixing_keeps_the_rules_with_conflicts_and_units(panel):
+    ideas, reviewers, per_idea, conflicts, units = panel
+    try:
+        pairs = assign(ideas, reviewers, per_idea, conflicts=conflicts, reviewer_units=units)
+    except AssignmentInfeasible:
+        return
+    check_rules(pairs, ideas, reviewers, per_idea, conflicts)

@@ -78,7 +78,7 @@ def _create(app, owner_id, unit_id, title):
                 "title": title,
                 "summary": "Tóm tắt để thử hai máy chủ.",
                 "area": "san_xuat_kinh_doanh",
-                "year": 2026,
+                "year": 2024,  # Xã Nam Mẫu's district ended on 30/06/2025
                 "unit_id": unit_id,
             },
         )

@@ -59,6 +59,31 @@ def write_table_csv(
         text.detach()
 
 
+def write_csv_section(
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    out: IO[bytes],
+    notes: Sequence[str] = (),
+) -> None:
+    """Another table after what ``write_table_csv`` wrote: an empty line, a title line, the
+    header, the rows, then the notes (no second byte-order mark)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([])
+        writer.writerow([csv_safe(nfc(title))])
+        writer.writerow([csv_safe(nfc(c.header)) for c in columns])
+        kinds = [c.kind for c in columns]
+        for row in rows:
+            writer.writerow([_text(v, k) for v, k in zip(row, kinds, strict=True)])
+        for note in notes:
+            writer.writerow([csv_safe(nfc(note))])
+        text.flush()
+    finally:
+        text.detach()
+
+
 def write_ranked_csv(ranked: RankedList, out: IO[bytes], progress: Progress | None = None) -> None:
     cols = ranked_columns(ranked)
     tracker = Tracker(len(ranked.rows), progress)

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ideadb.reports.documents import (
     INT,
+    MONEY,
     SCORE,
     SIGNED,
     Column,
@@ -44,6 +45,7 @@ from ideadb.reports.documents import (
 FONT = "Times New Roman"
 SCORE_FORMAT = "0.00"
 INT_FORMAT = "0"
+MONEY_FORMAT = "#,##0"  # shown with the reader's grouping: 1.200.000 in a Vietnamese Excel
 SIGNED_FORMAT = "+0;-0;0"
 _thin = Side(style="thin", color="808080")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -176,6 +178,8 @@ class SheetWriter:
                 styles.append(self._style(fmt=INT_FORMAT, align="center"))
             elif c.kind == SIGNED:
                 styles.append(self._style(fmt=SIGNED_FORMAT, align="center"))
+            elif c.kind == MONEY:
+                styles.append(self._style(fmt=MONEY_FORMAT, align="right"))
             else:
                 styles.append(self._style(wrap=c.wrap))
         return styles

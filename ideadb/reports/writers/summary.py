@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from ideadb.core.fmt import fmt_number
+from ideadb.reports.adoption import (
+    ADOPTION_SHEET,
+    AdoptionTable,
+    adoption_columns,
+    adoption_status_line,
+    adoption_title,
+    adoption_values,
+)
 from ideadb.reports.documents import (
     DocumentSettings,
     Summary,
@@ -16,7 +25,7 @@ from ideadb.reports.documents import (
     upper,
     vn_date_line,
 )
-from ideadb.reports.writers.csvfile import write_table_csv
+from ideadb.reports.writers.csvfile import write_csv_section, write_table_csv
 from ideadb.reports.writers.excel import new_workbook, write_table_sheet
 from ideadb.reports.writers.word import (
     OfficialDocument,
@@ -31,12 +40,38 @@ SUMMARY_SHEET = "Tổng hợp"
 SUMMARY_FORMATS = ("xlsx", "csv", "docx")
 
 
-def write_summary(s: Summary, fmt: str, out: IO[bytes], document: DocumentSettings) -> None:
+def _adoption_rows(adoption: AdoptionTable) -> list[list]:
+    return [adoption_values(r) for r in adoption.rows] + [adoption_values(adoption.total)]
+
+
+def _adoption_notes(adoption: AdoptionTable) -> list[str]:
+    return [
+        adoption_status_line(adoption),
+        f"Tổng lợi ích: {fmt_number(adoption.report.benefit_vnd)} đồng.",
+    ]
+
+
+def write_summary(
+    s: Summary,
+    fmt: str,
+    out: IO[bytes],
+    document: DocumentSettings,
+    adoption: AdoptionTable | None = None,
+) -> None:
     cols = summary_columns(s)
     rows = [summary_values(r) for r in s.rows] + [summary_values(s.total)]
     title = summary_title(s)
     if fmt == "csv":
         write_table_csv(cols, rows, out)
+        if adoption is not None:
+            # A second table after an empty line: its title, header, rows and notes.
+            write_csv_section(
+                adoption_title(adoption),
+                adoption_columns(),
+                _adoption_rows(adoption),
+                out,
+                _adoption_notes(adoption),
+            )
     elif fmt == "xlsx":
         lines: list[tuple[str, bool]] = []
         if document.governing_body:
@@ -54,6 +89,18 @@ def write_summary(s: Summary, fmt: str, out: IO[bytes], document: DocumentSettin
         note_style = sheet._style(italic=True, border=False)
         for note in summary_notes(s):
             sheet.append([sheet.cell(note, note_style)])
+        if adoption is not None:
+            extra = write_table_sheet(
+                wb,
+                ADOPTION_SHEET,
+                adoption_columns(),
+                _adoption_rows(adoption),
+                [(adoption_title(adoption), True)],
+            )
+            extra.append([])
+            style = extra._style(italic=True, border=False)
+            for note in _adoption_notes(adoption):
+                extra.append([extra.cell(note, style)])
         wb.save(out)
     elif fmt == "docx":
         landscape = needs_landscape(cols)
@@ -69,6 +116,25 @@ def write_summary(s: Summary, fmt: str, out: IO[bytes], document: DocumentSettin
         doc.table(table_cols, text_rows, bold_rows={len(text_rows) - 1})
         for note in summary_notes(s):
             doc.note(note)
+        if adoption is not None:
+            a_cols = adoption_columns()
+            a_widths = fit_columns(a_cols, landscape)
+            doc.spacer()
+            doc.note(adoption_title(adoption), italic=False)
+            a_rows = [
+                [cell_text(v, c.kind) for v, c in zip(row, a_cols, strict=True)]
+                for row in _adoption_rows(adoption)
+            ]
+            doc.table(
+                [
+                    TableColumn(c.header, w, align_of(c))
+                    for c, w in zip(a_cols, a_widths, strict=True)
+                ],
+                a_rows,
+                bold_rows={len(a_rows) - 1},
+            )
+            for note in _adoption_notes(adoption):
+                doc.note(note)
         doc.spacer()
         doc.signature(
             authority=document.signer_authority,

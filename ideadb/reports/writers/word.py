@@ -30,6 +30,7 @@ from docx.shared import Cm, Mm, Pt
 from ideadb.core.fmt import fmt_number
 from ideadb.reports.documents import (
     INT,
+    MONEY,
     SCORE,
     SIGNED,
     TEXT,
@@ -372,11 +373,15 @@ def cell_text(value, kind: str) -> str:
         return str(value)
     if kind == SIGNED:
         return signed(value)
+    if kind == MONEY:
+        return fmt_number(value)
     return nfc(value)
 
 
 def align_of(col: Column) -> str:
-    return "right" if col.kind == SCORE else "center" if col.kind in (INT, SIGNED) else "left"
+    if col.kind in (SCORE, MONEY):
+        return "right"
+    return "center" if col.kind in (INT, SIGNED) else "left"
 
 
 # --- the ranked list: a proposal for recognition ---------------------------------------------------
