@@ -113,6 +113,8 @@ def _register_features(app: Flask) -> None:
     from ideadb.reviews import results as reviews_results
     from ideadb.reviews import rounds as reviews_rounds
     from ideadb.reviews import views as reviews_views
+    from ideadb.reviews import vote_views as reviews_vote_views
+    from ideadb.reviews import votes_api as reviews_votes_api
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
     from ideadb.search import service as search_service
@@ -129,6 +131,7 @@ def _register_features(app: Flask) -> None:
         search_views,
         criteria_views,
         reviews_views,
+        reviews_vote_views,
         reports_views,
     ):
         app.register_blueprint(views.bp)
@@ -143,6 +146,7 @@ def _register_features(app: Flask) -> None:
             search_api,
             criteria_api,
             reviews_api,
+            reviews_votes_api,
             reports_api,
         )
     ]

@@ -98,6 +98,10 @@ class RankedRow:
     criteria: dict[str, float | None] = field(default_factory=dict)  # mean points by code
     final_score: float | None = None  # the score the ranking uses
     raw_score: float | None = None  # plain mean of the totals (shown beside a normalised score)
+    # With a public vote (API.md: Public vote): the council's score, the public share, votes.
+    council_score: float | None = None
+    public_share: float | None = None
+    votes: int | None = None
     spread: float | None = None
     n_reviews: int = 0
     flagged: bool = False
@@ -138,6 +142,7 @@ class RankedList:
     sheets: Sequence[ReviewSheet] = ()
     show_reviewer_names: bool = False
     normalised: bool = False  # the final score is normalised (z-score): show the raw mean too
+    public_vote_weight: int | None = None  # the round's public vote share (None: no vote)
     title: str = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
     subject: str = ""
     intro: str = ""
@@ -294,6 +299,13 @@ def ranked_columns(ranked: RankedList) -> list[Column]:
                 docx_cm=1.8,
             )
         )
+    if ranked.public_vote_weight is not None:
+        w = ranked.public_vote_weight
+        cols.append(
+            Column("council", f"Điểm hội đồng ({100 - w}%)", SCORE, 14, wrap=True, docx_cm=1.8)
+        )
+        cols.append(Column("public", f"Điểm bình chọn ({w}%)", SCORE, 14, wrap=True, docx_cm=1.8))
+        cols.append(Column("votes", "Lượt bình chọn", INT, 10, docx_cm=1.45))
     if ranked.normalised:
         cols.append(Column("raw", "Điểm trung bình (thô)", SCORE, 14, wrap=True, docx_cm=1.8))
         cols.append(Column("final", "Điểm chuẩn hóa", SCORE, 14, wrap=True, docx_cm=1.8))
@@ -322,6 +334,9 @@ def ranked_values(
         "area": nfc(row.area),
         "raw": round2(row.raw_score),
         "final": round2(row.final_score),
+        "council": round2(row.council_score),
+        "public": round2(row.public_share),
+        "votes": row.votes,
         "spread": round2(row.spread),
         "n_reviews": row.n_reviews,
         "proposed": ranked.level_name(row.proposed_level),

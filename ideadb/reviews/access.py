@@ -144,6 +144,7 @@ def round_snapshot(rnd: Round) -> dict[str, Any]:
         "chair_id": rnd.chair_id,
         "show_details_to_submitters": rnd.show_details_to_submitters,
         "document": rnd.document,
+        "public_vote": rnd.public_vote,
     }
 
 

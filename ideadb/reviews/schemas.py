@@ -21,6 +21,8 @@ class RoundSchema(Schema):
     show_details_to_submitters = fields.Boolean(load_default=False)
     document = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     source_round_ids = fields.List(fields.Integer(), dump_only=True)
+    # API.md: Public vote — {"weight", "opens_at", "closes_at"} or null (checked by the service).
+    public_vote = fields.Raw(allow_none=True)
 
 
 class RoundUpdateSchema(RoundSchema):
@@ -152,3 +154,14 @@ class RoundDecisionSchema(Schema):
 
 class NextRoundSchema(RoundSchema):
     source_round_ids = fields.List(fields.Integer(), required=True)
+
+
+class VoteCountSchema(Schema):
+    votes = fields.Integer()
+
+
+class VoteItemSchema(Schema):
+    idea_id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    votes = fields.Integer()
