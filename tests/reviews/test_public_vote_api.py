@@ -93,7 +93,9 @@ def test_a_round_carries_its_public_vote(client, auth_headers, secretary, criter
         [20],
     ],
 )
-def test_a_bad_public_vote_is_422_never_500(client, auth_headers, secretary, criteria_set_id, value):
+def test_a_bad_public_vote_is_422_never_500(
+    client, auth_headers, secretary, criteria_set_id, value
+):
     body = {
         "name": "Đợt",
         "year": 2021,
@@ -154,7 +156,9 @@ def test_opening_and_closing_the_vote(client, auth_headers, secretary, voting_ro
 
 def test_a_round_without_a_public_vote(client, auth_headers, secretary, ready_round, citizen):
     rnd, ideas, _ = ready_round(2, 2)
-    _error(client.post(f"/api/v1/rounds/{rnd.id}/vote/open", headers=auth_headers(secretary())), 409)
+    _error(
+        client.post(f"/api/v1/rounds/{rnd.id}/vote/open", headers=auth_headers(secretary())), 409
+    )
     _error(client.get(f"/api/v1/rounds/{rnd.id}/votes"), 404)
     resp = client.post(
         f"/api/v1/rounds/{rnd.id}/ideas/{ideas[0].id}/vote", headers=auth_headers(citizen())
@@ -200,9 +204,9 @@ def test_who_may_not_vote(
         full_name="Lý Văn Chưa",
         email="chua@example.vn",
     )
-    assert "thư điện tử" in _error(client.post(url, headers=auth_headers(unverified)), 403)[
-        "message"
-    ]
+    assert (
+        "thư điện tử" in _error(client.post(url, headers=auth_headers(unverified)), 403)["message"]
+    )
     no_email = make_user()
     _error(client.post(url, headers=auth_headers(no_email)), 403)
     # The idea's owner (its registrant), even with a verified address.
