@@ -50,6 +50,14 @@ def verification_path(user: User) -> str:
     return path_for("accounts.verify_email", {"token": make_token(user)}) or ""
 
 
+def _base_url() -> str:
+    """PUBLIC_URL when set, else the address this request came to (a mail needs a full link)."""
+    from flask import has_request_context, request
+
+    base = _config().get("PUBLIC_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/")
+
+
 def can_send_mail() -> bool:
     config = _config()
     return bool(config.get("MAIL_CAPTURE") or config.get("MAIL_SERVER"))
@@ -65,7 +73,7 @@ def send_verification(session: Session, user: User) -> bool:
     if user.email_verified:
         raise Conflict("Địa chỉ thư điện tử đã được xác nhận.")
     path = verification_path(user)
-    url = (_config().get("PUBLIC_URL") or "").rstrip("/") + path
+    url = _base_url() + path
     hours = int(_config().get("EMAIL_VERIFY_HOURS") or DEFAULT_HOURS)
     with unit_of_work(session):
         record(session, user, "user.verification_sent", "user", user.id, None, {"to": user.email})
