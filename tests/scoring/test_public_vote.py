@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -81,7 +82,7 @@ def test_combined_rankings_keep_scores_in_range_and_order(round_, weight, data):
     ranked = [i for i in items if i.rank is not None]
     assert [i.rank for i in ranked] == list(range(1, len(ranked) + 1))
     assert items[: len(ranked)] == tuple(ranked)  # the unranked come last
-    for a, b in zip(ranked, ranked[1:], strict=False):
+    for a, b in pairwise(ranked):
         assert a.final_score >= b.final_score
     for item in items:
         part = combined.parts[item.idea_id]
