@@ -121,7 +121,7 @@ def confirm(session: Session, token: str) -> User:
 def mark_verified(session: Session, actor: Any, user_id: int) -> User:
     """An administrator confirms an account's address (when no mail can be sent)."""
     require(actor, "user.manage")
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if 1 <= user_id <= 2**31 - 1 else None
     if user is None:
         raise NotFound("Không tìm thấy người dùng.")
     if not user.email:

@@ -4,7 +4,7 @@ secretary's open/close buttons."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,14 @@ from ideadb.reviews import votes
 from ideadb.reviews.forms import ActionForm
 
 bp = Blueprint("votes", __name__)
+MAX_ID = 2**31 - 1
+
+
+@bp.before_request
+def _ids_in_range() -> None:
+    """<int:...> matches any run of digits; an id wider than the columns names nothing."""
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)
 
 
 def _vote_limit() -> str:
