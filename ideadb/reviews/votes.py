@@ -293,11 +293,11 @@ def tally(session: Session, actor: Any, round_id: int) -> dict[str, Any]:
             .order_by(RoundIdea.id)
         )
     )
+    ordered = sorted(ideas, key=lambda i: (-by_idea.get(i.id, 0), i.code or "", i.id))
     items = [
         {"idea_id": i.id, "code": i.code, "title": i.title, "votes": by_idea.get(i.id, 0)}
-        for i in ideas
+        for i in ordered
     ]
-    items.sort(key=lambda x: (-x["votes"], x["code"] or "", x["idea_id"]))
     return {"round": rnd, "items": items, "ideas": {i.id: i for i in ideas}}
 
 

@@ -14,7 +14,7 @@ SCORES_LOWER = {"TINH_MOI": 25, "KHA_NANG_AP_DUNG": 20, "HIEU_QUA": 24, "TINH_KI
 def _round(db_session, ready_round, secretary, score_all, *, deliberate=False, open_vote=True):
     from ideadb.reviews import deliberation, votes
 
-    rnd, ideas, reviewers = ready_round(2, 2, public_vote={"weight": 20})
+    rnd, ideas, _reviewers = ready_round(2, 2, public_vote={"weight": 20})
     score_all(rnd, by_idea={ideas[0].id: SCORES_HIGH, ideas[1].id: SCORES_LOWER})
     if deliberate:
         deliberation.deliberate(db_session, secretary(), rnd.id)
