@@ -98,10 +98,6 @@ class RankedRow:
     criteria: dict[str, float | None] = field(default_factory=dict)  # mean points by code
     final_score: float | None = None  # the score the ranking uses
     raw_score: float | None = None  # plain mean of the totals (shown beside a normalised score)
-    # With a public vote (API.md: Public vote): the council's score, the public share, votes.
-    council_score: float | None = None
-    public_share: float | None = None
-    votes: int | None = None
     spread: float | None = None
     n_reviews: int = 0
     flagged: bool = False
@@ -110,6 +106,10 @@ class RankedRow:
     decided: bool = (
         False  # a decision was staged or made (decision None then means "not recognised")
     )
+    # With a public vote (API.md: Public vote): the council's score, the public share, votes.
+    council_score: float | None = None
+    public_share: float | None = None
+    votes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,11 +142,11 @@ class RankedList:
     sheets: Sequence[ReviewSheet] = ()
     show_reviewer_names: bool = False
     normalised: bool = False  # the final score is normalised (z-score): show the raw mean too
-    public_vote_weight: int | None = None  # the round's public vote share (None: no vote)
     title: str = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
     subject: str = ""
     intro: str = ""
     generated_at: datetime | None = None
+    public_vote_weight: int | None = None  # the round's public vote share (None: no vote)
 
     def level_name(self, code: str | None) -> str:
         if code is None:
