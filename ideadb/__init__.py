@@ -114,6 +114,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.reviews import rounds as reviews_rounds
     from ideadb.reviews import views as reviews_views
     from ideadb.reviews import vote_views as reviews_vote_views
+    from ideadb.reviews import votes as reviews_votes
     from ideadb.reviews import votes_api as reviews_votes_api
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
@@ -172,3 +173,4 @@ def _register_features(app: Flask) -> None:
         app, "ideas", ideas_personal_data.export, ideas_personal_data.erase
     )
     providers.register_final_scores(app, reviews_results.final_scores)
+    providers.register_personal_data(app, "public_votes", reviews_votes.export_personal_data)

@@ -347,6 +347,7 @@ def export_personal_data(session: Session, user: User) -> dict[str, Any]:
             "active": user.active,
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
+            "email_verified_at": _iso(user.email_verified_at),
         },
         "api_tokens": [
             {

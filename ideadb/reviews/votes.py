@@ -28,7 +28,6 @@ from ideadb.core.errors import (
     NotAllowed,
     NotAuthenticated,
     NotFound,
-    ValidationFailed,
 )
 from ideadb.core.permissions import Role, has_role, is_signed_in
 from ideadb.core.permissions import require as require_rule
@@ -333,6 +332,15 @@ def combine(
     return public_scoring.combine(council, rubric, counts(session, rnd), rnd.public_vote_weight)
 
 
-def validation_error(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed("Thông tin bình chọn công khai chưa hợp lệ.", errors)
+def export_personal_data(session: Session, user: Any) -> list[dict[str, Any]]:
+    """The person's votes (their part of the personal-data export; votes stay counted when
+    the account closes: the account itself is anonymised)."""
+    rows = session.execute(
+        sa.select(PublicVote.round_id, PublicVote.idea_id, PublicVote.created_at)
+        .where(PublicVote.user_id == user.id)
+        .order_by(PublicVote.id)
+    )
+    return [
+        {"round_id": r, "idea_id": i, "created_at": at.isoformat() if at else None}
+        for r, i, at in rows
+    ]

@@ -327,3 +327,12 @@ def test_a_finalized_round_keeps_its_combined_scores(
     assert ranking["items"][0]["idea_id"] == ideas[1].id
     votes = client.get(f"/api/v1/rounds/{rnd.id}/votes").get_json()["items"]
     assert [v["votes"] for v in votes] == [2, 0]
+
+
+def test_a_citizens_votes_are_in_their_personal_data(client, auth_headers, voting_round, citizen):
+    rnd, ideas, _ = voting_round()
+    head = auth_headers(citizen())
+    client.post(f"/api/v1/rounds/{rnd.id}/ideas/{ideas[1].id}/vote", headers=head)
+    data = client.get("/api/v1/users/me/personal-data", headers=head).get_json()
+    assert [(v["round_id"], v["idea_id"]) for v in data["public_votes"]] == [(rnd.id, ideas[1].id)]
+    assert data["account"]["email_verified_at"]
