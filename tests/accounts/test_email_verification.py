@@ -207,3 +207,17 @@ def test_without_mail_the_link_is_logged_and_an_admin_confirms(mailless_client, 
     assert _user(db.session).email_verified
     page = client.get(f"/quan-tri/nguoi-dung/{user.id}").get_data(as_text=True)
     assert "đã được xác nhận" in page
+
+
+def test_create_user_with_an_email_is_verified(runner, db_session):
+    from ideadb.cli import main
+
+    result = runner.invoke(
+        main,
+        args=[
+            "create-user", "dan.cli", "--password", "mat-khau-dai-1", "--role", "submitter",
+            "--email", "cli@example.vn",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _user(db_session, "dan.cli").email_verified
