@@ -118,6 +118,9 @@ def _register_features(app: Flask) -> None:
     from ideadb.reviews import results as reviews_results
     from ideadb.reviews import rounds as reviews_rounds
     from ideadb.reviews import views as reviews_views
+    from ideadb.reviews import vote_views as reviews_vote_views
+    from ideadb.reviews import votes as reviews_votes
+    from ideadb.reviews import votes_api as reviews_votes_api
     from ideadb.search import api as search_api
     from ideadb.search import commands as search_commands
     from ideadb.search import service as search_service
@@ -135,6 +138,7 @@ def _register_features(app: Flask) -> None:
         criteria_views,
         reviews_views,
         reviews_appeal_views,
+        reviews_vote_views,
         reports_views,
         reports_decision_views,
     ):
@@ -151,6 +155,7 @@ def _register_features(app: Flask) -> None:
             criteria_api,
             reviews_api,
             reviews_appeal_api,
+            reviews_votes_api,
             reports_api,
             reports_decision_api,
         )
@@ -178,3 +183,4 @@ def _register_features(app: Flask) -> None:
     )
     providers.register_final_scores(app, reviews_results.final_scores)
     providers.register_recognition(app, reviews_register.recognition_of)
+    providers.register_personal_data(app, "public_votes", reviews_votes.export_personal_data)

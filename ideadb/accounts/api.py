@@ -2,21 +2,27 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, current_app, g, request
 
-from ideadb.accounts import service
+from ideadb.accounts import service, verification
 from ideadb.accounts.schemas import (
     CloseAccountSchema,
     TokenRequestSchema,
     TokenSchema,
     UserSchema,
+    VerificationTokenSchema,
 )
 from ideadb.accounts.views import login_limits
 from ideadb.core.api import doc, load_json, signed_in_actor
 from ideadb.core.errors import NotAuthenticated
-from ideadb.extensions import db
+from ideadb.extensions import db, limiter
 
 bp = Blueprint("accounts_api", __name__)
+
+
+def _caller_key() -> str:
+    header = request.headers.get("Authorization") or ""
+    return header[-16:] if header else (request.remote_addr or "?")
 
 
 @bp.post("/auth/tokens")
@@ -72,3 +78,20 @@ def close_my_account():
     data = load_json(CloseAccountSchema())
     service.close_account(db.session(), actor, data["password"])
     return "", 204
+
+
+@bp.post("/users/me/email-verification")
+@limiter.limit("5 per hour", key_func=lambda: "verify:" + _caller_key())
+@doc("Send the e-mail verification link again", status=202)
+def resend_verification():
+    sent = verification.send_verification(db.session(), signed_in_actor())
+    return {"sent": sent}, 202
+
+
+@bp.post("/auth/email-verification")
+@doc(
+    "Confirm an e-mail address with the token of its link", body=VerificationTokenSchema, auth=False
+)
+def confirm_email():
+    data = load_json(VerificationTokenSchema())
+    return UserSchema().dump(verification.confirm(db.session(), data["token"]))

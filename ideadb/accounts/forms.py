@@ -87,3 +87,7 @@ class CloseAccountForm(FlaskForm):
         _l("Tôi hiểu rằng tài khoản sẽ bị đóng vĩnh viễn và không thể khôi phục."),
         validators=[DataRequired(_l("Vui lòng xác nhận trước khi đóng tài khoản."))],
     )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -27,6 +27,7 @@ class UserSchema(Schema):
     unit_id = fields.Integer(load_default=None, allow_none=True)
     roles = fields.Method("dump_roles", deserialize="load_roles", required=True)
     password = fields.String(load_only=True, required=True)
+    email_verified = fields.Boolean(dump_only=True)
 
     def dump_roles(self, user):
         return sorted(user.roles)
@@ -40,3 +41,7 @@ class UserSchema(Schema):
         if bad:
             raise ValidationError("Vai trò không hợp lệ: " + ", ".join(map(str, bad)))
         return value
+
+
+class VerificationTokenSchema(Schema):
+    token = fields.String(required=True)

@@ -70,6 +70,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "unit_id": user.unit_id,
         "roles": sorted(user.roles),
         "active": user.active,
+        "email_verified": user.email_verified_at is not None,
     }
 
 
@@ -118,8 +119,17 @@ def sign_up(
     email: str | None = None,
     unit_id: int | None = None,
 ) -> User:
-    """A citizen opens an account: always and only the submitter role."""
-    return _create(session, None, username, password, full_name, [Role.SUBMITTER], email, unit_id)
+    """A citizen opens an account: always and only the submitter role. With an e-mail
+    address, a verification link is sent in the same transaction (``verification``)."""
+    from ideadb.accounts import verification
+
+    with unit_of_work(session):
+        user = _create(
+            session, None, username, password, full_name, [Role.SUBMITTER], email, unit_id
+        )
+        if user.email:
+            verification.send_verification(session, user)
+    return user
 
 
 def _create(session, actor, username, password, full_name, roles, email, unit_id) -> User:
@@ -141,6 +151,9 @@ def _create(session, actor, username, password, full_name, roles, email, unit_id
             unit_id=unit_id,
             password_hash=hash_password(password),
             role_rows=[UserRole(role=r) for r in roles],
+            # An address given by an administrator (or `ideadb create-user --email`) counts
+            # as verified; a citizen's own address is confirmed by the emailed link.
+            email_verified_at=utcnow() if actor is not None and email else None,
         )
         session.add(user)
         session.flush()
@@ -225,8 +238,10 @@ def update_user(
         before = user_snapshot(user)
         if full_name is not None:
             user.full_name = clean(full_name)
-        if email is not None:
+        if email is not None and (email or None) != user.email:
             user.email = email or None
+            # An address set by an administrator counts as verified (as at creation).
+            user.email_verified_at = utcnow() if user.email else None
         if unit_id is not None:
             user.unit_id = unit_id
         if roles is not None and set(roles) != set(user.roles):
@@ -332,6 +347,7 @@ def export_personal_data(session: Session, user: User) -> dict[str, Any]:
             "active": user.active,
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
+            "email_verified_at": _iso(user.email_verified_at),
         },
         "api_tokens": [
             {

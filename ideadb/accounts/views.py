@@ -19,8 +19,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ideadb.accounts import service
+from ideadb.accounts import service, verification
 from ideadb.accounts.forms import (
+    ActionForm,
     CloseAccountForm,
     PasswordChangeForm,
     SignInForm,
@@ -28,7 +29,7 @@ from ideadb.accounts.forms import (
     UserForm,
 )
 from ideadb.accounts.labels import ROLE_LABELS
-from ideadb.core.errors import ValidationFailed
+from ideadb.core.errors import Conflict, ValidationFailed
 from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
@@ -120,8 +121,68 @@ def sign_up():
         else:
             login_user(user)
             flash(_("Tài khoản đã được tạo. Bạn có thể đăng ký ý tưởng, sáng kiến."), "success")
+            if user.email:
+                flash(_verification_message(), "info")
             return redirect(url_for("home"))
     return render_template("accounts/sign_up.html", form=form)
+
+
+def _verification_message() -> str:
+    if verification.can_send_mail():
+        return _(
+            "Chúng tôi đã gửi thư xác nhận tới địa chỉ thư điện tử của bạn. "
+            "Hãy mở liên kết trong thư để xác nhận (cần để tham gia bình chọn)."
+        )
+    return _(
+        "Máy chủ chưa cấu hình gửi thư điện tử nên chưa gửi được thư xác nhận. "
+        "Vui lòng liên hệ quản trị viên để được xác nhận địa chỉ thư điện tử."
+    )
+
+
+def _user_key() -> str:
+    return "user:" + str(getattr(current_user, "id", None) or request.remote_addr)
+
+
+@bp.get("/tai-khoan/xac-nhan-email/<token>")
+def verify_email(token: str):
+    """The link of the verification e-mail: works signed in or not."""
+    try:
+        verification.confirm(db.session(), token)
+    except ValidationFailed as exc:
+        return render_template("accounts/verify_email.html", error=exc.message, form=None), 400
+    flash(_("Đã xác nhận địa chỉ thư điện tử. Cảm ơn bạn!"), "success")
+    return redirect(url_for("accounts.email_status"))
+
+
+@bp.route("/tai-khoan/xac-nhan-email", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per hour", key_func=_user_key, methods=["POST"])
+def email_status():
+    """The account's address and whether it is verified; POST sends the link again."""
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            verification.send_verification(db.session(), current_user._get_current_object())
+        except (ValidationFailed, Conflict) as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_verification_message(), "info")
+        return redirect(url_for("accounts.email_status"))
+    return render_template("accounts/verify_email.html", error=None, form=form)
+
+
+@bp.post("/quan-tri/nguoi-dung/<int:user_id>/xac-nhan-email")
+@login_required
+def admin_verify_email(user_id: int):
+    require(current_user, "user.manage")
+    if ActionForm().validate_on_submit():
+        try:
+            verification.mark_verified(db.session(), current_user, user_id)
+        except ValidationFailed as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("Đã xác nhận địa chỉ thư điện tử của tài khoản."), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user_id))
 
 
 @bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
@@ -207,7 +268,11 @@ def edit_user(user_id: int):
         else:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user)
+    return render_template("accounts/user_form.html", form=form, user=user, action=_action_form())
+
+
+def _action_form():
+    return ActionForm()
 
 
 @bp.get("/quyen-rieng-tu")

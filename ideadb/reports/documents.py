@@ -106,6 +106,10 @@ class RankedRow:
     decided: bool = (
         False  # a decision was staged or made (decision None then means "not recognised")
     )
+    # With a public vote (API.md: Public vote): the council's score, the public share, votes.
+    council_score: float | None = None
+    public_share: float | None = None
+    votes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ class RankedList:
     subject: str = ""
     intro: str = ""
     generated_at: datetime | None = None
+    public_vote_weight: int | None = None  # the round's public vote share (None: no vote)
 
     def level_name(self, code: str | None) -> str:
         if code is None:
@@ -295,6 +300,13 @@ def ranked_columns(ranked: RankedList) -> list[Column]:
                 docx_cm=1.8,
             )
         )
+    if ranked.public_vote_weight is not None:
+        w = ranked.public_vote_weight
+        cols.append(
+            Column("council", f"Điểm hội đồng ({100 - w}%)", SCORE, 14, wrap=True, docx_cm=1.8)
+        )
+        cols.append(Column("public", f"Điểm bình chọn ({w}%)", SCORE, 14, wrap=True, docx_cm=1.8))
+        cols.append(Column("votes", "Lượt bình chọn", INT, 10, docx_cm=1.45))
     if ranked.normalised:
         cols.append(Column("raw", "Điểm trung bình (thô)", SCORE, 14, wrap=True, docx_cm=1.8))
         cols.append(Column("final", "Điểm chuẩn hóa", SCORE, 14, wrap=True, docx_cm=1.8))
@@ -323,6 +335,9 @@ def ranked_values(
         "area": nfc(row.area),
         "raw": round2(row.raw_score),
         "final": round2(row.final_score),
+        "council": round2(row.council_score),
+        "public": round2(row.public_share),
+        "votes": row.votes,
         "spread": round2(row.spread),
         "n_reviews": row.n_reviews,
         "proposed": ranked.level_name(row.proposed_level),

@@ -504,6 +504,9 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
                 criteria=dict(item["criteria"]),
                 final_score=item["final_score"],
                 raw_score=item.get("raw_score"),
+                council_score=item.get("council_score"),
+                public_share=item.get("public_share"),
+                votes=item.get("votes"),
                 spread=item["spread"],
                 n_reviews=item["n_reviews"],
                 flagged=item["flagged"],
@@ -576,6 +579,7 @@ def ranked_list(session: Session, actor: Any, round_id: int) -> RankedList:
         # Only the secretary and the chair reach this point: they see who scored what.
         show_reviewer_names=can(actor, "round.ranking", rnd),
         normalised=rnd.aggregation == "zscore",
+        public_vote_weight=rnd.public_vote_weight,
         title=DEFAULT_TITLE,
         subject=(rnd.document or {}).get("subject") or f"{rnd.name}",
         generated_at=datetime.now(LOCAL_TZ),

@@ -145,6 +145,7 @@ def round_snapshot(rnd: Round) -> dict[str, Any]:
         "show_details_to_submitters": rnd.show_details_to_submitters,
         "document": rnd.document,
         "appeal_days": rnd.appeal_days,
+        "public_vote": rnd.public_vote,
     }
 
 

@@ -54,6 +54,10 @@ class RoundForm(FlaskForm):
     show_details_to_submitters = BooleanField(
         _l("Cho người nộp xem điểm trung bình từng tiêu chí và nhận xét (không kèm tên)")
     )
+    public_vote_weight = IntegerField(
+        _l("Tỷ trọng bình chọn công khai (điểm trên thang 100; để trống: không bình chọn)"),
+        validators=[Optional(), NumberRange(0, 50)],
+    )
     issuing_body = StringField(_l("Cơ quan ban hành văn bản"), validators=[Optional()])
     governing_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional()])
     place = StringField(_l("Địa danh ghi ngày văn bản"), validators=[Optional()])

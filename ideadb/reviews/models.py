@@ -66,6 +66,10 @@ class Round(Base):
             "disagreement_threshold >= 0 AND disagreement_threshold <= 100",
             name="disagreement_threshold",
         ),
+        sa.CheckConstraint(
+            "public_vote_weight IS NULL OR (public_vote_weight >= 0 AND public_vote_weight <= 50)",
+            name="public_vote_weight",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +96,11 @@ class Round(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deliberation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The public vote (API.md: Public vote): its share of the final score (None = no vote)
+    # and when it is open; see ``reviews/votes.py``.
+    public_vote_weight: Mapped[int | None] = mapped_column()
+    vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     chair = relationship("User", foreign_keys=[chair_id])
     criteria_set = relationship("CriteriaSet")
@@ -101,6 +110,17 @@ class Round(Base):
     reviewers: Mapped[list[RoundReviewer]] = relationship(
         back_populates="round", order_by="RoundReviewer.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def public_vote(self) -> dict[str, Any] | None:
+        """API.md: ``{"weight", "opens_at", "closes_at"}``, or None when there is no vote."""
+        if self.public_vote_weight is None:
+            return None
+        return {
+            "weight": self.public_vote_weight,
+            "opens_at": self.vote_opens_at.isoformat() if self.vote_opens_at else None,
+            "closes_at": self.vote_closes_at.isoformat() if self.vote_closes_at else None,
+        }
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.status}>"
@@ -342,3 +362,17 @@ class Appeal(Base):
 
     idea = relationship("Idea")
     round: Mapped[Round] = relationship()
+class PublicVote(Base):
+    """One verified account's vote for one idea of a round (never two: the unique pair)."""
+
+    __tablename__ = "public_votes"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "idea_id", "user_id", name="uq_public_votes_once"),
+        sa.Index("ix_public_votes_round_idea", "round_id", "idea_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

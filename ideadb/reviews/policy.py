@@ -51,7 +51,17 @@ PHASES: Final[Mapping[str, frozenset[str]]] = {
 
 #: Settings that may still change after the round has opened.
 LATE_FIELDS: Final = frozenset(
-    {"chair_id", "deadline", "show_details_to_submitters", "document", "name", "appeal_days"}
+    {
+        "chair_id",
+        "deadline",
+        "show_details_to_submitters",
+        "document",
+        "name",
+        "appeal_days",
+        # The public vote's dates (its weight is part of the method: frozen once open).
+        "vote_opens_at",
+        "vote_closes_at",
+    }
 )
 
 

@@ -18,7 +18,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.permissions import require as require_rule
 from ideadb.ideas.models import Idea
-from ideadb.reviews import policy
+from ideadb.reviews import policy, votes
 from ideadb.reviews.access import (
     ideas_of,
     load_round,
@@ -74,6 +74,9 @@ class Computed(NamedTuple):
     inputs: list[scoring.IdeaInput]
     ideas: dict[int, Idea]
     result: scoring.RoundRanking
+    #: The council and public parts when the round has a public vote (``result`` is then
+    #: the combined ranking).
+    public: Any = None
 
 
 def compute(session: Session, rnd: Round, aggregation: str | None = None) -> Computed:
@@ -88,7 +91,10 @@ def compute(session: Session, rnd: Round, aggregation: str | None = None) -> Com
         reviewers_per_idea=rnd.reviewers_per_idea,
         disagreement_threshold=rnd.disagreement_threshold,
     )
-    return Computed(rubric, reviews, inputs, ideas, result)
+    public = votes.combine(session, rnd, rubric, result)
+    if public is not None:
+        result = public.ranking
+    return Computed(rubric, reviews, inputs, ideas, result, public)
 
 
 def check_ranking(session: Session, actor: Any, rnd: Round) -> None:
@@ -129,7 +135,7 @@ def ranking(
         raise ValidationFailed(
             "Cách tổng hợp không hợp lệ.", {"aggregation": [", ".join(AGGREGATIONS)]}
         )
-    rubric, reviews, inputs, ideas, result = compute(session, rnd, aggregation)
+    rubric, reviews, inputs, ideas, result, public = compute(session, rnd, aggregation)
     normalised = result
     if result.aggregation != "zscore":
         normalised = scoring.rank_round(
@@ -180,6 +186,13 @@ def ranking(
                 "previous_rank": move.old_rank if move else item.rank,
             }
         )
+        if public is not None:
+            part = public.parts[item.idea_id]
+            items[-1].update(
+                council_score=number(part.council_score),
+                public_share=number(part.public_share),
+                votes=part.votes,
+            )
     rel = result.reliability
     return {
         "round_id": rnd.id,
@@ -198,6 +211,7 @@ def ranking(
         },
         "notes": [n.message for n in result.notes],
         "criteria": [{"code": c.code, "name": c.name} for c in rubric.criteria],
+        "public_vote": rnd.public_vote,
     }
 
 

@@ -27,7 +27,7 @@ from ideadb.criteria import service as criteria_service
 from ideadb.criteria.models import RecognitionLevel
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea, IdeaStatus
-from ideadb.reviews import policy
+from ideadb.reviews import policy, votes
 from ideadb.reviews.access import (
     ideas_of,
     load_round,
@@ -190,6 +190,8 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
             errors["document"] = ["Thông tin văn bản phải là một đối tượng."]
             doc = {}
         out["document"] = {k: nfc(str(v)) for k, v in doc.items() if k in DOCUMENT_KEYS and v}
+    if "public_vote" in data:
+        out.update(votes.clean_public_vote(data["public_vote"], rnd, errors))
     if errors:
         raise ValidationFailed("Thông tin đợt xét chọn chưa hợp lệ.", errors)
     return out

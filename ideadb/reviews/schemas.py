@@ -22,6 +22,8 @@ class RoundSchema(Schema):
     document = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     appeal_days = fields.Integer(load_default=30)
     source_round_ids = fields.List(fields.Integer(), dump_only=True)
+    # API.md: Public vote — {"weight", "opens_at", "closes_at"} or null (checked by the service).
+    public_vote = fields.Raw(allow_none=True)
 
 
 class RoundUpdateSchema(RoundSchema):
@@ -155,3 +157,14 @@ class NextRoundSchema(RoundSchema):
     source_round_ids = fields.List(fields.Integer(), required=True)
     # The recognition level code nominated upward; default: each source's highest level.
     nominate_level = fields.String(load_default=None, allow_none=True, load_only=True)
+
+
+class VoteCountSchema(Schema):
+    votes = fields.Integer()
+
+
+class VoteItemSchema(Schema):
+    idea_id = fields.Integer()
+    code = fields.String(allow_none=True)
+    title = fields.String()
+    votes = fields.Integer()

@@ -115,6 +115,9 @@ def _round_data(form: forms.RoundForm) -> dict[str, Any]:
         "deadline": form.deadline.data,
         "chair_id": form.chair_id.data or None,
         "show_details_to_submitters": form.show_details_to_submitters.data,
+        "public_vote": None
+        if form.public_vote_weight.data is None
+        else {"weight": form.public_vote_weight.data},
         "document": {
             key: getattr(form, key).data or ""
             for key in ("issuing_body", "governing_body", "place", "signer_title", "signer_name")

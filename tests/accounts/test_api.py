@@ -65,6 +65,7 @@ def test_users_me_returns_the_token_owner(client, make_user, auth_headers, unit_
         "email": None,
         "unit_id": unit_id("BK-BB"),
         "roles": ["reviewer", "unit_officer"],
+        "email_verified": False,
     }
 
 

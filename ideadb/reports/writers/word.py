@@ -408,7 +408,11 @@ def docx_ranked_columns(ranked: RankedList) -> tuple[list[Column], list[str]]:
         elif col.key in ("raw", "final"):
             col = Column(
                 col.key,
-                "Điểm" if col.key == "final" and not ranked.normalised else col.header,
+                (
+                    ("Điểm cuối cùng" if ranked.public_vote_weight is not None else "Điểm")
+                    if col.key == "final" and not ranked.normalised
+                    else col.header
+                ),
                 SCORE,
                 docx_cm=1.5,
             )
