@@ -31,6 +31,8 @@ from ideadb.ideas import antibot, coauthors, files, import_views, service
 from ideadb.ideas.forms import ActionForm, AdoptionInterestForm, IdeaForm, ScreenForm
 from ideadb.ideas.labels import INVITATION_LABELS
 from ideadb.ideas.models import STATUS_VALUES
+from ideadb.ideas.steps import is_decided
+from ideadb.ideas.steps import steps as idea_steps
 from ideadb.units import service as units
 from ideadb.units.models import Unit
 
@@ -325,6 +327,8 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         published=service.is_published(idea),
         status_labels=service.STATUS_LABELS,
         scope_labels=service.SCOPE_LABELS,
+        steps=idea_steps(idea.status),
+        decided=is_decided(idea.status),
     ), status
 
 

@@ -45,6 +45,7 @@ def _labels() -> dict[str, Any]:
         "conflict_labels": labels.CONFLICT_LABELS,
         "aggregation_labels": labels.AGGREGATION_LABELS,
         "review_policy": policy,
+        "recognition_name": lambda idea: results.recognition_name(db.session(), idea),
     }
 
 
