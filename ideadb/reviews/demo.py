@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
+from ideadb.core.db import unit_of_work
 from ideadb.criteria import reference
 from ideadb.criteria.models import CriteriaSet
 from ideadb.ideas.models import Idea, IdeaStatus
@@ -172,6 +173,11 @@ def load(session: Session, targets: dict[str, tuple[str, int]]) -> int:
     returns how many rounds were made (0 when rounds exist already)."""
     if already_loaded(session):
         return 0
+    with unit_of_work(session):  # one transaction: one commit, one search catch-up
+        return _load(session, targets)
+
+
+def _load(session: Session, targets: dict[str, tuple[str, int]]) -> int:
     council = _Council(session)
     if len(council.panel) < 3 or council.set_id is None:
         return 0
