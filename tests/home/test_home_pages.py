@@ -12,7 +12,9 @@ from tests.reviews.conftest import SCORES_HIGH
 
 
 def _tasks(html: str) -> list[str]:
-    return [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'class="home-task-text">([^<]*)<', html)]
+    return [
+        re.sub(r"\s+", " ", t).strip() for t in re.findall(r'class="home-task-text">([^<]*)<', html)
+    ]
 
 
 def test_citizen_sees_drafts_returned_dossiers_and_steps(client, login, make_user, create_idea):
@@ -25,7 +27,7 @@ def test_citizen_sees_drafts_returned_dossiers_and_steps(client, login, make_use
     tasks = _tasks(html)
     assert "1 hồ sơ được trả lại, cần bổ sung" in tasks
     assert "2 bản nháp chưa nộp" in tasks
-    assert f'href="/y-tuong/cua-toi?status=needs_revision"' in html
+    assert 'href="/y-tuong/cua-toi?status=needs_revision"' in html
     assert returned.title in html and 'aria-current="step"' in html
     assert "Nháp" in html and "Sàng lọc" in html and "Chấm" in html and "Kết quả" in html
 
@@ -45,7 +47,7 @@ def test_officer_sees_dossiers_waiting_for_screening(client, login, make_user, c
 def test_reviewer_sees_sheets_submitted_out_of_assigned_and_the_deadline(
     client, login, ready_round, db_session
 ):
-    rnd, _ideas, reviewers = ready_round(4, 2, deadline=date(2031, 12, 15))
+    _rnd, _ideas, reviewers = ready_round(4, 2, deadline=date(2031, 12, 15))
     login(reviewers[0])
     html = client.get("/").get_data(as_text=True)
     assert "0/4 phiếu đã nộp" in _tasks(html)
@@ -113,7 +115,7 @@ def test_idea_page_shows_steps_and_links_the_decided_result_with_reasons(
     from ideadb.reviews import deliberation
     from ideadb.reviews.models import Assignment
 
-    rnd, ideas, reviewers = ready_round(2, 2, show_details_to_submitters=True)
+    rnd, ideas, _reviewers = ready_round(2, 2, show_details_to_submitters=True)
     short = ideas[1]
     skip = db_session.scalar(
         sa.select(Assignment).where(Assignment.idea_id == short.id).order_by(Assignment.id)
