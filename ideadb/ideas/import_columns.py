@@ -69,8 +69,7 @@ COLUMNS: tuple[Column, ...] = (
         "area",
         "Lĩnh vực",
         True,
-        "Chọn tên một trong năm lĩnh vực của phong trào trong danh sách của ô (xem bảng bên "
-        "dưới).",
+        "Chọn tên một trong năm lĩnh vực của phong trào trong danh sách của ô (xem bảng bên dưới).",
         "Nâng cao năng suất lao động ở doanh nghiệp, hợp tác xã, tổ hợp tác, hộ gia đình",
         ("Mã lĩnh vực", "Lĩnh vực phong trào"),
     ),

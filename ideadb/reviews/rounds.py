@@ -410,7 +410,8 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
     short = [i for i in ideas if per_idea.get(i.id, 0) < rnd.reviewers_per_idea]
     if short:
         raise Conflict(
-            "Còn ý tưởng chưa đủ người chấm: " + ", ".join(i.code or str(i.id) for i in short),
+            "Còn ý tưởng chưa đủ người chấm: "
+            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in short),
             {"idea_ids": [str(i.id) for i in short]},
         )
     with unit_of_work(session):
