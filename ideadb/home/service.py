@@ -245,7 +245,8 @@ def reviewer_section(session: Session, actor: Any) -> Section:
             "deadline": rnd.deadline,
             "overdue": bool(rnd.deadline and rnd.deadline < date.today() and live),
         }
-        section.rounds.append(entry)
+        if rnd.status != R.FINALIZED:  # what is over is on the rounds' own pages
+            section.rounds.append(entry)
         if rnd.status == R.REVIEWING and live:
             nxt = live[0]
             section.tasks.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 
-def test_quickstart_demo_has_rounds_in_every_phase_and_work_for_every_account(db_session):
+def test_quickstart_demo_has_rounds_in_every_phase_and_work_for_every_account(app, db_session):
     from ideadb.accounts.models import User
     from ideadb.demo import DEMO_USERS, load_demo
     from ideadb.home.service import home_sections
@@ -60,7 +60,8 @@ def test_quickstart_demo_has_rounds_in_every_phase_and_work_for_every_account(db
     # Every demo account has something to do: a task with a count on its home page.
     for username, *_ in DEMO_USERS:
         user = db_session.scalar(sa.select(User).where(User.username == username))
-        tasks = [t for s in home_sections(db_session, user) for t in s.tasks]
+        with app.test_request_context("/"):
+            tasks = [t for s in home_sections(db_session, user) for t in s.tasks]
         assert any(t.count > 0 and t.endpoint for t in tasks), username
 
     # Loading again adds nothing.
