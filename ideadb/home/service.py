@@ -51,6 +51,7 @@ class Section:
     tasks: list[Task] = field(default_factory=list)
     ideas: list[dict[str, Any]] = field(default_factory=list)
     rounds: list[dict[str, Any]] = field(default_factory=list)
+    phases: list[tuple[str, int]] = field(default_factory=list)  # rounds by phase
 
 
 def _count(session: Session, stmt) -> int:
@@ -385,7 +386,7 @@ def secretary_section(session: Session, actor: Any) -> Section:
                 _("Đưa vào đợt"),
             )
         )
-    section.phases = [(status, by_status[status]) for status in R]  # type: ignore[attr-defined]
+    section.phases = [(status, by_status[status]) for status in R]
     return section
 
 

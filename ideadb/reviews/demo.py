@@ -78,7 +78,7 @@ def _people(session: Session) -> dict[str, User]:
     return {u.username: u for u in session.scalars(sa.select(User).where(User.username.in_(names)))}
 
 
-def _default_set_id(session: Session) -> int:
+def _default_set_id(session: Session) -> int | None:
     code = reference.REFERENCE_SETS[0][0]
     return session.scalar(sa.select(CriteriaSet.id).where(CriteriaSet.reference_code == code))
 
