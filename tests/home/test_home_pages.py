@@ -140,6 +140,15 @@ def test_idea_page_shows_steps_and_links_the_decided_result_with_reasons(
     deliberation.finalize(db_session, secretary(), rnd.id)
     owner = db_session.get(type(short), short.id).registrant
     recognised = db_session.get(type(short), ideas[0].id)
+    # The notification of the result leads to the result page.
+    from ideadb.accounts.models import Notification
+
+    note = db_session.scalar(
+        sa.select(Notification)
+        .where(Notification.user_id == recognised.registrant_id)
+        .order_by(Notification.id.desc())
+    )
+    assert note.link == f"/ket-qua-xet-chon/{recognised.id}" and "Xem điểm và lý do" in note.text
     login(recognised.registrant)
     html = client.get(f"/y-tuong/{recognised.id}").get_data(as_text=True)
     assert 'id="idea-steps"' in html and f'href="/ket-qua-xet-chon/{recognised.id}"' in html
