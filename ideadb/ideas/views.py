@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ideadb.accounts import notify
+from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import BadRequest, DomainError, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.forms import apply_errors, choices
@@ -364,6 +365,15 @@ def withdraw(idea_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
+    idea = service.get_idea(db.session(), current_user, idea_id)
+    if "withdraw" in service.allowed_actions(current_user, idea) and not is_confirmed():
+        return confirmation_page(
+            _("Rút hồ sơ?"),
+            _("Hồ sơ đã rút không được xét chọn nữa và không nộp lại được."),
+            _("Rút hồ sơ"),
+            url_for("ideas.detail", idea_id=idea_id),
+            details=[(_("Ý tưởng"), idea.title)],
+        )
     service.withdraw_idea(db.session(), current_user, idea_id, form.note.data)
     flash(_("Đã rút hồ sơ."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea_id))

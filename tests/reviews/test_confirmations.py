@@ -122,3 +122,21 @@ def test_the_api_is_not_asked(client, ready_round, secretary, auth_headers):
     head = auth_headers(secretary())
     resp = client.post(f"/api/v1/rounds/{rnd.id}/open", headers=head)
     assert resp.status_code == 200 and resp.get_json()["status"] == "reviewing"
+
+
+def test_withdrawing_a_dossier_asks_first(client, login, make_user, create_idea, db_session):
+    from ideadb.ideas.models import Idea
+
+    owner = make_user(roles=["submitter"], unit="BK-BB-NM")
+    idea = create_idea(owner, submit=True)
+    login(owner)
+    url = f"/y-tuong/{idea.id}"
+    assert 'data-confirm="Rút hồ sơ?' in client.get(url).get_data(as_text=True)
+    resp = client.submit(f"{url}/rut", {}, form_url=url)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Rút hồ sơ?" in page and idea.title in page
+    db_session.expire_all()
+    assert db_session.get(Idea, idea.id).status == "submitted"
+    assert client.post(f"{url}/rut", data=_hidden(page)).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Idea, idea.id).status == "withdrawn"
