@@ -571,6 +571,8 @@ def sheet(assignment_id: int):
 def confirm(assignment_id: int):
     form = forms.ConfirmForm()
     if not form.validate_on_submit():
+        # Someone else's assignment is refused as the service would refuse it.
+        access.visible_assignment(db.session(), current_user, assignment_id, "assignment.own")
         unanswered = "csrf_token" not in form.errors and form.conflict.errors
         flash(str(form.conflict.errors[0]) if unanswered else _invalid(form), "danger")
         return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
