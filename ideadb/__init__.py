@@ -63,9 +63,10 @@ def create_app(config: dict | None = None) -> Flask:
         csrf.exempt(blueprint)
     app.register_blueprint(api_bp)
 
-    from ideadb.core.pages import home
+    from ideadb.home import views as home_views
 
-    app.add_url_rule("/", "home", home)
+    app.register_blueprint(home_views.bp)
+    app.add_url_rule("/", "home", home_views.home)
     web.init_app(app)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:

@@ -138,4 +138,7 @@ def load_demo(
     from ideadb.ideas import demo as ideas_demo
 
     ideas_demo.load(session, count=ideas, progress=progress)
+    from ideadb.reviews import demo as reviews_demo
+
+    reviews_demo.load(session, ideas_demo.review_targets(ideas))
     return made

@@ -57,9 +57,11 @@ PATHS: dict[str, tuple[str, ...]] = {
     S.NEEDS_REVISION: ("submit", "screen:needs_revision"),
     S.ELIGIBLE: ("submit", "screen:eligible"),
     S.INELIGIBLE: ("submit", "screen:ineligible"),
-    S.IN_REVIEW: ("submit", "screen:eligible", "review"),
-    S.RECOGNIZED: ("submit", "screen:eligible", "review", "recognize"),
-    S.NOT_RECOGNIZED: ("submit", "screen:eligible", "review", "not_recognize"),
+    # Review and its outcome happen in rounds (ideadb.reviews.demo): these stop at eligible
+    # and the round that reviews them brings them the rest of the way.
+    S.IN_REVIEW: ("submit", "screen:eligible"),
+    S.RECOGNIZED: ("submit", "screen:eligible"),
+    S.NOT_RECOGNIZED: ("submit", "screen:eligible"),
     S.WITHDRAWN: ("submit", "withdraw"),
 }
 # (scope, recognition level code, weight) of the default criteria set's levels.
@@ -219,6 +221,18 @@ def _steps(cast: _Cast, unit_id: int | None, registrant: User, state: str, rng) 
         elif step == "not_recognize":
             out.append(Step("not_recognize", cast.secretary, scope="tinh"))
     return out
+
+
+REVIEWED_STATES = frozenset({S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED})
+
+
+def review_targets(count: int, seed: int = DEFAULT_SEED) -> dict[str, tuple[str, int]]:
+    """title → (target state, year) of the demo ideas whose way goes on through a round."""
+    return {
+        spec["title"]: (state, spec["year"])
+        for _index, spec, state, _rng in plan(count, seed)
+        if state in REVIEWED_STATES
+    }
 
 
 def plan(count: int, seed: int = DEFAULT_SEED, start: int = 0):

@@ -69,8 +69,8 @@ COLUMNS: tuple[Column, ...] = (
         "area",
         "Lĩnh vực",
         True,
-        "Mã hoặc tên một trong năm lĩnh vực của phong trào (xem bảng bên dưới).",
-        "san_xuat_kinh_doanh",
+        "Chọn tên một trong năm lĩnh vực của phong trào trong danh sách của ô (xem bảng bên dưới).",
+        "Nâng cao năng suất lao động ở doanh nghiệp, hợp tác xã, tổ hợp tác, hộ gia đình",
         ("Mã lĩnh vực", "Lĩnh vực phong trào"),
     ),
     Column(
@@ -214,7 +214,7 @@ def template_xlsx(session: Session | None = None) -> bytes:
     for column in COLUMNS:
         guide.append([column.header, "Có" if column.required else "", column.help, column.example])
     guide.append([])
-    guide.append(["Lĩnh vực", "Mã", "Tên"])
+    guide.append(["Lĩnh vực", "Tên"])
     for cell in guide[guide.max_row]:
         cell.font = bold
     areas = []
@@ -224,8 +224,8 @@ def template_xlsx(session: Session | None = None) -> bytes:
         from ideadb.units.reference import AREAS
 
         areas = [(code, name) for code, name, _ in AREAS]
-    for code, name in areas:
-        guide.append(["", code, name])
+    for _code, name in areas:
+        guide.append(["", name])
     for letter, width in (("A", 28), ("B", 22), ("C", 70), ("D", 50)):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=2):
@@ -252,8 +252,16 @@ def template_xlsx(session: Session | None = None) -> bytes:
     letters = {
         c.field: sheet.cell(row=1, column=i + 1).column_letter for i, c in enumerate(COLUMNS)
     }
+    # The cell's list offers the areas by name (a list sheet: names are too long for an inline
+    # list); a name or, as before, a code is accepted on import.
+    names = book.create_sheet("Lĩnh vực")
+    names.append(["Tên lĩnh vực"])
+    names["A1"].font = bold
+    for _code, name in areas:
+        names.append([name])
+    names.column_dimensions["A"].width = 90
     area_list = DataValidation(
-        type="list", formula1='"' + ",".join(code for code, _ in areas) + '"', allow_blank=True
+        type="list", formula1=f"'Lĩnh vực'!$A$2:$A${len(areas) + 1}", allow_blank=True
     )
     area_list.add(f"{letters['area']}2:{letters['area']}{MAX_ROWS + 1}")
     consent = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)

@@ -130,6 +130,10 @@ class IdeaState:
 Audience = Literal["officers", "people"]
 
 
+# The submitter's result page of a round (scores and reasons), named by its endpoint.
+RESULTS_PAGE = "reviews.idea_results"
+
+
 @dataclass(frozen=True)
 class Notice:
     """A notification to send. ``officers``: the unit officers nearest the idea's unit, the
@@ -137,6 +141,8 @@ class Notice:
 
     audience: Audience
     text: str
+    #: The page it leads to when not the idea's own page (an endpoint taking ``idea_id``).
+    endpoint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,8 @@ def plan_transition(
         )
         scope_name = SCOPE_NAMES[scope].lower()
         label = idea_label(idea.title, code)
-        notices.append(Notice("people", f"Sáng kiến {label} đã được công nhận ({scope_name})."))
+        text = f"Sáng kiến {label} đã được công nhận ({scope_name}). Xem điểm và lý do."
+        notices.append(Notice("people", text, RESULTS_PAGE if round_id else None))
     elif action == "not_recognize":
         extra = {"round_id": round_id, "scope": scope}
         if idea.status == S.RECOGNIZED:  # withdrawn by an upheld appeal
@@ -232,8 +239,8 @@ def plan_transition(
                 recognized_at=None,
             )
         label = idea_label(idea.title, code)
-        text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này."
-        notices.append(Notice("people", text))
+        text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này. Xem điểm và lý do."
+        notices.append(Notice("people", text, RESULTS_PAGE if round_id else None))
     changes.update(status=transition.target, version=idea.version + 1, updated_at=now)
     before = {"status": idea.status, "code": code}
     after: dict[str, Any] = {"status": transition.target, "code": code}

@@ -595,7 +595,7 @@ def mark_in_review(
     if wrong:
         raise Conflict(
             "Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: "
-            + ", ".join(i.code or str(i.id) for i in wrong),
+            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
             {"idea_ids": [str(i.id) for i in wrong]},
         )
     with unit_of_work(session):

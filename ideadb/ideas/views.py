@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ideadb.accounts import notify
+from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import BadRequest, DomainError, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.forms import apply_errors, choices
@@ -31,6 +32,8 @@ from ideadb.ideas import adoption, adoption_views, antibot, coauthors, files, im
 from ideadb.ideas.forms import ActionForm, AdoptionInterestForm, IdeaForm, ScreenForm
 from ideadb.ideas.labels import ADOPTION_STATUS_LABELS, INVITATION_LABELS
 from ideadb.ideas.models import STATUS_VALUES
+from ideadb.ideas.steps import is_decided
+from ideadb.ideas.steps import steps as idea_steps
 from ideadb.units import service as units
 from ideadb.units.models import Unit
 
@@ -338,6 +341,8 @@ def _detail_page(idea, screen_form: ScreenForm | None = None, status: int = 200)
         published=service.is_published(idea),
         status_labels=service.STATUS_LABELS,
         scope_labels=service.SCOPE_LABELS,
+        steps=idea_steps(idea.status),
+        decided=is_decided(idea.status),
     ), status
 
 
@@ -373,6 +378,15 @@ def withdraw(idea_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         raise BadRequest(_("Biểu mẫu không hợp lệ."))
+    idea = service.get_idea(db.session(), current_user, idea_id)
+    if "withdraw" in service.allowed_actions(current_user, idea) and not is_confirmed():
+        return confirmation_page(
+            _("Rút hồ sơ?"),
+            _("Hồ sơ đã rút không được xét chọn nữa và không nộp lại được."),
+            _("Rút hồ sơ"),
+            url_for("ideas.detail", idea_id=idea_id),
+            details=[(_("Ý tưởng"), idea.title)],
+        )
     service.withdraw_idea(db.session(), current_user, idea_id, form.note.data)
     flash(_("Đã rút hồ sơ."), "info")
     return redirect(url_for("ideas.detail", idea_id=idea_id))

@@ -214,8 +214,7 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
     if open_flags:
         raise Conflict(
             "Còn ý tưởng có chênh lệch điểm lớn chưa được xử lý (bổ sung người chấm hoặc ghi "
-            "biên bản thảo luận): "
-            + ", ".join(ideas[i.idea_id].code or str(i.idea_id) for i in open_flags),
+            "biên bản thảo luận): " + "; ".join(_named(ideas[i.idea_id]) for i in open_flags),
             {"idea_ids": [str(i.idea_id) for i in open_flags]},
         )
     staged = {
@@ -269,6 +268,11 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
         session.flush()
         record(session, actor, "round.finalize", "round", rnd.id, before, round_snapshot(rnd))
     return rnd
+
+
+def _named(idea: Idea) -> str:
+    """An idea as people know it: its title, and its dossier code when it has one."""
+    return f"«{idea.title}» ({idea.code})" if idea.code else f"«{idea.title}»"
 
 
 def _apply_decision(

@@ -121,7 +121,7 @@ class ConfirmForm(FlaskForm):
                 ("yes", _l("Tôi có xung đột lợi ích (sẽ được thay người chấm khác)")),
             ]
         ),
-        default="no",
+        validators=[InputRequired(_l("Vui lòng trả lời: bạn có xung đột lợi ích hay không."))],
     )
     reason = StringField(_l("Lý do (nếu có xung đột)"), validators=[Optional()])
 

@@ -152,6 +152,7 @@ def ranking_view(
         "round": rnd,
         "allowed": partial(allowed_for, actor, rnd),
         "ranking": data,
+        "idea_titles": {i["idea_id"]: i["title"] for i in data["items"]},
         "levels": [(lv.code, lv.name) for lv in rubric.levels],
         "discussions": discussions(session, actor, round_id),
         "panel": panel_of(session, rnd),

@@ -39,6 +39,7 @@ from ideadb.reviews.sheets import (
     number,
     rubric_for,
 )
+from scoring.ranking import TOO_FEW_REVIEWS
 
 R = RoundStatus
 A = AssignmentStatus
@@ -256,16 +257,27 @@ def results_for_idea(session: Session, actor: Any, idea_id: int) -> list[dict[st
             "note": decision.note if decision else "",
             "finalized_at": rnd.finalized_at.isoformat() if rnd.finalized_at else None,
         }
-        if rnd.show_details_to_submitters:
-            result = compute(session, rnd).result
+        result = compute(session, rnd).result
+        try:
             item = result.item(idea_id)
-            entry["final_score"] = number(item.final_score)
+        except KeyError:
+            item = None
+        names_of = {c.code: c.name for c in rubric.criteria}
+        # The reasons, shown whatever the round shows of the scores.
+        entry["knocked_out_by"] = [
+            names_of.get(c, c) for c in (item.knocked_out_by if item else ())
+        ]
+        entry["too_few_reviews"] = bool(item and item.unranked_reason == TOO_FEW_REVIEWS)
+        entry["n_reviews"] = item.n_reviews if item else 0
+        entry["reviews_needed"] = rnd.reviewers_per_idea
+        if rnd.show_details_to_submitters:
+            entry["final_score"] = number(item.final_score) if item else None
             entry["criteria"] = [
                 {
                     "code": c.code,
                     "name": c.name,
                     "max_points": float(c.max_points),
-                    "mean": number(item.criteria_means.get(c.code)),
+                    "mean": number(item.criteria_means.get(c.code)) if item else None,
                 }
                 for c in rubric.criteria
             ]
@@ -319,3 +331,20 @@ def final_scores(session: Session, idea_ids: Sequence[int]) -> dict[int, float]:
             if score is not None:
                 out[idea_id] = score
     return out
+
+
+def recognition_name(session: Session, idea: Any) -> str | None:
+    """The name of the level an idea was recognised at ("Công nhận cấp tỉnh"), read from the
+    criteria set of the round that recognised it (else any set naming that level)."""
+    from ideadb.criteria.models import RecognitionLevel
+
+    code = getattr(idea, "recognized_level", None)
+    if not code:
+        return None
+    stmt = sa.select(RecognitionLevel.name).where(RecognitionLevel.code == code)
+    rnd = session.get(Round, idea.recognized_round_id) if idea.recognized_round_id else None
+    if rnd is not None:
+        found = session.scalar(stmt.where(RecognitionLevel.set_id == rnd.criteria_set_id))
+        if found:
+            return found
+    return session.scalar(stmt.order_by(RecognitionLevel.set_id).limit(1))

@@ -283,7 +283,7 @@ def add_ideas(session: Session, actor: Any, round_id: int, idea_ids: Iterable[in
     if wrong:
         raise Conflict(
             "Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: "
-            + ", ".join(i.code or str(i.id) for i in wrong),
+            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
             {"idea_ids": [str(i.id) for i in wrong]},
         )
     with unit_of_work(session):
@@ -405,7 +405,8 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
     short = [i for i in ideas if per_idea.get(i.id, 0) < rnd.reviewers_per_idea]
     if short:
         raise Conflict(
-            "Còn ý tưởng chưa đủ người chấm: " + ", ".join(i.code or str(i.id) for i in short),
+            "Còn ý tưởng chưa đủ người chấm: "
+            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in short),
             {"idea_ids": [str(i.id) for i in short]},
         )
     with unit_of_work(session):

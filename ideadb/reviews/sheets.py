@@ -54,8 +54,17 @@ A = AssignmentStatus
 
 
 def rubric_for(session: Session, rnd: Round) -> scoring.Rubric:
-    """The rubric of the criteria set version the round uses."""
-    return criteria_service.to_rubric(criteria_service.get_set(session, rnd.criteria_set_id))
+    """The rubric of the criteria set version the round uses. A frozen version never changes,
+    so its rubric is kept for the rest of the session (one request, one command)."""
+    cache = session.info.setdefault("frozen_rubrics", {})
+    found = cache.get(rnd.criteria_set_id)
+    if found is not None:
+        return found
+    criteria_set = criteria_service.get_set(session, rnd.criteria_set_id)
+    rubric = criteria_service.to_rubric(criteria_set)
+    if criteria_set.frozen_at is not None:
+        cache[rnd.criteria_set_id] = rubric
+    return rubric
 
 
 def criteria_payload(rubric: scoring.Rubric) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ideadb.accounts.service import users_with_role
+from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import Conflict, NotAllowed, StaleVersion, ValidationFailed
 from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import can, require
@@ -46,6 +47,7 @@ def _labels() -> dict[str, Any]:
         "conflict_labels": labels.CONFLICT_LABELS,
         "aggregation_labels": labels.AGGREGATION_LABELS,
         "review_policy": policy,
+        "recognition_name": lambda idea: results.recognition_name(db.session(), idea),
     }
 
 
@@ -71,15 +73,27 @@ def _do(
     page: str = "reviews.round",
     form: FlaskForm | None = None,
     permission: str = "round.manage",
+    ask: tuple[str, str, str] | None = None,
 ):
     """Run one state change from a form; flash the outcome and go back to the page. A caller
     without ``permission`` on the round is refused first; a form that does not validate
-    (expired session, a value that is not a choice) changes nothing."""
+    (expired session, a value that is not a choice) changes nothing. With ``ask`` (title,
+    message, button) a change that cannot be undone is confirmed first (``core/confirm.py``)."""
     access.require_on_round(db.session(), current_user, round_id, permission)
     form = form if form is not None else forms.ActionForm()
     if not form.validate_on_submit():
         flash(_invalid(form), "danger")
         return _back(round_id, page)
+    if ask is not None and not is_confirmed():
+        title, message, button = ask
+        rnd = access.load_round(db.session(), round_id)
+        return confirmation_page(
+            title,
+            message,
+            button,
+            url_for(page, round_id=round_id),
+            details=[(_("Đợt xét chọn"), rnd.name)],
+        )
     try:
         change()
     except (Conflict, ValidationFailed) as exc:
@@ -210,9 +224,9 @@ def add_reviewers(round_id: int):
     )
 
 
-def _action(round_id: int, change, done: str, page: str = "reviews.round"):
+def _action(round_id: int, change, done: str, page: str = "reviews.round", ask=None):
     """A button with nothing but the CSRF token."""
-    return _do(change, done, round_id, page, form=forms.ActionForm())
+    return _do(change, done, round_id, page, form=forms.ActionForm(), ask=ask)
 
 
 @bp.post("/dot-xet-chon/<int:round_id>/phan-cong-tu-dong")
@@ -233,6 +247,14 @@ def open_round(round_id: int):
         round_id,
         lambda: round_service.open_round(db.session(), current_user, round_id),
         _("Đợt xét chọn đã mở chấm; thành viên hội đồng đã được thông báo."),
+        ask=(
+            _("Mở chấm đợt xét chọn?"),
+            _(
+                "Sau khi mở chấm, thành viên hội đồng được thông báo và bắt đầu chấm; không "
+                "thêm, bớt ý tưởng của đợt được nữa."
+            ),
+            _("Mở chấm"),
+        ),
     )
 
 
@@ -247,6 +269,11 @@ def deliberate(round_id: int):
         _("Đã kết thúc chấm; đợt chuyển sang họp xét."),
         round_id,
         form=form,
+        ask=(
+            _("Kết thúc chấm?"),
+            _("Thành viên hội đồng sẽ không nộp thêm phiếu được nữa; đợt chuyển sang họp xét."),
+            _("Kết thúc chấm, chuyển sang họp xét"),
+        ),
     )
 
 
@@ -258,6 +285,14 @@ def finalize(round_id: int):
         lambda: deliberation.finalize(db.session(), current_user, round_id),
         _("Đã công bố kết quả đợt xét chọn."),
         "reviews.ranking",
+        ask=(
+            _("Công bố kết quả?"),
+            _(
+                "Mọi quyết định được áp dụng cùng lúc, người nộp ý tưởng được thông báo kết quả; "
+                "sau khi công bố không sửa được quyết định."
+            ),
+            _("Công bố kết quả"),
+        ),
     )
 
 
@@ -495,6 +530,17 @@ def sheet(assignment_id: int):
             "version": form.version.data,
         }
         submit = request.form.get("action") == "submit"
+        if submit and not is_confirmed():
+            return confirmation_page(
+                _("Nộp phiếu chấm?"),
+                _("Sau khi nộp, bạn không sửa được phiếu chấm này nữa."),
+                _("Nộp phiếu"),
+                url_for("reviews.sheet", assignment_id=assignment_id),
+                details=[
+                    (_("Ý tưởng"), data["idea"]["title"]),
+                    (_("Đợt xét chọn"), data["round"].name),
+                ],
+            )
         try:
             sheets.save_sheet(db.session(), current_user, assignment_id, posted, submit=submit)
         except StaleVersion as exc:
@@ -530,7 +576,10 @@ def sheet(assignment_id: int):
 def confirm(assignment_id: int):
     form = forms.ConfirmForm()
     if not form.validate_on_submit():
-        flash(_invalid(form), "danger")
+        # Someone else's assignment is refused as the service would refuse it.
+        access.visible_assignment(db.session(), current_user, assignment_id, "assignment.own")
+        unanswered = "csrf_token" not in form.errors and form.conflict.errors
+        flash(str(form.conflict.errors[0]) if unanswered else _invalid(form), "danger")
         return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
     conflict = form.conflict.data == "yes"
     try:

@@ -133,6 +133,9 @@ def score_sheet(page, live_server, aid: int, points: dict[str, str]):
 def test_a_round_from_creation_to_the_published_result(live_server, browser_page, screenshot):
     data = _setup(live_server.app)
     page = browser_page
+    # What cannot be undone asks first in a dialog; the journey answers "OK" every time.
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
 
     # The secretary creates the round, adds 6 ideas and 4 reviewers, assigns and opens it.
     sign_in(page, live_server, "thuky")
@@ -232,6 +235,9 @@ def test_a_round_from_creation_to_the_published_result(live_server, browser_page
         page.get_by_text("Đã ghi quyết định").wait_for()
     page.locator("#finalize").click()
     page.get_by_text("Đã công bố kết quả đợt xét chọn.").wait_for()
+    assert any(m.startswith("Mở chấm") for m in asked)
+    assert any(m.startswith("Nộp phiếu") for m in asked)
+    assert any(m.startswith("Công bố kết quả") for m in asked)
     sign_out(page)
 
     # The submitter of the disputed idea reads the outcome.

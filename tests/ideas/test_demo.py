@@ -155,7 +155,9 @@ def test_bulk_loading_writes_exactly_what_the_service_calls_write(db_backend, tm
             db.engine.dispose()
     services, bulk = dumps[False], dumps[True]
     assert len(services["ideas"]) == 45
-    assert {i["snapshot"]["status"] for i in services["ideas"]} == set(STATUS_VALUES)
-    assert services["notices"], "screening and recognition notify the people of an idea"
+    # Review and its outcome are the rounds' part (ideadb.reviews.demo), not the ideas' load.
+    reviewed = {"in_review", "recognized", "not_recognized"}
+    assert {i["snapshot"]["status"] for i in services["ideas"]} == set(STATUS_VALUES) - reviewed
+    assert services["notices"], "screening notifies the people of an idea"
     for key in ("ideas", "events", "revisions", "notices", "counters"):
         assert bulk[key] == services[key], key

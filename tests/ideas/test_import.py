@@ -458,8 +458,14 @@ def test_xlsx_template_documents_every_column_on_its_first_sheet(db_session):
     guide = book.worksheets[0]
     documented = {row[0] for row in guide.iter_rows(values_only=True) if row and row[0]}
     assert {c.header for c in importer.COLUMNS} <= documented
-    codes = {row[1] for row in guide.iter_rows(values_only=True) if len(row) > 1}
-    assert {"hanh_chinh", "dan_toc_ton_giao"} <= codes
+    # Areas by name, never by internal code, in the guide and in the cell's list.
+    cells = {str(v) for row in guide.iter_rows(values_only=True) for v in row if v}
+    assert not {"hanh_chinh", "san_xuat_kinh_doanh", "dan_toc_ton_giao"} & cells
+    names = [row[0] for row in book["Lĩnh vực"].iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 5 and all(n in cells for n in names)
+    assert any(n.startswith("Nâng cao năng suất lao động") for n in names)
+    validations = book["Ý tưởng"].data_validations.dataValidation
+    assert any(v.formula1 == "'Lĩnh vực'!$A$2:$A$6" for v in validations)
     assert [c.value for c in book["Ý tưởng"][1]] == [c.header for c in importer.COLUMNS]
     assert "BK-BB-NM" in {row[0] for row in book["Đơn vị"].iter_rows(values_only=True)}
 

@@ -98,7 +98,8 @@ def test_a_score_sheet_with_a_broken_version_is_refused_and_not_saved(
     sheets.confirm(db_session, user, a.id, conflict=False)
     login(user)
     resp = client.submit(
-        f"/phieu-cham/{a.id}", {"version": version, "diem-TINH_MOI": "20", "action": "submit"}
+        f"/phieu-cham/{a.id}",
+        {"version": version, "diem-TINH_MOI": "20", "action": "submit", "confirmed": "1"},
     )
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
@@ -124,7 +125,8 @@ def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(
     )
     login(user)
     resp = client.submit(
-        f"/phieu-cham/{a.id}", {"version": "1", "diem-TINH_MOI": "25", "action": "submit"}
+        f"/phieu-cham/{a.id}",
+        {"version": "1", "diem-TINH_MOI": "25", "action": "submit", "confirmed": "1"},
     )
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
@@ -136,7 +138,7 @@ def test_a_sheet_that_cannot_be_submitted_is_not_saved_either(
     resp = client.submit(
         f"/phieu-cham/{a.id}",
         {"version": "1", "diem-TINH_MOI": "25", "diem-KHA_NANG_AP_DUNG": "20",
-         "diem-HIEU_QUA": "25", "diem-TINH_KINH_TE": "12", "action": "submit"},
+         "diem-HIEU_QUA": "25", "diem-TINH_KINH_TE": "12", "action": "submit", "confirmed": "1"},
     )  # fmt: skip
     assert resp.status_code == 302
     db_session.expire_all()

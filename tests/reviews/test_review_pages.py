@@ -53,7 +53,7 @@ def test_secretary_creates_and_configures_a_round_through_the_pages(
     client.submit(f"/dot-xet-chon/{rid}/phan-cong-tu-dong", {}, form_url=page_url)
     html = client.get(f"/dot-xet-chon/{rid}/phan-cong").get_data(as_text=True)
     assert html.count("Chờ xác nhận không xung đột") == 2
-    resp = client.submit(f"/dot-xet-chon/{rid}/mo-cham", {}, form_url=page_url)
+    resp = client.submit(f"/dot-xet-chon/{rid}/mo-cham", {"confirmed": "1"}, form_url=page_url)
     html = client.get(page_url).get_data(as_text=True)
     assert "Đang chấm điểm" in html
 
@@ -99,7 +99,8 @@ def test_reviewer_confirms_scores_saves_and_submits_without_javascript(
     resp = client.submit(
         f"/phieu-cham/{aid}",
         {"version": "1", "diem-TINH_MOI": "27", "diem-KHA_NANG_AP_DUNG": "22",
-         "diem-HIEU_QUA": "26", "diem-TINH_KINH_TE": "13,5", "action": "submit"},
+         "diem-HIEU_QUA": "26", "diem-TINH_KINH_TE": "13,5", "action": "submit",
+         "confirmed": "1"},
     )  # fmt: skip
     assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     html = client.get(f"/phieu-cham/{aid}").get_data(as_text=True)

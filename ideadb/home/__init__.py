@@ -1,0 +1,1 @@
+"""Each person's home page: what waits for them, with counts and the next action."""
