@@ -66,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     from ideadb.core.pages import home
 
     app.add_url_rule("/", "home", home)
+    from ideadb.core import info_pages
+
+    info_pages.init_app(app)
     web.init_app(app)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
