@@ -89,4 +89,3 @@ def install() -> None:
 
     wrap_formdata._ideadb_drafts = True  # type: ignore[attr-defined]
     FlaskForm.Meta.wrap_formdata = wrap_formdata
-

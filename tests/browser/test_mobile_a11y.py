@@ -145,7 +145,7 @@ def _audit(page, site, paths, axe_source, problems: list[str]) -> None:
 def test_visitor_pages_fit_360_px_and_pass_axe(_browser, site, axe_source):
     context = _context(_browser)
     page = context.new_page()
-    paths = _pages_of(page, site, "/tra-cuu") + ["/", "/dang-nhap", "/dang-ky-tai-khoan"]
+    paths = [*_pages_of(page, site, "/tra-cuu"), "/", "/dang-nhap", "/dang-ky-tai-khoan"]
     paths += ["/kha-nang-tiep-can", "/tai-lieu-api"]
     problems: list[str] = []
     _audit(page, site, list(dict.fromkeys(paths)), axe_source, problems)
