@@ -66,7 +66,7 @@ def sign_in(page, site, username: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(site.passwords[username])
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("#nav-account")).to_be_visible()
+    expect(page.locator("#nav-account")).to_be_attached()
 
 
 def no_sideways_scroll(page) -> None:
@@ -164,3 +164,120 @@ def test_each_role_pages_fit_360_px_and_pass_axe(_browser, site, axe_source, use
     _audit(page, site, paths, axe_source, problems)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("username", [None, "nguoidan"])
+def test_menu_works_without_javascript_at_360_px(_browser, site, username):
+    context = _context(_browser, js=False, width=360)
+    page = context.new_page()
+    if username:
+        sign_in(page, site, username)
+    page.goto(site("/"))
+    link = page.locator("#nav-links").get_by_role("link", name="Thống kê")
+    expect(link).to_be_hidden()
+    page.locator("#nav-toggle").click()
+    expect(link).to_be_visible()
+    no_sideways_scroll(page)
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thống kê")
+    no_sideways_scroll(page)
+    page.goto(site("/tra-cuu"))
+    # The catalogue's filters sit above the results, folded.
+    facets, results = page.locator("#facets"), page.locator("#results")
+    assert facets.bounding_box()["y"] < results.bounding_box()["y"]
+    expect(page.locator("#facet-area")).to_be_hidden()
+    page.get_by_text("Bộ lọc", exact=True).click()
+    expect(page.locator("#facet-area")).to_be_visible()
+    no_sideways_scroll(page)
+    context.close()
+
+    wide = _context(_browser, js=False, width=1280)
+    page = wide.new_page()
+    page.goto(site("/"))
+    expect(page.locator("#nav-toggle")).to_be_hidden()
+    expect(page.locator("#nav-links").get_by_role("link", name="Thống kê")).to_be_visible()
+    wide.close()
+
+
+def test_failed_submit_lands_on_error_summary_at_top(_browser, site):
+    context = _context(_browser, width=360)
+    page = context.new_page()
+    sign_in(page, site, "nguoidan")
+    page.goto(site("/y-tuong/dang-ky"))
+    page.locator("#submit-idea").click()
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    link = summary.get_by_role("link", name="Tên ý tưởng, sáng kiến")
+    link.click()
+    expect(page.locator("#title")).to_be_in_viewport()
+    no_sideways_scroll(page)
+    context.close()
+
+
+def test_too_fast_adoption_form_keeps_what_was_typed(_browser, site):
+    context = _context(_browser, js=False, width=360)
+    page = context.new_page()
+    page.goto(site("/tra-cuu"))
+    page.locator("#results a").first.click()
+    page.get_by_label("Tổ chức, doanh nghiệp").fill("HTX Chè Shan tuyết Bằng Phúc")
+    page.get_by_label("Người liên hệ").fill("Ma Thị Én")
+    page.get_by_label("Thư điện tử").fill("en@example.vn")
+    page.get_by_label("Nội dung").fill("Chúng tôi muốn áp dụng cho 20 hộ.")
+    page.locator("form[action*='sang-kien'] button[type=submit]").click()
+    expect(page.locator("#form-errors")).to_contain_text("Bạn gửi quá nhanh")
+    expect(page.locator("#form-errors")).to_be_in_viewport()
+    expect(page.get_by_label("Tổ chức, doanh nghiệp")).to_have_value("HTX Chè Shan tuyết Bằng Phúc")
+    expect(page.get_by_label("Nội dung")).to_have_value("Chúng tôi muốn áp dụng cho 20 hộ.")
+    site.app.config["ADOPTION_MIN_SECONDS"] = 0
+    try:
+        page.locator("form[action*='sang-kien'] button[type=submit]").click()
+        expect(page.get_by_text("Cảm ơn! Đăng ký áp dụng đã được gửi")).to_be_visible()
+    finally:
+        site.app.config.pop("ADOPTION_MIN_SECONDS")
+    context.close()
+
+
+def test_expired_csrf_token_keeps_the_draft(_browser, site):
+    context = _context(_browser)
+    page = context.new_page()
+    sign_in(page, site, "nguoidan")
+    page.goto(site("/y-tuong/dang-ky"))
+    page.get_by_label("Tên ý tưởng, sáng kiến").fill("Máy tách hạt dổi bằng sức nước")
+    page.get_by_label("Tóm tắt").fill("Tiết kiệm 3 ngày công mỗi vụ.")
+    page.evaluate("document.querySelector('#idea-form [name=csrf_token]').value = 'het-han'")
+    page.locator("#submit-idea").click()
+    expect(page.get_by_text("Phiên làm việc đã hết hạn nên biểu mẫu chưa được gửi")).to_be_visible()
+    expect(page.get_by_label("Tên ý tưởng, sáng kiến")).to_have_value(
+        "Máy tách hạt dổi bằng sức nước"
+    )
+    expect(page.get_by_label("Tóm tắt")).to_have_value("Tiết kiệm 3 ngày công mỗi vụ.")
+    # Shown once: the next visit starts from an empty form again.
+    page.goto(site("/y-tuong/dang-ky"))
+    expect(page.get_by_label("Tên ý tưởng, sáng kiến")).to_have_value("")
+    context.close()
+
+
+def test_signed_out_in_another_tab_keeps_the_draft_through_sign_in(_browser, site):
+    context = _context(_browser)
+    page = context.new_page()
+    sign_in(page, site, "nguoidan")
+    page.goto(site("/y-tuong/dang-ky"))
+    page.get_by_label("Tên ý tưởng, sáng kiến").fill("Bếp đun cải tiến tiết kiệm củi")
+    other = context.new_page()
+    other.goto(site("/"))
+    other.locator("#sign-out").click(force=True)
+    expect(other.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+    other.close()
+    page.locator("#submit-idea").click()
+    expect(
+        page.get_by_text("Vui lòng đăng nhập lại: nội dung bạn đã nhập được giữ lại.")
+    ).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill("nguoidan")
+    page.get_by_label("Mật khẩu").fill(site.passwords["nguoidan"])
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_label("Tên ý tưởng, sáng kiến")).to_have_value(
+        "Bếp đun cải tiến tiết kiệm củi"
+    )
+    expect(page.get_by_text("Nội dung bạn đã nhập trước đó đã được khôi phục.")).to_be_visible()
+    context.close()
