@@ -59,7 +59,7 @@ def test_every_eligible_idea_added_at_once_and_the_list_can_be_filtered(
     ideas = [create_idea(status="eligible") for _ in range(3)]
     login(secretary())
     page = client.get(f"/dot-xet-chon/{rnd.id}").get_data(as_text=True)
-    assert 'data-pick-filter' in page and "Chọn tất cả ý tưởng đang hiện" in page
+    assert "data-pick-filter" in page and "Chọn tất cả ý tưởng đang hiện" in page
     assert "Thêm tất cả 3 ý tưởng đủ điều kiện" in page
     resp = client.submit(
         f"/dot-xet-chon/{rnd.id}/y-tuong", {"all": "1"}, form_url=f"/dot-xet-chon/{rnd.id}"
@@ -86,7 +86,7 @@ def test_withdraw_an_assignment_but_not_a_submitted_sheet(
 ):
     from ideadb.reviews.models import Assignment
 
-    rnd, ideas, _ = ready_round(n_ideas=2, n_reviewers=3)
+    rnd, _ideas, _ = ready_round(n_ideas=2, n_reviewers=3)
     rows = db_session.scalars(
         sa.select(Assignment).where(Assignment.round_id == rnd.id).order_by(Assignment.id)
     ).all()
