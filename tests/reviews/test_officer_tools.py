@@ -11,7 +11,9 @@ from ideadb.audit.models import AuditEvent
 
 def _events(db_session, action: str, object_id: int) -> list[AuditEvent]:
     return db_session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == object_id)
+        sa.select(AuditEvent).where(
+            AuditEvent.action == action, AuditEvent.object_id == str(object_id)
+        )
     ).all()
 
 
