@@ -136,7 +136,9 @@ def init_app(app: Flask) -> None:
         flash(message, "warning")
         return redirect(flask_url_for("accounts.sign_in", next=target))
 
-    @app.login_manager.unauthorized_handler
+    from ideadb.extensions import login_manager
+
+    @login_manager.unauthorized_handler
     def unauthorized():
         if wants_json():
             return error_response(401)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.core.db import unit_of_work
@@ -67,10 +66,3 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
         for idea in ideas:
             service.submit_idea(session, actor, idea.id)
     return ideas
-
-
-def count_drafts(session: Session, actor: Any) -> int:
-    stmt = service.list_ideas(
-        session, actor, status=IdeaStatus.DRAFT, registrant_id=getattr(actor, "id", None)
-    )
-    return session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
