@@ -136,7 +136,7 @@ def init_app(app: Flask) -> None:
         flash(message, "warning")
         return redirect(flask_url_for("accounts.sign_in", next=target))
 
-    from ideadb.extensions import login_manager
+    login_manager = app.login_manager  # type: ignore[attr-defined]  # set by Flask-Login
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -281,3 +281,84 @@ def test_signed_out_in_another_tab_keeps_the_draft_through_sign_in(_browser, sit
     )
     expect(page.get_by_text("Nội dung bạn đã nhập trước đó đã được khôi phục.")).to_be_visible()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def draft_round(site):
+    """A round being set up by the secretary, the chair named, eligible demo ideas waiting."""
+    import sqlalchemy as sa
+
+    from ideadb.accounts.models import User
+    from ideadb.criteria import reference
+    from ideadb.criteria.models import CriteriaSet
+    from ideadb.extensions import db
+    from ideadb.reviews import rounds
+
+    with site.app.app_context():
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        set_id = db.session.scalar(
+            sa.select(CriteriaSet.id).where(
+                CriteriaSet.reference_code == reference.REFERENCE_SETS[0][0]
+            )
+        )
+        rnd = rounds.create_round(
+            db.session,
+            users["thuky"],
+            {
+                "name": "Đợt xét chọn thử trên điện thoại",
+                "year": 2026,
+                "level": "tinh",
+                "criteria_set_id": set_id,
+                "reviewers_per_idea": 2,
+                "aggregation": "mean",
+                "blind": False,
+                "disagreement_threshold": 20,
+                "chair_id": users["chutich"].id,
+            },
+        )
+        round_id = rnd.id
+        db.session.remove()
+    return round_id
+
+
+def test_secretary_filters_and_selects_ideas_for_a_round_at_360_px(
+    _browser, site, axe_source, draft_round
+):
+    context = _context(_browser, width=360)
+    page = context.new_page()
+    sign_in(page, site, "thuky")
+    page.goto(site(f"/dot-xet-chon/{draft_round}"))
+    expect(page.locator("#round-panel")).to_contain_text("Lục Văn Thành")  # the chair
+    items = page.locator("#add-ideas [data-pick-item]")
+    total = items.count()
+    assert total >= 2
+    first_label = items.first.inner_text().split("—", 1)[-1].strip()
+    word = first_label.split()[0]
+    page.get_by_label("Lọc theo tên hoặc mã").fill(word)
+    shown = page.locator("#add-ideas [data-pick-item]:visible")
+    assert 1 <= shown.count() <= total
+    page.get_by_label("Chọn tất cả ý tưởng đang hiện").check()
+    picked = shown.count()
+    expect(page.locator("[data-pick-count]")).to_have_text(f"Đã chọn {picked} ý tưởng")
+    no_sideways_scroll(page)
+    assert axe_serious(page, axe_source) == []
+    page.get_by_role("button", name="Thêm ý tưởng đã chọn").click()
+    expect(page.get_by_text("Đã thêm ý tưởng vào đợt.")).to_be_visible()
+    expect(page.locator("#round-ideas li")).to_have_count(picked)
+    no_sideways_scroll(page)
+    page.goto(site(f"/dot-xet-chon/{draft_round}/phan-cong"))
+    no_sideways_scroll(page)
+    assert axe_serious(page, axe_source) == []
+    context.close()
+
+
+def test_bulk_submit_page_at_360_px(_browser, site, axe_source):
+    context = _context(_browser, width=360)
+    page = context.new_page()
+    sign_in(page, site, "canbo.babe")
+    page.goto(site("/y-tuong/nhap-tu-tep"))
+    page.locator("#bulk-submit-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nộp hàng loạt hồ sơ nháp")
+    no_sideways_scroll(page)
+    assert axe_serious(page, axe_source) == []
+    context.close()
