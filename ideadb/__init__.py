@@ -67,6 +67,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(home_views.bp)
     app.add_url_rule("/", "home", home_views.home)
+    from ideadb.core import info_pages
+
+    info_pages.init_app(app)
     web.init_app(app)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
-from ideadb.core import fmt
+from ideadb.core import drafts, fmt
 from ideadb.core.api import API_PREFIX
 from ideadb.core.db import request_session
 from ideadb.core.errors import DomainError, NotAuthenticated
@@ -114,23 +114,57 @@ def error_response(status: int, message: str | None = None, fields=None, code: s
 
 
 def init_app(app: Flask) -> None:
+    drafts.install()
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         request_session().rollback()
         if isinstance(exc, NotAuthenticated) and not wants_json():
-            flash(exc.message, "warning")
-            return redirect(flask_url_for("accounts.sign_in", next=request.full_path))
+            return sign_in_again(exc.message)
         return error_response(exc.status, exc.message, exc.fields, exc.code)
+
+    def sign_in_again(message: str):
+        """Signed out (maybe in another tab): keep what a posted form carried, then sign in."""
+        target = request.full_path
+        if request.method == "POST":
+            target = drafts.form_page() or "/"
+            if drafts.stash(target):
+                message = _(
+                    "Bạn đã đăng xuất hoặc phiên đăng nhập đã hết hạn nên biểu mẫu chưa được gửi. "
+                    "Vui lòng đăng nhập lại: nội dung bạn đã nhập được giữ lại."
+                )
+        flash(message, "warning")
+        return redirect(flask_url_for("accounts.sign_in", next=target))
+
+    login_manager = app.login_manager  # type: ignore[attr-defined]  # set by Flask-Login
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if wants_json():
+            return error_response(401)
+        return sign_in_again(_("Vui lòng đăng nhập để tiếp tục."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return error_response(
-            400,
-            _(
-                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
-            ),
-        )
+        # A page form whose session expired: send the person back to the form, filled in with
+        # what they typed (through the sign-in page when the page needs it), never a 400 page.
+        target = drafts.form_page() if request.method == "POST" and not wants_json() else None
+        if target is None:
+            return error_response(
+                400,
+                _(
+                    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+                ),
+            )
+        if drafts.stash(target):
+            message = _(
+                "Phiên làm việc đã hết hạn nên biểu mẫu chưa được gửi. Nội dung bạn đã nhập được "
+                "giữ lại; nếu được yêu cầu, hãy đăng nhập lại rồi kiểm tra và gửi lại."
+            )
+        else:
+            message = _("Phiên làm việc đã hết hạn. Vui lòng thử lại.")
+        flash(message, "warning")
+        return redirect(target)
 
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(exc: RateLimitExceeded):

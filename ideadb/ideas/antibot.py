@@ -16,6 +16,10 @@ from ideadb.core.errors import BadRequest
 SALT = "ideas.adoption-form"
 
 
+class TooFast(BadRequest):
+    """Sent back sooner than a person types: the page shows the form again, filled in."""
+
+
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(str(current_app.secret_key), salt=SALT)
 
@@ -37,4 +41,4 @@ def check(honeypot: str | None, started: str | None, *, require_started: bool) -
     except (BadSignature, TypeError, ValueError):
         raise BadRequest("Biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.") from None
     if time.time() - opened < current_app.config.get("ADOPTION_MIN_SECONDS", 3):
-        raise BadRequest("Bạn gửi quá nhanh. Vui lòng kiểm tra lại thông tin và gửi lại.")
+        raise TooFast("Bạn gửi quá nhanh. Vui lòng kiểm tra lại thông tin và gửi lại.")

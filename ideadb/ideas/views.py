@@ -467,7 +467,14 @@ def adoption_interest(idea_id: int):
     form = AdoptionInterestForm()
     if not form.validate_on_submit():
         return _public_page(idea, form, 422)
-    antibot.check(form.website.data, form.started.data, require_started=True)
+    try:
+        antibot.check(form.website.data, form.started.data, require_started=True)
+    except antibot.TooFast:
+        # Autofill and paste are fast: keep everything typed and ask to check and send again.
+        form.form_errors.append(
+            _("Bạn gửi quá nhanh. Vui lòng kiểm tra lại thông tin và bấm gửi lần nữa.")
+        )
+        return _public_page(idea, form, 422)
     try:
         service.add_adoption_interest(
             db.session(),

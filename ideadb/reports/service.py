@@ -316,16 +316,22 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
         key=lambda item: (-item[1], -item[2], vn_sort_key(item[0])),
     )[:top]
 
+    per_year = {
+        int(y): (int(n), int(rec or 0), int(dec or 0))
+        for y, n, rec, dec in session.execute(
+            sa.select(Idea.year, sa.func.count(), recognised, decided)
+            .where(submitted, Idea.year.is_not(None))
+            .group_by(Idea.year)
+        )
+    }
+    # Every year from the first to the last, a year without ideas shown as 0 (never skipped).
+    span = range(min(per_year), max(per_year) + 1) if per_year else range(0)
+    years = list(span) if len(span) <= 200 else years
     by_year, rates = [], []
-    for y, n, rec, dec in session.execute(
-        sa.select(Idea.year, sa.func.count(), recognised, decided)
-        .where(submitted, Idea.year.is_not(None))
-        .group_by(Idea.year)
-        .order_by(Idea.year)
-    ):
-        by_year.append((int(y), int(n), int(rec or 0)))
-        rate = round(100 * int(rec or 0) / int(dec), 1) if dec else None
-        rates.append((int(y), int(dec or 0), int(rec or 0), rate))
+    for y in years:
+        n, rec, dec = per_year.get(y, (0, 0, 0))
+        by_year.append((y, n, rec))
+        rates.append((y, dec, rec, round(100 * rec / dec, 1) if dec else None))
     total_submitted = sum(n for _, n in by_area)
     total_recognized = sum(r for y, _, r in by_year if year is None or y == year)
     return Statistics(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.fmt import fmt_number
 from ideadb.core.forms import apply_errors
 from ideadb.extensions import db
 from ideadb.ideas.labels import ADOPTION_STATUS_LABELS
@@ -142,7 +143,11 @@ def statistics():
         "rate": charts.hbar_chart(
             "chart-rate",
             _("Tỷ lệ được công nhận trên số đã xét theo năm"),
-            [(str(y), rate) for y, _d, _r, rate in stats.recognition_rate if rate is not None],
+            [
+                (f"{y} (n = {fmt_number(d)})", rate)
+                for y, d, _r, rate in stats.recognition_rate
+                if rate is not None
+            ],
             unit="%",
             digits=1,
             max_value=100,

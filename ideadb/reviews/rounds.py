@@ -201,6 +201,30 @@ def _freeze_criteria(session: Session, actor: Any, set_id: int) -> None:
     criteria_service.freeze(session, set_id, actor)
 
 
+def _seat_chair(session: Session, actor: Any, rnd: Round) -> None:
+    """The chair sits on the round's panel: added (audited) while the panel may still change,
+    when the chair holds the reviewer role."""
+    if rnd.chair_id is None or not policy.allowed(rnd, "add_reviewers"):
+        return
+    chair = session.get(User, rnd.chair_id)
+    if chair is None or not chair.active or "reviewer" not in (chair.roles or []):
+        return
+    seated = session.scalar(
+        sa.select(RoundReviewer.user_id).where(
+            RoundReviewer.round_id == rnd.id, RoundReviewer.user_id == chair.id
+        )
+    )
+    if seated is not None:
+        return
+    session.add(RoundReviewer(round_id=rnd.id, user_id=chair.id, added_by_id=actor.id))
+    session.flush()
+    sync_conflicts(session, rnd)
+    record(
+        session, actor, "round.add_reviewers", "round", rnd.id, None,
+        {"user_ids": [chair.id], "as": "chair"},
+    )  # fmt: skip
+
+
 def create_round(session: Session, actor: Any, data: dict[str, Any]) -> Round:
     """A new round in ``draft``; the criteria set it uses is frozen from now on."""
     require_rule(actor, "round.manage")
@@ -212,6 +236,7 @@ def create_round(session: Session, actor: Any, data: dict[str, Any]) -> Round:
         session.flush()
         _freeze_criteria(session, actor, rnd.criteria_set_id)
         record(session, actor, "round.create", "round", rnd.id, None, round_snapshot(rnd))
+        _seat_chair(session, actor, rnd)
     return rnd
 
 
@@ -239,6 +264,7 @@ def update_round(session: Session, actor: Any, round_id: int, data: dict[str, An
         after = round_snapshot(rnd)
         if before != after:
             record(session, actor, "round.update", "round", rnd.id, before, after)
+        _seat_chair(session, actor, rnd)
     return rnd
 
 

@@ -200,10 +200,15 @@ def round(round_id: int):
 @login_required
 def add_ideas(round_id: int):
     form = forms.IdeasForm(prefix="ideas")
+
+    def chosen():
+        if request.form.get("all") == "1":  # "add every eligible idea" (works without JS)
+            data = pages.round_overview(db.session(), current_user, round_id)
+            return [i.id for i in data["idea_candidates"]]
+        return form.idea_ids.data or []
+
     return _do(
-        lambda: round_service.add_ideas(
-            db.session(), current_user, round_id, form.idea_ids.data or []
-        ),
+        lambda: round_service.add_ideas(db.session(), current_user, round_id, chosen()),
         _("Đã thêm ý tưởng vào đợt."),
         round_id,
         form=form,
@@ -334,6 +339,20 @@ def add_assignment(round_id: int):
         round_id,
         "reviews.ranking" if request.form.get("next_page") == "ranking" else "reviews.assignments",
         form=form,
+    )
+
+
+@bp.post("/dot-xet-chon/<int:round_id>/phan-cong/<int:assignment_id>/rut")
+@login_required
+def withdraw_assignment(round_id: int, assignment_id: int):
+    reason = (request.form.get("reason") or "").strip()[:500]
+    return _do(
+        lambda: assignment_service.withdraw_assignment(
+            db.session(), current_user, assignment_id, reason
+        ),
+        _("Đã rút phân công."),
+        round_id,
+        "reviews.assignments",
     )
 
 

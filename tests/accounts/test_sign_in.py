@@ -90,8 +90,11 @@ def test_form_with_wrong_csrf_token_is_rejected_in_vietnamese(client, make_user)
     resp = client.post(
         "/dang-nhap", data={"username": "an.nv", "password": PASSWORD, "csrf_token": "sai"}
     )
-    assert resp.status_code == 400
-    assert "Vui lòng tải lại trang" in resp.get_data(as_text=True)
+    # Not a dead-end 400 page: back to the form, the typed name kept, the password not.
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/dang-nhap")
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    assert "Phiên làm việc đã hết hạn nên biểu mẫu chưa được gửi" in page
+    assert 'value="an.nv"' in page and PASSWORD not in page
     assert "Người dùng 1" not in client.get("/").get_data(as_text=True)
 
 
