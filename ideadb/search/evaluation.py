@@ -40,9 +40,11 @@ TIERS = ("phrase", "all", "some")
 # Long descriptive queries (this many words or more) are matched on any word and ranked by
 # the rarity-weighted share of the query they hold (× share ** LONG_COORD) and adjacency.
 LONG_WORDS = 7
-LONG_COORD = 2.0
+LONG_COORD = 1.0
+# Shorter queries widened to "most words" use the same rarity-weighted share.
+IDF_COORD = True
 # Generic words of the movement (mô hình, nâng cao, hiệu quả...) weigh this much.
-GENERIC = 0.3
+GENERIC = 0.5
 # A document holding a word typed with marks only as a look-alike (lớn for lợn), while
 # other documents hold it as typed: its score × LOOKALIKE per such word.
 LOOKALIKE = 0.3
@@ -220,7 +222,7 @@ def evaluate(
                     tf = get(d)
                     if tf:
                         sc[d] += c * tf / (K1 + tf)
-        if name == "some" and long_query and LONG_COORD:
+        if name == "some" and (long_query or IDF_COORD) and LONG_COORD:
             present = [(accumulate(snap, seg, u, cache), u.idf * u.boost) for u in coord_units]
             whole = sum(w for _, w in present) or 1.0
             for d in matched:

@@ -21,6 +21,7 @@ from ideadb.search.schema import EXACT_FIELDS, FIELD_B, FIELD_WEIGHT, ROW, TEXT_
 from ideadb.search.text import FOLD_TABLE
 
 Spec = tuple[str, str]  # (field, term)
+FOLDED_TEXT = ("title_f", "text_f")
 
 
 class SegmentData:
@@ -255,7 +256,10 @@ class Snapshot:
             for seg in self.segs:
                 totals.update(seg.data.forms(seg.reader).get(folded, {}))
             best = max(totals.items(), key=lambda kv: (kv[1], kv[0]), default=(folded, 0))
-            cache[folded] = best[0]
+            # written without marks in more documents than any marked form ("than" is coal,
+            # not "thần"): no form to lean towards
+            plain = self.df(tuple((f, folded) for f in FOLDED_TEXT)) - sum(totals.values())
+            cache[folded] = folded if plain > best[1] else best[0]
         return cache[folded]
 
     def stored_texts(self, idea_id: int) -> list[str] | None:
