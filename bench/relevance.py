@@ -99,6 +99,11 @@ def ndcg(ranked: list[int], grades: dict[int, int], k: int = K) -> float:
     return dcg / idcg if idcg else 0.0
 
 
+def _folded(text: str) -> str:
+    """Folded syllables, spelled as the engine's analysis spells them (kĩ = kỹ, hòa = hoà)."""
+    return " ".join(fold(t) for t in tokens(text))
+
+
 class Fts5:
     """The baseline: SQLite FTS5 over folded title and text, bm25 with the same title weight."""
 
@@ -110,7 +115,7 @@ class Fts5:
             body = " ".join([d.summary, d.description, d.novelty, d.benefits])
             self.db.execute(
                 "INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)",
-                (d.id, fold(d.title), fold(body)),
+                (d.id, _folded(d.title), _folded(body)),
             )
 
     def match_expression(self, query: str) -> str:
