@@ -151,14 +151,13 @@ def evaluate(
     long_query = len(words) >= LONG_WORDS
     if words:
         syl_f, syl_x = units_for(snap, word_part, pairs=False)
-        _weigh(word_part.folded, syl_f, syl_x)
+        pair_f, pair_x = units_for(snap, word_part, pairs=True) if len(words) >= 2 else ([], [])
+        _weigh(word_part.folded, syl_f, syl_x, pair_f + pair_x)
         if long_query:
-            pair_f, pair_x = units_for(snap, word_part, pairs=True)
             score_units = pair_f + pair_x + syl_f + syl_x
             tiers.append(("some", syl_f, 1, score_units))
             coord_units = syl_f
         elif len(words) >= 2:
-            pair_f, pair_x = units_for(snap, word_part, pairs=True)
             tiers.append(("phrase", pair_f, len(pair_f), pair_f + pair_x))
             tiers.append(("all", syl_f, len(syl_f), pair_f + pair_x + syl_f + syl_x))
             need = max(1, math.ceil(len(syl_f) * SOME_SHARE))
@@ -207,6 +206,7 @@ def evaluate(
     if not score:
         return name, per_seg, None
     scores: Scores = []
+    lookalike_units = _lookalike_units(snap, pq) if LOOKALIKE < 1.0 else []
     for seg, matched in zip(segs, per_seg, strict=True):
         sc = dict.fromkeys(matched, 0.0)
         for unit in score_units:
@@ -234,16 +234,19 @@ def evaluate(
             for d in matched:
                 k = sum(1 for acc in present_accs if d in acc)
                 sc[d] *= (k / n_units) ** COORD
-        if LOOKALIKE < 1.0:
-            for folded_acc, exact_acc in _lookalikes(snap, seg, pq, cache):
-                for d in matched:
-                    if d in folded_acc and d not in exact_acc:
-                        sc[d] *= LOOKALIKE
+        for fu, xu in lookalike_units:
+            folded_acc = accumulate(snap, seg, fu, cache)
+            exact_acc = accumulate(snap, seg, xu, cache)
+            for d in matched:
+                if d in folded_acc and d not in exact_acc:
+                    sc[d] *= LOOKALIKE
         scores.append(sc)
     return name, per_seg, scores
 
 
-def _weigh(folded: Sequence[str], syl_f: list[Unit], syl_x: list[Unit]) -> None:
+def _weigh(
+    folded: Sequence[str], syl_f: list[Unit], syl_x: list[Unit], pairs: Sequence[Unit] = ()
+) -> None:
     """Lower the boost of generic words' units (in place)."""
     if GENERIC >= 1.0:
         return
@@ -256,6 +259,9 @@ def _weigh(folded: Sequence[str], syl_f: list[Unit], syl_x: list[Unit]) -> None:
             unit.boost *= GENERIC
     for unit in syl_x:
         if unit.key[2:].translate(FOLD_TABLE) in low:
+            unit.boost *= GENERIC
+    for unit in pairs:  # a pair of generic words ("nâng cao", "hiệu quả") is generic too
+        if all(f in low for f in unit.key[2:].translate(FOLD_TABLE).split(" ")):
             unit.boost *= GENERIC
 
 
@@ -275,16 +281,13 @@ def _exact_units(snap: Snapshot, e: str, f: str) -> tuple[Unit, Unit]:
     return Unit("f:" + f, fspecs, 0.0, 0.0), Unit("x:" + e, xspecs, 0.0, 0.0)
 
 
-def _lookalikes(
-    snap: Snapshot, seg: Seg, pq: ParsedQuery, cache: Cache
-) -> list[tuple[Accumulator, Accumulator]]:
-    """Per marked syllable found as typed somewhere: (folded, exact) accumulators."""
+def _lookalike_units(snap: Snapshot, pq: ParsedQuery) -> list[tuple[Unit, Unit]]:
+    """Per syllable typed with marks and written so somewhere: its (folded, exact) units."""
     out = []
     for e, f in marked_syllables(pq):
         fu, xu = _exact_units(snap, e, f)
-        if snap.df(xu.specs) == 0:
-            continue  # a mark nobody wrote: every look-alike is as good
-        out.append((accumulate(snap, seg, fu, cache), accumulate(snap, seg, xu, cache)))
+        if snap.df(xu.specs):  # else a mark nobody wrote: every look-alike is as good
+            out.append((fu, xu))
     return out
 
 

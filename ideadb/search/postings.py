@@ -211,6 +211,7 @@ class Snapshot:
         self.segs: list[Seg] = segs
         self._avgs: dict[str, float] | None = None
         self._dominant: dict[str, str] = {}
+        self._df: dict[tuple[Spec, ...], int] = {}
 
     def doc_count_all(self) -> int:
         """Documents including deleted ones (the N of idf, as Whoosh counts it)."""
@@ -234,8 +235,15 @@ class Snapshot:
 
     def df(self, specs: Sequence[Spec]) -> int:
         """Largest document frequency of these terms (deleted versions counted too)."""
-        s = self.searcher
-        return max((s.doc_frequency(f, t) for f, t in specs), default=0)
+        key = tuple(specs)
+        found = self._df.get(key)
+        if found is None:
+            s = self.searcher
+            found = max((s.doc_frequency(f, t) for f, t in specs), default=0)
+            if len(self._df) > 50_000:
+                self._df.clear()
+            self._df[key] = found
+        return found
 
     def live_df(self, specs: Sequence[Spec]) -> int:
         """Documents (not deleted) holding any of these terms."""
