@@ -136,7 +136,7 @@ def evaluate(
 ) -> tuple[str, Matched, Scores | None]:
     """Matching documents and their scores per segment, widening when too few match."""
     segs = snap.segs
-    cache: Cache = {}
+    cache: Cache = snap.terms
     words = pq.words
     word_part = Part(tuple(w.exact[0] for w in words), tuple(w.folded[0] for w in words))
     # requirements shared by every tier: each phrase's adjacent pairs
@@ -295,7 +295,7 @@ def unmatched_marks(snap: Snapshot, pq: ParsedQuery, per_seg: Matched) -> list[s
     """Syllables typed with marks that no matched document holds as typed."""
     if not any(per_seg):
         return []
-    cache: Cache = {}
+    cache: Cache = snap.terms
     out = []
     for e, f in marked_syllables(pq):
         _, xu = _exact_units(snap, e, f)
@@ -338,7 +338,7 @@ def browse(snap: Snapshot, pq: ParsedQuery, masks: Sequence[bytearray]) -> tuple
     """Every visible document (an empty query), less the excluded words; not scored."""
     per_seg: Matched = []
     scores: Scores = []
-    cache: Cache = {}
+    cache: Cache = snap.terms
     for seg, mask in zip(snap.segs, masks, strict=True):
         matched = [d for d in itertools.compress(range(seg.data.size), mask)]
         if seg.deleted:

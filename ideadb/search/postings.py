@@ -181,6 +181,35 @@ class Seg:
         return stored
 
 
+class TermCache(dict):
+    """Per-segment term accumulators kept across the queries of one snapshot.
+
+    A snapshot never changes (its segments, deletions and average lengths are fixed), so the
+    length-normalised frequencies of a term in a segment stay valid as long as it lives;
+    popular terms are then decoded from the postings once rather than at every query. Bounded
+    by the number of document entries held; the oldest terms go first.
+    """
+
+    def __init__(self, limit: int = 400_000) -> None:
+        super().__init__()
+        self.limit = limit
+        self.entries = 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self.limit <= 0:
+            return
+        size = len(value) + 1
+        while self and self.entries + size > self.limit:
+            oldest = next(iter(self))
+            self.entries -= len(dict.pop(self, oldest)) + 1
+        if size <= self.limit:
+            dict.__setitem__(self, key, value)
+            self.entries += size
+
+
+TERM_CACHE_ENTRIES = 400_000
+
+
 class Snapshot:
     """The segments of one searcher and the statistics computed over them.
 
@@ -212,6 +241,7 @@ class Snapshot:
         self._avgs: dict[str, float] | None = None
         self._dominant: dict[str, str] = {}
         self._df: dict[tuple[Spec, ...], int] = {}
+        self.terms = TermCache(TERM_CACHE_ENTRIES)
 
     def doc_count_all(self) -> int:
         """Documents including deleted ones (the N of idf, as Whoosh counts it)."""
