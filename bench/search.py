@@ -3,6 +3,14 @@
     python bench/search.py                 # 10,000 and 100,000 ideas
     python bench/search.py --sizes 10000   # one size
     python bench/search.py --procs 2       # writer processes for the full reindex
+    python bench/search.py --sizes 10000 --http-only   # GET /api/v1/search over HTTP only
+
+HTTP: a demo instance of N ideas (``ideadb demo --ideas N`` on SQLite, kept in
+bench/out/http-N) served by ``ideadb serve --workers 1``; the same queries go through
+``GET /api/v1/search`` (anonymous, per_page 10: visibility, highlights, facets, JSON) on one
+kept-alive connection, through the engine alone on the same index, and through SQLite FTS5
+doing the same work over the same texts (top 10 by bm25 with highlighted title and snippet,
+the total and three facet counts).
 
 The corpus is synthetic and deterministic (bench/vi_corpus.py). Built indexes are kept in
 bench/out/ (ignored by git) and reused unless --rebuild is given; the reindex figures are
@@ -23,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -258,6 +267,197 @@ def reindex_while_serving(root: Path, n: int, procs: int) -> dict:
     }
 
 
+# ---------------------------------------------------------------------------- HTTP
+
+HTTP_ROUNDS = 4
+
+
+def prepare_instance(n: int) -> dict[str, str]:
+    """A SQLite demo instance of ``n`` ideas with its search index (made once, then kept)."""
+    instance = OUT / f"http-{n}"
+    env = dict(os.environ, IDEADB_INSTANCE_DIR=str(instance), PYTHONPATH=str(HERE.parent))
+    env.pop("IDEADB_DATABASE_URL", None)
+    run = [sys.executable, "-m", "ideadb"]
+    if not (instance / "index" / "CURRENT").exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        quiet = {"env": env, "cwd": HERE.parent, "check": True, "stdout": subprocess.DEVNULL}
+        subprocess.run([*run, "db", "upgrade"], **quiet)
+        subprocess.run([*run, "demo", "--ideas", str(n)], **quiet)
+        subprocess.run([*run, "quickstart", "--no-demo", "--no-serve"], **quiet)
+    return env
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "ideadb", "serve", "--port", str(port), "--workers", "1"]
+    log = (OUT / "http-serve.log").open("w")
+    proc = subprocess.Popen(cmd, env=env, cwd=HERE.parent, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"ideadb serve exited: see {log.name}")
+        try:
+            status, _ = http_get(port, "/api/v1/search?q=a&per_page=1")
+            if status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("ideadb serve did not answer within 120 s")
+
+
+_CONNECTIONS: dict[int, Any] = {}
+
+
+def http_get(port: int, path: str) -> tuple[int, bytes]:
+    import http.client
+
+    conn = _CONNECTIONS.get(port)
+    if conn is None:
+        conn = _CONNECTIONS[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    except (OSError, http.client.HTTPException):
+        _CONNECTIONS.pop(port, None)
+        conn.close()
+        raise
+
+
+def time_http(port: int) -> list[float]:
+    from urllib.parse import urlencode
+
+    paths = ["/api/v1/search?" + urlencode({"q": q, "per_page": 10}) for q in vi_corpus.QUERIES]
+    for path in paths:  # warm-up round
+        http_get(port, path)
+    times = []
+    for _ in range(HTTP_ROUNDS):
+        for path in paths:
+            t = time.perf_counter()
+            status, body = http_get(port, path)
+            times.append(time.perf_counter() - t)
+            assert status == 200, body[:200]
+    return times
+
+
+def time_engine_same_work(root: Path) -> list[float]:
+    """The engine alone doing what the API asks of it (highlights and the API's facets)."""
+    eng = search_engine.Engine(str(root))
+    vis = Visibility.anonymous()
+    facets = ("area", "year", "district_id")
+    for q in vi_corpus.QUERIES:
+        eng.search(q, visibility=vis, per_page=10, facets=facets)
+    times = []
+    for _ in range(HTTP_ROUNDS):
+        for q in vi_corpus.QUERIES:
+            t = time.perf_counter()
+            eng.search(q, visibility=vis, per_page=10, facets=facets)
+            times.append(time.perf_counter() - t)
+    eng.close()
+    return times
+
+
+class Fts5SameWork:
+    """FTS5 over the texts of an index: top 10 by bm25 with a highlighted title and a
+    snippet, the total and three facet counts (published ideas only)."""
+
+    def __init__(self, root: Path) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE VIRTUAL TABLE f USING fts5(title, body)")
+        self.db.execute(
+            "CREATE TABLE meta(id INTEGER PRIMARY KEY, published INT, area TEXT, "
+            "year INT, district_id INT)"
+        )
+        eng = search_engine.Engine(str(root))
+        for seg in eng.snapshot().segs:
+            data = seg.data
+            for d in range(data.size):
+                if d in seg.deleted or data.ids[d] < 0:
+                    continue
+                stored = seg.stored(d)
+                body = " ".join(
+                    stored.get(k) or "" for k in ("summary", "description", "novelty", "benefits")
+                )
+                self.db.execute(
+                    "INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)",
+                    (data.ids[d], fold(stored.get("title") or ""), fold(body)),
+                )
+                self.db.execute(
+                    "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
+                    (data.ids[d], data.published[d], data.area[d], data.year[d], data.district[d]),
+                )
+        eng.close()
+        self.db.commit()
+
+    def work(self, query: str) -> None:
+        expr = Fts5.expression(query)
+        if not expr:
+            return
+        where = "FROM f JOIN meta ON meta.id = f.rowid WHERE f MATCH ? AND meta.published = 1"
+        self.db.execute(
+            "SELECT f.rowid, highlight(f, 0, '<mark>', '</mark>'), "
+            "snippet(f, 1, '<mark>', '</mark>', '…', 32) "
+            f"{where} ORDER BY bm25(f, 2.5, 1.0) LIMIT 10",
+            (expr,),
+        ).fetchall()
+        self.db.execute(f"SELECT count(*) {where}", (expr,)).fetchone()
+        for column in ("area", "year", "district_id"):
+            self.db.execute(
+                f"SELECT meta.{column}, count(*) {where} GROUP BY meta.{column}", (expr,)
+            ).fetchall()
+
+    def timed(self) -> list[float]:
+        for q in vi_corpus.QUERIES:
+            self.work(q)
+        times = []
+        for _ in range(HTTP_ROUNDS):
+            for q in vi_corpus.QUERIES:
+                t = time.perf_counter()
+                self.work(q)
+                times.append(time.perf_counter() - t)
+        return times
+
+
+def run_http(n: int) -> None:
+    print(f"\n== GET /api/v1/search over HTTP, {n:,} demo ideas ==")
+    env = prepare_instance(n)
+    root = OUT / f"http-{n}" / "index"
+    proc, port = serve(env)
+    try:
+        l0 = load()
+        web = time_http(port)
+        l1 = load()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    engine_times = time_engine_same_work(root)
+    fts = Fts5SameWork(root)
+    fts_times = fts.timed()
+    count = len(vi_corpus.QUERIES) * HTTP_ROUNDS
+    print(
+        f"HTTP (1 gunicorn worker, keep-alive), {count} requests: p50 {ms(pct(web, 50))}, "
+        f"p95 {ms(pct(web, 95))}, max {ms(max(web))} ({l0} → {l1})"
+    )
+    print(
+        f"engine, same work (highlights, 3 facets): p50 {ms(pct(engine_times, 50))}, "
+        f"p95 {ms(pct(engine_times, 95))} ({load()})"
+    )
+    print(
+        f"SQLite FTS5, same work (top 10 + highlight + snippet, total, 3 facets): "
+        f"p50 {ms(pct(fts_times, 50))}, p95 {ms(pct(fts_times, 95))}"
+    )
+    f95 = pct(fts_times, 95)
+    print(
+        f"ratio at p95 over FTS5: HTTP {pct(web, 95) / f95:.1f}×, "
+        f"engine {pct(engine_times, 95) / f95:.1f}×"
+    )
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -323,10 +523,15 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the indexes again")
     parser.add_argument("--no-reindex", dest="reindex", action="store_false")
     parser.add_argument("--reindex-from", type=int, default=10_000)
+    parser.add_argument("--http-only", action="store_true", help="only the HTTP measurement")
+    parser.add_argument("--no-http", dest="http", action="store_false")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
     for n in args.sizes:
-        run(n, args)
+        if not args.http_only:
+            run(n, args)
+        if args.http or args.http_only:
+            run_http(n)
     print("\n(latencies: wall clock per call, warm searcher; query set in bench/vi_corpus.py)")
 
 

@@ -161,6 +161,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     match: str = "all"  # how the query was matched: all, phrase, words, some, none
+    # syllables typed with marks that no result holds as typed (results are approximate)
+    unmatched_marks: list[str] = field(default_factory=list)
 
 
 @dataclass

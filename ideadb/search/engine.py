@@ -201,7 +201,8 @@ class Engine:
             suggestion = None
             if not pq.empty and total < SUGGEST_BELOW:
                 suggestion = suggest(snap, pq, masks)
-        return SearchResult(items, total, page, per_page, counts, suggestion, match)
+            unmatched = evaluation.unmatched_marks(snap, pq, per_seg) if not pq.empty else []
+        return SearchResult(items, total, page, per_page, counts, suggestion, match, unmatched)
 
     def suggest(self, query: str, visibility: Visibility | None = None) -> str | None:
         """A better spelling of ``query`` (accents, a typo), or None."""

@@ -19,9 +19,11 @@ from typing import Any
 from ideadb.search import whoosh_internals
 from ideadb.search.documents import FACETS, Hit
 from ideadb.search.highlight import Marker
+from ideadb.search.lexicon import lexicon
 from ideadb.search.postings import Seg, Snapshot, Spec
 from ideadb.search.query import ParsedQuery, Part
 from ideadb.search.schema import EXACT_FIELDS, FOLDED_FIELDS
+from ideadb.search.text import FOLD_TABLE
 
 K1 = 1.2
 PAIR_BOOST = 1.0
@@ -35,6 +37,17 @@ SOME_SHARE = 0.0
 # Fall back from adjacent pairs to all words, then to most words, below this many hits.
 MIN_HITS = 10
 TIERS = ("phrase", "all", "some")
+# Long descriptive queries (this many words or more) are matched on any word and ranked by
+# the rarity-weighted share of the query they hold (× share ** LONG_COORD) and adjacency.
+LONG_WORDS = 7
+LONG_COORD = 1.0
+# Shorter queries widened to "most words" use the same rarity-weighted share.
+IDF_COORD = True
+# Generic words of the movement (mô hình, nâng cao, hiệu quả...) weigh this much.
+GENERIC = 0.5
+# A document holding a word typed with marks only as a look-alike (lớn for lợn), while
+# other documents hold it as typed: its score × LOOKALIKE per such word.
+LOOKALIKE = 0.3
 
 Accumulator = dict[int, float]
 Cache = dict[tuple[int, str], Accumulator]
@@ -123,7 +136,7 @@ def evaluate(
 ) -> tuple[str, Matched, Scores | None]:
     """Matching documents and their scores per segment, widening when too few match."""
     segs = snap.segs
-    cache: Cache = {}
+    cache: Cache = snap.terms
     words = pq.words
     word_part = Part(tuple(w.exact[0] for w in words), tuple(w.folded[0] for w in words))
     # requirements shared by every tier: each phrase's adjacent pairs
@@ -135,10 +148,16 @@ def evaluate(
         phrase_score += fo + ex
     tiers: list[tuple[str, list[Unit], int, list[Unit]]] = []
     coord_units: list[Unit] = []
+    long_query = len(words) >= LONG_WORDS
     if words:
         syl_f, syl_x = units_for(snap, word_part, pairs=False)
-        if len(words) >= 2:
-            pair_f, pair_x = units_for(snap, word_part, pairs=True)
+        pair_f, pair_x = units_for(snap, word_part, pairs=True) if len(words) >= 2 else ([], [])
+        _weigh(word_part.folded, syl_f, syl_x, pair_f + pair_x)
+        if long_query:
+            score_units = pair_f + pair_x + syl_f + syl_x
+            tiers.append(("some", syl_f, 1, score_units))
+            coord_units = syl_f
+        elif len(words) >= 2:
             tiers.append(("phrase", pair_f, len(pair_f), pair_f + pair_x))
             tiers.append(("all", syl_f, len(syl_f), pair_f + pair_x + syl_f + syl_x))
             need = max(1, math.ceil(len(syl_f) * SOME_SHARE))
@@ -187,6 +206,7 @@ def evaluate(
     if not score:
         return name, per_seg, None
     scores: Scores = []
+    lookalike_units = _lookalike_units(snap, pq) if LOOKALIKE < 1.0 else []
     for seg, matched in zip(segs, per_seg, strict=True):
         sc = dict.fromkeys(matched, 0.0)
         for unit in score_units:
@@ -202,14 +222,93 @@ def evaluate(
                     tf = get(d)
                     if tf:
                         sc[d] += c * tf / (K1 + tf)
-        if name == "some" and COORD:
-            present = [accumulate(snap, seg, u, cache) for u in coord_units]
-            n_units = len(present)
+        if name == "some" and (long_query or IDF_COORD) and LONG_COORD:
+            present = [(accumulate(snap, seg, u, cache), u.idf * u.boost) for u in coord_units]
+            whole = sum(w for _, w in present) or 1.0
             for d in matched:
-                k = sum(1 for acc in present if d in acc)
+                share = sum(w for acc, w in present if d in acc) / whole
+                sc[d] *= share**LONG_COORD
+        elif name == "some" and COORD:
+            present_accs = [accumulate(snap, seg, u, cache) for u in coord_units]
+            n_units = len(present_accs)
+            for d in matched:
+                k = sum(1 for acc in present_accs if d in acc)
                 sc[d] *= (k / n_units) ** COORD
+        for fu, xu in lookalike_units:
+            folded_acc = accumulate(snap, seg, fu, cache)
+            exact_acc = accumulate(snap, seg, xu, cache)
+            for d in matched:
+                if d in folded_acc and d not in exact_acc:
+                    sc[d] *= LOOKALIKE
         scores.append(sc)
     return name, per_seg, scores
+
+
+def _weigh(
+    folded: Sequence[str], syl_f: list[Unit], syl_x: list[Unit], pairs: Sequence[Unit] = ()
+) -> None:
+    """Lower the boost of generic words' units (in place)."""
+    if GENERIC >= 1.0:
+        return
+    weights = lexicon().weight(list(folded), GENERIC)
+    low = {f for f, w in zip(folded, weights, strict=True) if w < 1.0}
+    if not low or len(low) == len(set(folded)):
+        return  # nothing generic, or nothing else: no word to favour
+    for unit in syl_f:
+        if unit.key[2:] in low:
+            unit.boost *= GENERIC
+    for unit in syl_x:
+        if unit.key[2:].translate(FOLD_TABLE) in low:
+            unit.boost *= GENERIC
+    for unit in pairs:  # a pair of generic words ("nâng cao", "hiệu quả") is generic too
+        if all(f in low for f in unit.key[2:].translate(FOLD_TABLE).split(" ")):
+            unit.boost *= GENERIC
+
+
+def marked_syllables(pq: ParsedQuery) -> list[tuple[str, str]]:
+    """(exact, folded) of every syllable typed with marks, once each, in query order."""
+    out: dict[str, str] = {}
+    for part in (*pq.words, *pq.phrases):
+        for e, f in zip(part.exact, part.folded, strict=True):
+            if e != f:
+                out.setdefault(e, f)
+    return list(out.items())
+
+
+def _exact_units(snap: Snapshot, e: str, f: str) -> tuple[Unit, Unit]:
+    fspecs = tuple((fld, f) for fld in FOLDED_FIELDS)
+    xspecs = tuple((fld, e) for fld in EXACT_FIELDS)
+    return Unit("f:" + f, fspecs, 0.0, 0.0), Unit("x:" + e, xspecs, 0.0, 0.0)
+
+
+def _lookalike_units(snap: Snapshot, pq: ParsedQuery) -> list[tuple[Unit, Unit]]:
+    """Per syllable typed with marks and written so somewhere: its (folded, exact) units."""
+    out = []
+    for e, f in marked_syllables(pq):
+        fu, xu = _exact_units(snap, e, f)
+        if snap.df(xu.specs):  # else a mark nobody wrote: every look-alike is as good
+            out.append((fu, xu))
+    return out
+
+
+def unmatched_marks(snap: Snapshot, pq: ParsedQuery, per_seg: Matched) -> list[str]:
+    """Syllables typed with marks that no matched document holds as typed."""
+    if not any(per_seg):
+        return []
+    cache: Cache = snap.terms
+    out = []
+    for e, f in marked_syllables(pq):
+        _, xu = _exact_units(snap, e, f)
+        found = False
+        for seg, matched in zip(snap.segs, per_seg, strict=True):
+            if matched:
+                acc = accumulate(snap, seg, xu, cache)
+                if acc and any(d in acc for d in matched):
+                    found = True
+                    break
+        if not found:
+            out.append(e)
+    return out
 
 
 def _match(
@@ -239,7 +338,7 @@ def browse(snap: Snapshot, pq: ParsedQuery, masks: Sequence[bytearray]) -> tuple
     """Every visible document (an empty query), less the excluded words; not scored."""
     per_seg: Matched = []
     scores: Scores = []
-    cache: Cache = {}
+    cache: Cache = snap.terms
     for seg, mask in zip(snap.segs, masks, strict=True):
         matched = [d for d in itertools.compress(range(seg.data.size), mask)]
         if seg.deleted:

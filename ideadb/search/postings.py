@@ -21,6 +21,7 @@ from ideadb.search.schema import EXACT_FIELDS, FIELD_B, FIELD_WEIGHT, ROW, TEXT_
 from ideadb.search.text import FOLD_TABLE
 
 Spec = tuple[str, str]  # (field, term)
+FOLDED_TEXT = ("title_f", "text_f")
 
 
 class SegmentData:
@@ -180,6 +181,35 @@ class Seg:
         return stored
 
 
+class TermCache(dict):
+    """Per-segment term accumulators kept across the queries of one snapshot.
+
+    A snapshot never changes (its segments, deletions and average lengths are fixed), so the
+    length-normalised frequencies of a term in a segment stay valid as long as it lives;
+    popular terms are then decoded from the postings once rather than at every query. Bounded
+    by the number of document entries held; the oldest terms go first.
+    """
+
+    def __init__(self, limit: int = 400_000) -> None:
+        super().__init__()
+        self.limit = limit
+        self.entries = 0
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if self.limit <= 0:
+            return
+        size = len(value) + 1
+        while self and self.entries + size > self.limit:
+            oldest = next(iter(self))
+            self.entries -= len(dict.pop(self, oldest)) + 1
+        if size <= self.limit:
+            dict.__setitem__(self, key, value)
+            self.entries += size
+
+
+TERM_CACHE_ENTRIES = 400_000
+
+
 class Snapshot:
     """The segments of one searcher and the statistics computed over them.
 
@@ -210,6 +240,8 @@ class Snapshot:
         self.segs: list[Seg] = segs
         self._avgs: dict[str, float] | None = None
         self._dominant: dict[str, str] = {}
+        self._df: dict[tuple[Spec, ...], int] = {}
+        self.terms = TermCache(TERM_CACHE_ENTRIES)
 
     def doc_count_all(self) -> int:
         """Documents including deleted ones (the N of idf, as Whoosh counts it)."""
@@ -233,8 +265,15 @@ class Snapshot:
 
     def df(self, specs: Sequence[Spec]) -> int:
         """Largest document frequency of these terms (deleted versions counted too)."""
-        s = self.searcher
-        return max((s.doc_frequency(f, t) for f, t in specs), default=0)
+        key = tuple(specs)
+        found = self._df.get(key)
+        if found is None:
+            s = self.searcher
+            found = max((s.doc_frequency(f, t) for f, t in specs), default=0)
+            if len(self._df) > 50_000:
+                self._df.clear()
+            self._df[key] = found
+        return found
 
     def live_df(self, specs: Sequence[Spec]) -> int:
         """Documents (not deleted) holding any of these terms."""
@@ -255,7 +294,10 @@ class Snapshot:
             for seg in self.segs:
                 totals.update(seg.data.forms(seg.reader).get(folded, {}))
             best = max(totals.items(), key=lambda kv: (kv[1], kv[0]), default=(folded, 0))
-            cache[folded] = best[0]
+            # written without marks in more documents than any marked form ("than" is coal,
+            # not "thần"): no form to lean towards
+            plain = self.df(tuple((f, folded) for f in FOLDED_TEXT)) - sum(totals.values())
+            cache[folded] = folded if plain > best[1] else best[0]
         return cache[folded]
 
     def stored_texts(self, idea_id: int) -> list[str] | None:

@@ -16,6 +16,7 @@ from whoosh.columns import FixedBytesColumn  # type: ignore[import-untyped]
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema  # type: ignore[import-untyped]
 
 from ideadb.search.documents import IdeaDoc
+from ideadb.search.lexicon import expand
 from ideadb.search.text import index_terms
 
 EXACT_TEXT_PAIRS = os.environ.get("IDEADB_SEARCH_EXACT_TEXT_PAIRS", "0") == "1"
@@ -65,9 +66,11 @@ def _enc(value: str | None, size: int) -> bytes:
 
 def doc_fields(doc: IdeaDoc) -> dict[str, Any]:
     """The keyword arguments of ``writer.add_document`` for one idea."""
-    title_f, title_x = index_terms([doc.title])
+    title_f, title_x = index_terms([doc.title], expand=expand)
     text_f, text_x = index_terms(
-        [doc.summary, doc.description, doc.novelty, doc.benefits], exact_pairs=EXACT_TEXT_PAIRS
+        [doc.summary, doc.description, doc.novelty, doc.benefits],
+        exact_pairs=EXACT_TEXT_PAIRS,
+        expand=expand,
     )
     meta_f, _ = index_terms([doc.code or "", *doc.people])
     row = ROW.pack(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from ideadb.search.labels import unmatched_marks_notice
+
 FACETS = ("area", "year", "district_id")
 
 
@@ -34,6 +36,16 @@ class SearchResultSchema(Schema):
     per_page = fields.Integer()
     facets = fields.Method("facet_counts")
     suggestion = fields.String(allow_none=True)
+    unmatched_marks = fields.List(
+        fields.String(),
+        metadata={"description": "words typed with marks that no result holds as typed"},
+    )
+    notice = fields.Method(
+        "marks_notice", metadata={"description": "says the results are approximate, or null"}
+    )
+
+    def marks_notice(self, result) -> str | None:
+        return unmatched_marks_notice(result.unmatched_marks)
 
     def facet_counts(self, result) -> dict[str, dict[str, int]]:
         return {name: result.facets.get(name, {}) for name in FACETS}

@@ -52,7 +52,7 @@ def similar(
     if len(units) < 3:
         return []
     norm = sum(u.idf for u in units)
-    cache: Cache = {}
+    cache: Cache = snap.terms
     found = []
     filters = Filters()
     for i, seg in enumerate(segs):

@@ -24,7 +24,8 @@ from ideadb.search.schema import make_schema
 INDEX_NAME = "MAIN"
 CURRENT_FILE = "CURRENT"
 FORMAT_FILE = "FORMAT"
-FORMAT = "ideadb-search-1"
+# Bumped whenever the analysis changes: an index of another format is rebuilt.
+FORMAT = "ideadb-search-2"
 
 
 class SearchUnavailable(Exception):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 TOKEN_RE = re.compile(r"[\w\u0300-\u036f]+")
 MAX_TOKEN_CHARS = 40
@@ -63,8 +63,19 @@ def fold(term: str) -> str:
     return term.lower().translate(FOLD_TABLE)
 
 
+# "kĩ"/"kỹ", "lí"/"lý", "mĩ"/"mỹ", "sĩ"/"sỹ", "tỉ"/"tỷ": one spelling (with ``y``).
+_I_TO_Y = {"i": "y", "ì": "ỳ", "í": "ý", "ỉ": "ỷ", "ĩ": "ỹ", "ị": "ỵ"}
+
+
 def restyle(token: str) -> str:
-    """Move a tone written on ``o``/``u`` of a final ``oa``/``oe``/``uy`` to the last vowel."""
+    """One spelling of a syllable written in two styles.
+
+    A tone written on ``o``/``u`` of a final ``oa``/``oe``/``uy`` moves to the last vowel
+    (``hòa`` → ``hoà``, ``thủy`` → ``thuỷ``), and a final ``i`` after ``k l m s t`` becomes
+    ``y`` (``kĩ`` → ``kỹ``, ``lí`` → ``lý``).
+    """
+    if len(token) == 2 and token[0] in "klmst" and token[1] in _I_TO_Y:
+        return token[0] + _I_TO_Y[token[1]]
     if len(token) >= 2 and token[-1] in "aey":
         prev = token[-2]
         if token[-1] in "ae" and prev in _TONED_O:
@@ -91,10 +102,17 @@ def chunks(text: str | None) -> Iterator[list[str]]:
             yield [restyle(t[:MAX_TOKEN_CHARS]) for t in toks]
 
 
+Expander = Callable[[list[str], list[str]], tuple[list[str], list[str]]]
+
+
 def index_terms(
-    texts: Iterable[str | None], exact_pairs: bool = True
+    texts: Iterable[str | None], exact_pairs: bool = True, expand: Expander | None = None
 ) -> tuple[list[str], list[str]]:
-    """(folded terms, exact terms) of several texts forming one field."""
+    """(folded terms, exact terms) of several texts forming one field.
+
+    ``expand`` receives each run's exact and folded syllables and returns further
+    (folded, exact) terms: the other forms of abbreviations and synonyms found in the run.
+    """
     folded: list[str] = []
     exact: list[str] = []
     table = FOLD_TABLE
@@ -114,6 +132,10 @@ def index_terms(
             for i in range(len(run) - 1 if exact_pairs else 0):
                 if marked[i] or marked[i + 1]:
                     exact.append(f"{run[i]} {run[i + 1]}")
+            if expand is not None:
+                more_f, more_x = expand(run, fo)
+                folded.extend(more_f)
+                exact.extend(more_x)
     return folded, exact
 
 

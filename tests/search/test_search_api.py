@@ -28,7 +28,17 @@ def test_an_anonymous_caller_finds_published_ideas_typed_without_diacritics(clie
     resp = client.get("/api/v1/search?q=nuoi+lon")
     assert resp.status_code == 200
     body = resp.get_json()
-    assert set(body) == {"items", "total", "page", "per_page", "facets", "suggestion"}
+    assert set(body) == {
+        "items",
+        "total",
+        "page",
+        "per_page",
+        "facets",
+        "suggestion",
+        "unmatched_marks",
+        "notice",
+    }
+    assert body["unmatched_marks"] == [] and body["notice"] is None
     assert [i["id"] for i in body["items"]] == [ideas["public"].id]
     item = body["items"][0]
     assert set(item) == {
