@@ -92,6 +92,7 @@ def import_ideas(
     dry_run: bool = False,
     max_rows: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    audit_extra: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Register every row of the file as a draft idea of ``actor``, all or nothing.
 
@@ -100,7 +101,7 @@ def import_ideas(
     revision, audit event), all rows in one transaction. When any row fails nothing is
     written and every problem is returned; with ``dry_run`` nothing is written either, and
     ``created`` says how many would be. ``progress(stage, done, total)`` is told how far
-    checking and writing have got.
+    checking and writing have got; ``audit_extra`` is added to the audit event (the job).
     """
     require(actor, "idea.import")
     lookups = lookups_for(session, actor)
@@ -160,6 +161,7 @@ def import_ideas(
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "created": done,
                 "idea_ids": [result.idea_ids[0], result.idea_ids[-1]] if result.idea_ids else [],
+                **(audit_extra or {}),
             },
         )
     result.created = done

@@ -99,6 +99,7 @@ def url_for_cell(rule: str, state: str, world: World) -> str:
             "notification_id": lambda: world.notification_id,
             "invitation_id": lambda: world.invitation_id,
             "job_id": lambda: world.job_id,
+            "import_id": lambda: world.import_id,
             "user_id": lambda: world.user_ids[OWNER],
             "unit_id": lambda: world.unit_id,
             "fmt": lambda: "csv",
