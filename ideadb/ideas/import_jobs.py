@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
 from ideadb.core import jobs
-from ideadb.core.db import after_commit, after_rollback, unit_of_work
+from ideadb.core.db import after_commit, after_rollback, app_engine, unit_of_work
 from ideadb.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ideadb.core.jobs import Job, JobStatus
 from ideadb.core.permissions import require
@@ -36,6 +37,7 @@ from ideadb.jobs import service as jobs_service
 KIND = "idea.import"
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
 EXTENSIONS = (".xlsx", ".csv")
+KEEP_CHECKED_DAYS = 7  # a checked file not imported is removed after this long
 
 
 def imports_dir() -> Path:
@@ -218,5 +220,34 @@ def run_import(context: jobs.JobContext) -> dict[str, Any]:
     return body
 
 
+def prune_stored(app: Any) -> int:
+    """Remove stored files no job waits for that are older than ``IMPORT_KEEP_DAYS`` (checked
+    files never imported); returns how many."""
+    folder = Path(app.config["UPLOAD_DIR"]) / "imports"
+    if not folder.exists():
+        return 0
+    days = float(app.config.get("IMPORT_KEEP_DAYS", KEEP_CHECKED_DAYS))
+    horizon = time.time() - days * 86400
+    old = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < horizon]
+    if not old:
+        return 0
+    with Session(app_engine()) as session:
+        waiting = {
+            (payload or {}).get("file")
+            for payload in session.scalars(
+                sa.select(Job.payload).where(
+                    Job.kind == KIND, Job.status.in_([JobStatus.PENDING, JobStatus.RUNNING])
+                )
+            )
+        }
+    removed = 0
+    for path in old:
+        if path.name not in waiting:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def register(app: Any) -> None:
     jobs.register(app, KIND, run_import)
+    jobs.on_tick(app, "imports.prune", prune_stored, every=3600)

@@ -201,3 +201,41 @@ def test_an_import_for_someone_who_lost_the_right_ends_with_a_message(
     assert job.status == "done" and job.attempts == 1
     assert job.result["errors"][0]["message"] == "Người yêu cầu không còn hoạt động."
     assert _ideas(db_session) == 0
+
+
+def test_old_checked_files_are_removed_but_not_those_a_job_waits_for(
+    app, client, db_session, make_user, login
+):
+    import os
+
+    from ideadb.ideas import import_jobs
+
+    make_user("canbo.babe", roles=["unit_officer"], unit="BK-BB")
+    login("canbo.babe")
+    checked_id = _job_id(_upload(client, csv_file([ROW_A]), dry_run="y"))
+    app.config["JOBS_INLINE"] = False
+    waiting_id = _job_id(_upload(client, csv_file([ROW_B])))
+    checked = _job(db_session, checked_id).payload["file"]
+    waiting = _job(db_session, waiting_id).payload["file"]
+    folder = Path(app.config["UPLOAD_DIR"]) / "imports"
+    fresh = folder / "fresh.csv"
+    fresh.write_bytes(b"x")
+    for name in (checked, waiting):
+        os.utime(folder / name, (0, 0))  # long ago
+    assert import_jobs.prune_stored(app) == 1
+    assert sorted(p.name for p in _stored(app)) == sorted([waiting, "fresh.csv"])
+    # the checked file is gone: importing it asks for the file again
+    answer = client.submit(f"{PAGE}/{checked_id}/nhap", {}, form_url=f"{PAGE}/{checked_id}")
+    assert answer.status_code == 409
+    assert "vui lòng tải lên lại" in answer.get_data(as_text=True)
+
+
+def test_the_generic_job_page_of_an_import_links_to_its_result(
+    app, client, db_session, make_user, login
+):
+    make_user("canbo.babe", roles=["unit_officer"], unit="BK-BB")
+    login("canbo.babe")
+    job_id = _job_id(_upload(client, csv_file([ROW_A])))
+    page = client.get(f"/cong-viec/{job_id}").get_data(as_text=True)
+    assert "Nhập ý tưởng từ tệp" in page and "Công việc đã xong." in page
+    assert f'href="{PAGE}/{job_id}"' in page and "Tệp đã sẵn sàng" not in page
