@@ -11,9 +11,10 @@ inside the request, as before the worker existed).
 Size 0 is an empty index. A large index is the one bench/search.py builds (bench/out/index-N,
 built on first use and reused), copied per run. Each run has its own instance folder and
 SQLite database holding one submitter and the one idea edited, so only the index differs
-between sizes. The server runs ``--workers`` gunicorn processes (default 2); the client is one
-keep-alive HTTP connection sending requests one after the other (after ``--warmup`` unmeasured
-ones). After the run it checks that the last title is found through the search API (the worker
+between sizes. Each instance runs ``--workers`` gunicorn processes (default 2). All sizes are
+served at once and the client sends request i to each of them in turn (one keep-alive HTTP
+connection per instance, one request in flight, after ``--warmup`` unmeasured ones), so that a
+busy shared machine weighs on every size alike; ``--sequential`` runs one size after the other. After the run it checks that the last title is found through the search API (the worker
 applied every edit) and says how long that took. The load average is printed beside the
 figures: the machine is shared.
 """
@@ -166,25 +167,30 @@ class Served:
         self.logs.close()
 
 
-def measure(base: str, idea_id: int, requests_n: int, warmup: int) -> tuple[list[float], str]:
-    """Seconds per PATCH (after the warm-up), and the last title written."""
-    http = requests.Session()
-    answer = http.post(
-        f"{base}/api/v1/auth/tokens", json={"username": USERNAME, "password": PASSWORD}
-    )
-    answer.raise_for_status()
-    http.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-    times, title = [], ""
-    for n in range(warmup + requests_n):
-        title = f"Máy sấy nông sản cải tiến lần {n} mẫu{n:05d}"
+class Editor:
+    """One signed-in keep-alive HTTP connection editing the one idea of an instance."""
+
+    def __init__(self, base: str, idea_id: int) -> None:
+        self.base, self.idea_id = base, idea_id
+        self.http = requests.Session()
+        answer = self.http.post(
+            f"{base}/api/v1/auth/tokens", json={"username": USERNAME, "password": PASSWORD}
+        )
+        answer.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        self.times: list[float] = []
+        self.title = ""
+
+    def patch(self, n: int, keep: bool) -> None:
+        self.title = f"Máy sấy nông sản cải tiến lần {n} mẫu{n:05d}"
+        url = f"{self.base}/api/v1/ideas/{self.idea_id}"
         t0 = time.perf_counter()
-        resp = http.patch(f"{base}/api/v1/ideas/{idea_id}", json={"title": title}, timeout=60)
+        resp = self.http.patch(url, json={"title": self.title}, timeout=60)
         elapsed = time.perf_counter() - t0
         if resp.status_code != 200:
             raise SystemExit(f"PATCH answered {resp.status_code}: {resp.text[:300]}")
-        if n >= warmup:
-            times.append(elapsed)
-    return times, title
+        if keep:
+            self.times.append(elapsed)
 
 
 def findable_after(base: str, title: str, limit: float = 60.0) -> float | None:
@@ -214,6 +220,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured PATCH first")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--inline", action="store_true", help="also runs with JOBS_INLINE")
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="one size after the other (default: all sizes served at once, requests interleaved)",
+    )
     args = parser.parse_args()
     sizes = [int(s.replace(".", "").replace("_", "")) for s in args.sizes.split(",") if s]
     sources: dict[int, Path | None] = {}
@@ -225,32 +236,48 @@ def main() -> None:
 
     print(
         f"PATCH /api/v1/ideas/{{id}} over HTTP, gunicorn --workers {args.workers}, "
-        f"{args.requests} requests per run after {args.warmup} warm-up ({search_bench.load()})"
+        f"{args.requests} requests per size after {args.warmup} warm-up, "
+        f"{'one size after the other' if args.sequential else 'sizes interleaved'} "
+        f"({search_bench.load()})"
     )
     print(f"{'mode':<36}{'index':>10}{'p50':>11}{'p95':>11}{'p99':>11}  findable   load")
     p95: dict[tuple[bool, int], float] = {}
     for inline in (False, True) if args.inline else (False,):
         mode = "index in the request (JOBS_INLINE)" if inline else "worker applies the log"
-        for n in sizes:
+        groups = [[n] for n in sizes] if args.sequential else [sizes]
+        for group in groups:
             with tempfile.TemporaryDirectory(prefix="write-latency-") as tmp:
-                workdir = Path(tmp)
-                idea_id = prepare(workdir, sources[n])
-                served = Served(workdir, inline, args.workers)
+                served: dict[int, Served] = {}
                 try:
-                    times, title = measure(served.base, idea_id, args.requests, args.warmup)
-                    found = findable_after(served.base, title)
+                    editors = {}
+                    for n in group:
+                        workdir = Path(tmp) / f"size-{n}"
+                        workdir.mkdir()
+                        idea_id = prepare(workdir, sources[n])
+                        served[n] = Served(workdir, inline, args.workers)
+                        editors[n] = Editor(served[n].base, idea_id)
+                    # Interleaved: request i goes to every instance in turn (the starting one
+                    # rotates), so the machine's other load falls on all sizes alike.
+                    for i in range(args.warmup + args.requests):
+                        turn = group[i % len(group) :] + group[: i % len(group)]
+                        for n in turn:
+                            editors[n].patch(i, keep=i >= args.warmup)
+                    found = {n: findable_after(served[n].base, editors[n].title) for n in group}
                 finally:
-                    served.stop()
-            pcts = [search_bench.pct(times, p) * 1000 for p in (50, 95, 99)]
-            p95[(inline, n)] = pcts[1] / 1000
-            label = f"{n:,}".replace(",", ".") if n else "empty"
-            seen = f"{found:.2f} s" if found is not None else "NOT FOUND"
-            print(
-                f"{mode:<36}{label:>10}"
-                + "".join(f"{v:>8.1f} ms" for v in pcts)
-                + f"  {seen:>8}   {search_bench.load()}",
-                flush=True,
-            )
+                    for one in served.values():
+                        one.stop()
+            for n in group:
+                times = editors[n].times
+                pcts = [search_bench.pct(times, p) * 1000 for p in (50, 95, 99)]
+                p95[(inline, n)] = pcts[1] / 1000
+                label = f"{n:,}".replace(",", ".") if n else "empty"
+                seen = f"{found[n]:.2f} s" if found[n] is not None else "NOT FOUND"
+                print(
+                    f"{mode:<36}{label:>10}"
+                    + "".join(f"{v:>8.1f} ms" for v in pcts)
+                    + f"  {seen:>8}   {search_bench.load()}",
+                    flush=True,
+                )
     for inline in (False, True) if args.inline else (False,):
         base = p95.get((inline, sizes[0]))
         for n in sizes[1:]:
