@@ -105,6 +105,7 @@ def _register_features(app: Flask) -> None:
     from ideadb.criteria import views as criteria_views
     from ideadb.ideas import api as ideas_api
     from ideadb.ideas import commands as ideas_commands
+    from ideadb.ideas import import_jobs as ideas_import_jobs
     from ideadb.ideas import personal_data as ideas_personal_data
     from ideadb.ideas import views as ideas_views
     from ideadb.jobs import api as jobs_api
@@ -179,6 +180,7 @@ def _register_features(app: Flask) -> None:
     jobs.on_tick(app, "search.prune", search_service.prune_log, every=3600)
     jobs.register(app, "mail", accounts_notify.deliver)
     reports_export_jobs.register(app)
+    ideas_import_jobs.register(app)
     # Lower layers ask for what higher ones know through providers, never by importing them.
     providers.register_token_user(app, accounts_service.user_for_token)
     providers.register_set_usage(app, reviews_rounds.criteria_set_usage)

@@ -113,6 +113,16 @@ class JobContext:
             )
             other.commit()
 
+    def finish(self, result: dict[str, Any] | None) -> None:
+        """Mark the job done inside the handler's own transaction, so that its work and the
+        mark commit together: a worker that dies right after that commit leaves a finished
+        job, never one that is taken again and does the work twice (imports)."""
+        self.session.execute(
+            sa.update(Job)
+            .where(Job.id == self.job_id)
+            .values(status=JobStatus.DONE, finished_at=utcnow(), result=result, last_error=None)
+        )
+
     def attach(self, filename: str, content_type: str, content: bytes) -> None:
         """Keep a file made by the job (committed with the job's result)."""
         self.session.add(

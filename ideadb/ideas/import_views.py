@@ -1,4 +1,5 @@
-"""The upload page of the bulk import, and the template downloads (on the ideas blueprint)."""
+"""The upload page of the bulk import, the page of one import (progress, then result), and the
+template downloads (on the ideas blueprint). The checking and the import run as a job."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.extensions import db
-from ideadb.ideas import bulk_submit, importer
+from ideadb.ideas import bulk_submit, import_jobs, importer
 from ideadb.ideas.forms import ActionForm, ImportForm
 
 TEMPLATE_TYPES = {
@@ -20,6 +21,13 @@ TEMPLATE_TYPES = {
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/y-tuong/nhap-tu-tep", "import_page", import_page, methods=["GET", "POST"])
     bp.add_url_rule("/y-tuong/nhap-tu-tep/mau.<fmt>", "import_template", import_template)
+    bp.add_url_rule("/y-tuong/nhap-tu-tep/<int:import_id>", "import_result", import_result)
+    bp.add_url_rule(
+        "/y-tuong/nhap-tu-tep/<int:import_id>/nhap",
+        "import_checked",
+        import_checked,
+        methods=["POST"],
+    )
     bp.add_url_rule(
         "/y-tuong/nop-hang-loat", "bulk_submit", bulk_submit_page, methods=["GET", "POST"]
     )
@@ -29,10 +37,9 @@ def register(bp: Blueprint) -> None:
 def import_page():
     scope = importer.import_scope(db.session(), current_user)
     form = ImportForm()
-    result = None
     if form.validate_on_submit():
         upload = form.file.data
-        result = importer.import_ideas(
+        job_id = import_jobs.request_import(
             db.session(),
             current_user,
             upload.filename or "",
@@ -40,18 +47,30 @@ def import_page():
             dry_run=bool(form.dry_run.data),
             allow_duplicates=bool(form.allow_duplicates.data),
         )
-        if result.ok and not result.dry_run:
-            flash(
-                _(
-                    "Đã nhập %(n)s ý tưởng từ tệp (bản nháp, chờ nộp). Kiểm tra lại rồi nộp "
-                    "nhiều hồ sơ một lần ở trang “Nộp hàng loạt”.",
-                    n=result.created,
-                ),
-                "success",
-            )
-            return redirect(url_for("ideas.mine", status="draft"))
-    status = 422 if result is not None and result.errors else 409 if result and result.held else 200
-    return render_template("ideas/import.html", form=form, result=result, scope=scope), status
+        return redirect(url_for("ideas.import_result", import_id=job_id))
+    return render_template("ideas/import.html", form=form, scope=scope)
+
+
+@login_required
+def import_result(import_id: int):
+    status = import_jobs.import_status(db.session(), current_user, import_id)
+    return render_template("ideas/import_result.html", status=status)
+
+
+@login_required
+def import_checked(import_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "warning")
+        return redirect(url_for("ideas.import_result", import_id=import_id))
+    job_id = import_jobs.import_checked(
+        db.session(),
+        current_user,
+        import_id,
+        allow_duplicates=request.form.get("allow_duplicates") == "1",
+    )
+    flash(_("Đã đưa tệp vào hàng đợi để nhập."), "info")
+    return redirect(url_for("ideas.import_result", import_id=job_id))
 
 
 @login_required

@@ -94,6 +94,7 @@ def import_ideas(
     allow_duplicates: bool = False,
     max_rows: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    audit_extra: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Register every row of the file as a draft idea of ``actor``, all or nothing.
 
@@ -103,8 +104,8 @@ def import_ideas(
     written and every problem is returned; with ``dry_run`` nothing is written either, and
     ``created`` says how many would be. Rows repeating an idea already registered (same title
     and authors) or an earlier row are listed in ``warnings``; such a file is written only with
-    ``allow_duplicates`` (else ``held``: nothing written). ``progress(stage, done, total)`` is told how far
-    checking and writing have got.
+    ``allow_duplicates`` (else ``held``: nothing written). ``progress(stage, done, total)`` is
+    told how far checking and writing have got; ``audit_extra`` is added to the audit event.
     """
     require(actor, "idea.import")
     lookups = lookups_for(session, actor)
@@ -172,6 +173,7 @@ def import_ideas(
                 "created": done,
                 "duplicates": [w.row for w in result.warnings],
                 "idea_ids": [result.idea_ids[0], result.idea_ids[-1]] if result.idea_ids else [],
+                **(audit_extra or {}),
             },
         )
     result.created = done

@@ -8,6 +8,7 @@ KIND_LABELS = {
     "mail": _l("Gửi thư điện tử"),
     "export.round": _l("Xuất danh sách xếp hạng"),
     "export.summary": _l("Xuất báo cáo tổng hợp năm"),
+    "idea.import": _l("Nhập ý tưởng từ tệp"),
 }
 
 STATUS_LABELS = {

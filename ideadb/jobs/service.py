@@ -24,6 +24,12 @@ roles_rule("job.list", Role.ADMIN, Role.AUDITOR)
 roles_rule("job.retry", Role.ADMIN)
 
 STATUSES = tuple(str(s) for s in JobStatus)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one names no job
+
+
+def find(session: Session, job_id: int) -> Job | None:
+    """The job with this id; None for none (an overflowing id included)."""
+    return session.get(Job, job_id) if 1 <= job_id <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def counts(session: Session, actor: Any) -> dict[str, int]:
 
 def _load(session: Session, actor: Any, job_id: int) -> Job:
     """A job its creator or an administrator may see (404 for anyone else: no leak)."""
-    job = session.get(Job, job_id)
+    job = find(session, job_id)
     if job is None or not (
         can(actor, "job.list") or (job.created_by is not None and job.created_by == actor.id)
     ):
@@ -131,7 +137,7 @@ def retry(session: Session, actor: Any, job_id: int) -> JobView:
     """Put a failed job back in the queue now (audited)."""
     require(actor, "job.retry")
     with unit_of_work(session):
-        job = session.get(Job, job_id)
+        job = find(session, job_id)
         if job is None:
             raise NotFound("Không tìm thấy công việc.")
         if job.status != JobStatus.FAILED:

@@ -79,6 +79,7 @@ class World:
     invitation_id: int = 0
     job_id: int = 0
     appeal_id: int = 0
+    import_id: int = 0
 
 
 def _unit(session, code: str) -> int:
@@ -282,6 +283,13 @@ def build(session) -> World:
 
     world.job_id = export_jobs.request_round_export(
         session, users[SEC], world.rounds["finalized"], "csv"
+    )
+    # The unit officer checked a spreadsheet (a dry run without errors): its import page.
+    from ideadb.ideas import import_jobs
+    from tests.ideas.test_import import ROW_A, csv_file
+
+    world.import_id = import_jobs.request_import(
+        session, users[OFF_OWN], "y-tuong.csv", csv_file([ROW_A]), dry_run=True
     )
     session.commit()
     return world

@@ -372,6 +372,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/y-tuong/nhap-tu-tep"): Row(roles(OFF_OTHER, OFF_OWN, SEC)),
     ("POST", "/y-tuong/nhap-tu-tep"): Row(roles(OFF_OTHER, OFF_OWN, SEC)),
     ("GET", "/y-tuong/nhap-tu-tep/mau.<fmt>"): Row(roles(OFF_OTHER, OFF_OWN, SEC)),
+    # the seeded import is a dry run the unit officer asked for: only its creator sees it
+    ("GET", "/y-tuong/nhap-tu-tep/<int:import_id>"): Row(roles(OFF_OWN)),
+    ("POST", "/y-tuong/nhap-tu-tep/<int:import_id>/nhap"): Row(roles(OFF_OWN)),
     ("GET", "/y-tuong/<int:idea_id>"): Row(IDEA_VIEW),
     ("GET", "/y-tuong/<int:idea_id>/sua"): Row(roles(OWNER)),
     ("POST", "/y-tuong/<int:idea_id>/sua"): Row(roles(OWNER)),

@@ -100,6 +100,7 @@ def url_for_cell(rule: str, state: str, world: World) -> str:
             "invitation_id": lambda: world.invitation_id,
             "job_id": lambda: world.job_id,
             "appeal_id": lambda: world.appeal_id,
+            "import_id": lambda: world.import_id,
             "user_id": lambda: world.user_ids[OWNER],
             "unit_id": lambda: world.unit_id,
             "fmt": lambda: "csv",
