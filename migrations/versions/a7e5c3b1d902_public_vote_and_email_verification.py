@@ -5,7 +5,7 @@ made by an administrator and count as verified; citizens who signed up before ve
 existed confirm their address from their account page (one click on the emailed link).
 
 Revision ID: a7e5c3b1d902
-Revises: f1c2d3e4a5b6
+Revises: a9d4e2c7b815
 Create Date: 2026-12-04 07:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = "a7e5c3b1d902"
-down_revision = "f1c2d3e4a5b6"
+down_revision = "a9d4e2c7b815"
 branch_labels = None
 depends_on = None
 

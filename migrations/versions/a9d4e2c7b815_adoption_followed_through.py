@@ -1,7 +1,7 @@
 """Adoption interests get a status and an outcome; accounts may follow an idea.
 
 Revision ID: a9d4e2c7b815
-Revises: f1c2d3e4a5b6
+Revises: a7e5c3b1d9f2
 Create Date: 2026-12-04 07:40:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = "a9d4e2c7b815"
-down_revision = "f1c2d3e4a5b6"
+down_revision = "a7e5c3b1d9f2"
 branch_labels = None
 depends_on = None
 
