@@ -362,6 +362,8 @@ class Appeal(Base):
 
     idea = relationship("Idea")
     round: Mapped[Round] = relationship()
+
+
 class PublicVote(Base):
     """One verified account's vote for one idea of a round (never two: the unique pair)."""
 
