@@ -331,7 +331,7 @@ def test_secretary_filters_and_selects_ideas_for_a_round_at_360_px(
     expect(page.locator("#round-panel")).to_contain_text("Lục Văn Thành")  # the chair
     items = page.locator("#add-ideas [data-pick-item]")
     total = items.count()
-    assert total >= 2
+    assert total >= 1
     first_label = items.first.inner_text().split("—", 1)[-1].strip()
     word = first_label.split()[0]
     page.get_by_label("Lọc theo tên hoặc mã").fill(word)
