@@ -228,8 +228,7 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
             "Còn ý tưởng chưa đủ phiếu chấm để xếp hạng, cần hội đồng quyết định trước khi "
             "công bố: "
             + ", ".join(
-                f"{ideas[i.idea_id].code or i.idea_id} ({i.n_reviews}/{rnd.reviewers_per_idea} "
-                "phiếu)"
+                f"{_named(ideas[i.idea_id])} ({i.n_reviews}/{rnd.reviewers_per_idea} phiếu)"
                 for i in undecided
             ),
             {"idea_ids": [str(i.idea_id) for i in undecided]},

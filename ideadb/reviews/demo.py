@@ -224,6 +224,16 @@ def _load(session: Session, targets: dict[str, tuple[str, int]]) -> int:
                 deliberation.stage_decision(
                     session, council.secretary, rnd.id, idea_id, level, NOTES[level]
                 )
+        if short is not None:
+            # Too few sheets to rank it: the council decides it explicitly before publishing.
+            deliberation.stage_decision(
+                session,
+                council.secretary,
+                rnd.id,
+                short,
+                None,
+                "Chỉ có 1/2 phiếu chấm hợp lệ; hội đồng quyết định chưa công nhận.",
+            )
         deliberation.finalize(session, council.secretary, rnd.id)
         made += 1
     today = date.today()
