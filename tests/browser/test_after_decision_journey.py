@@ -134,6 +134,7 @@ def test_finalize_certificate_appeal_upheld_and_amended_register(
 
     data = _setup(live_server.app)
     page = browser_page
+    page.on("dialog", lambda dialog: dialog.accept())  # "Công bố kết quả?" asks first
     round_url = live_server(f"/dot-xet-chon/{data['round_id']}")
     second = data["idea_ids"][1]
 

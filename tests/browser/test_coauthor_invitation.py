@@ -39,6 +39,7 @@ def test_the_invited_user_accepts_from_the_navigation(live_server, browser_page,
             owner,
             {
                 "title": TITLE,
+                "year": 2024,  # Xã Nam Mẫu's district ended on 1/7/2025
                 "confidential_info": "Thông tin chỉ tác giả được xem.",
                 "authors": [
                     {"name": "Người đăng ký", "unit": "", "share": 60},
