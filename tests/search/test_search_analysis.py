@@ -237,3 +237,28 @@ def test_an_index_of_the_old_format_is_unavailable_until_rebuilt(index_root):
     search_engine.forget(index_root)
     with pytest.raises(search_engine.SearchUnavailable):
         search_engine.engine(index_root).search("lợn", visibility=Visibility.everything())
+
+
+# -- term accumulators kept across queries -------------------------------------------------
+
+
+def test_a_write_is_found_although_the_terms_were_cached_by_earlier_queries(make_index, doc):
+    eng = make_index(doc(1, "Nuôi lợn thả vườn"))
+    assert ids(eng.search("lợn")) == [1]
+    eng.write([doc(2, "Chuồng lợn nái có sàn nhựa")])
+    assert set(ids(eng.search("lợn"))) == {1, 2}
+    eng.remove([1])
+    assert ids(eng.search("lợn")) == [2]
+
+
+def test_the_term_cache_is_bounded_and_drops_the_oldest_terms_first():
+    from ideadb.search.postings import TermCache
+
+    cache = TermCache(limit=10)
+    cache["a"] = {1: 1.0, 2: 1.0, 3: 1.0}
+    cache["b"] = {4: 1.0, 5: 1.0, 6: 1.0}
+    cache["c"] = {7: 1.0, 8: 1.0, 9: 1.0, 10: 1.0}
+    assert "a" not in cache and set(cache) == {"b", "c"}
+    assert cache.entries <= 10
+    cache["huge"] = dict.fromkeys(range(50), 1.0)  # larger than the bound: not kept
+    assert "huge" not in cache
