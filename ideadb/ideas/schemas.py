@@ -70,6 +70,17 @@ class IdeaInSchema(Schema):
     version = vi(fields.Integer, strict=True, load_only=True)
 
 
+class RecognitionSchema(Schema):
+    """API.md: After the decision — the standing recognition and its register number."""
+
+    scope = fields.String(allow_none=True)
+    level = fields.String(allow_none=True)
+    level_name = fields.String(allow_none=True)
+    round_id = fields.Integer(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+
+
 class PublicIdeaSchema(Schema):
     """What anyone may read of a published idea: no confidential information."""
 
@@ -97,6 +108,8 @@ class PublicIdeaSchema(Schema):
     application_conditions = fields.String()
     recognized_level = fields.String(allow_none=True)
     recognized_scope = fields.String(allow_none=True)
+    # Filled by the API from the reviews feature's register (a provider): see dump_idea.
+    recognition = fields.Nested(RecognitionSchema, allow_none=True, dump_only=True)
     published = fields.Method("dump_published")
 
     def dump_published(self, idea) -> bool:

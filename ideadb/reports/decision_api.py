@@ -42,6 +42,10 @@ def _int_arg(name: str) -> int | None:
 @doc(
     "The recognition decision with its annex (?format=docx|pdf); secretary, chair, admin, "
     "auditor, once finalized",
+    produces=[
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf",
+    ],
     tags=TAGS,
 )
 def decision(round_id: int):
@@ -54,6 +58,10 @@ def decision(round_id: int):
 @doc(
     "The certificate of a recognised idea (?format=docx|pdf, optional round_id); owner, "
     "co-authors, staff",
+    produces=[
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf",
+    ],
     tags=TAGS,
 )
 def certificate(idea_id: int):

@@ -6,37 +6,10 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from tests.reviews.conftest import SCORES_HIGH, SCORES_LOW
-
-DOCUMENT = {
-    "governing_body": "Ủy ban MTTQ Việt Nam tỉnh Bắc Kạn",
-    "issuing_body": "Ban Thường trực",
-    "number": "25/QĐ-MTTQ-BTT",
-    "place": "Bắc Kạn",
-    "authority": "TM. Ban Thường trực",
-    "signer_title": "Phó Chủ tịch",
-    "signer_name": "Hoàng Văn Páo",
-}
-
-
-@pytest.fixture
-def finalized(db_session, secretary, ready_round, score_all):
-    """A finalized round of 3 ideas: two recognised (high scores), one not (low scores)."""
-    from ideadb.reviews import deliberation
-
-    def make(**round_fields):
-        rnd, ideas, reviewers = ready_round(3, 3, document=DOCUMENT, **round_fields)
-        low = ideas[2].id
-        score_all(rnd, points=lambda a: SCORES_LOW if a.idea_id == low else SCORES_HIGH)
-        deliberation.deliberate(db_session, secretary(), rnd.id)
-        deliberation.finalize(db_session, secretary(), rnd.id)
-        return rnd, ideas, reviewers
-
-    return make
+from tests.reviews.conftest import SCORES_HIGH
 
 
 def _text(content: bytes) -> str:
