@@ -107,6 +107,8 @@ def _check_unit_current(
     """A new record (or a record moved to another unit or year) needs a unit that still
     existed on its registration day; old records keep the unit they had."""
     year = values.get("year", idea.year if idea else None)
+    if year is None:
+        return  # a draft without its year yet: checked once the year is given
     if idea is not None and unit.id == idea.unit_id and year == idea.year:
         return
     day = registration_day(year, idea)
