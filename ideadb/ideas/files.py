@@ -110,7 +110,7 @@ def ole_stream_names(data: bytes) -> set[str] | None:
             return None
         fat.extend(struct.unpack(f"<{size // 4}I", block))
     names: set[str] = set()
-    sid, seen = first_dir, set()
+    sid, seen = first_dir, set[int]()
     while sid < _FREE:
         if sid in seen or len(seen) > _MAX_SECTORS or sid >= len(fat):
             return None

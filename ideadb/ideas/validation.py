@@ -91,12 +91,13 @@ def clean_authors(
 
 
 def registration_day(year: Any, idea: Idea | None = None) -> date:
-    """The day a record is registered for: today (or when it was created), but for a dossier
-    of an earlier year entered late, the last day of that year."""
+    """The day a unit must still exist on for a record: the day it is registered (or was
+    created), but for a dossier of an earlier year entered late, the first day of that year
+    (the unit existed during the year the dossier belongs to)."""
     day = idea.created_at.astimezone(LOCAL_TZ).date() if idea and idea.created_at else None
     day = day or datetime.now(LOCAL_TZ).date()
     if isinstance(year, int) and not isinstance(year, bool) and 1990 <= year < day.year:
-        day = date(year, 12, 31)
+        day = date(year, 1, 1)
     return day
 
 
@@ -106,6 +107,8 @@ def _check_unit_current(
     """A new record (or a record moved to another unit or year) needs a unit that still
     existed on its registration day; old records keep the unit they had."""
     year = values.get("year", idea.year if idea else None)
+    if year is None:
+        return  # a draft without its year yet: checked once the year is given
     if idea is not None and unit.id == idea.unit_id and year == idea.year:
         return
     day = registration_day(year, idea)

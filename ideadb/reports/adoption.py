@@ -66,7 +66,7 @@ def adoption_years(session: Session) -> list[int]:
     days = session.scalars(
         sa.select(AdoptionInterest.applied_at).where(AdoptionInterest.applied_at.is_not(None))
     )
-    return sorted({d.year for d in days})
+    return sorted({d.year for d in days if d is not None})
 
 
 # --- the table in the yearly summary files --------------------------------------------------

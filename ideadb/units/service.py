@@ -167,8 +167,8 @@ def ended_message(unit: Unit, ended: Unit, day: date) -> str:
         else f"Đơn vị “{unit.name}” đã"
     )
     text = (
-        f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày đăng ký "
-        f"{day:%d/%m/%Y}; không thể đăng ký ý tưởng mới cho đơn vị này."
+        f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày "
+        f"{day:%d/%m/%Y} của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này."
     )
     if ended.successor is not None:
         text += f" Hãy chọn đơn vị kế thừa: “{ended.successor.name}” hoặc đơn vị trực thuộc."

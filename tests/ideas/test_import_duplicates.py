@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.ideas.test_import import (
     ROW_A,
     ROW_B,
     csv_file,
     idea_count,
-    officer,  # noqa: F401 (fixture)
     xlsx_file,
 )
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("canbo.babe", roles=["unit_officer"], unit="BK-BB", full_name="Đàm Văn Khánh")
 
 
 def post(client, headers, data: bytes, name: str, query: str = ""):
@@ -28,7 +34,7 @@ def test_the_same_file_twice_is_warned_in_the_check_and_held_on_import(
     client,
     db_session,
     officer,
-    auth_headers,  # noqa: F811
+    auth_headers,
 ):
     headers = auth_headers(officer)
     data = xlsx_file([ROW_A, ROW_B])
@@ -56,7 +62,7 @@ def test_other_capitals_spacing_and_author_order_still_match(
     client,
     db_session,
     officer,
-    auth_headers,  # noqa: F811
+    auth_headers,
 ):
     headers = auth_headers(officer)
     assert post(client, headers, csv_file([ROW_A]), "a.csv").status_code == 201
@@ -72,7 +78,7 @@ def test_other_capitals_spacing_and_author_order_still_match(
     assert "warnings" not in body  # same title, other authors: not a duplicate
 
 
-def test_a_row_repeated_inside_one_file_is_warned(client, officer, auth_headers):  # noqa: F811
+def test_a_row_repeated_inside_one_file_is_warned(client, officer, auth_headers):
     body = post(
         client, auth_headers(officer), xlsx_file([ROW_A, ROW_B, ROW_A]), "x.xlsx", "?dry_run=1"
     ).get_json()
@@ -86,7 +92,7 @@ def test_the_import_page_shows_duplicates_and_imports_when_asked(
     db_session,
     officer,
     login,
-    auth_headers,  # noqa: F811
+    auth_headers,
 ):
     headers = auth_headers(officer)
     data = xlsx_file([ROW_A])
