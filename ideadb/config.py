@@ -81,6 +81,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # the setting of the last application that named it.
         "RATELIMIT_ENABLED": True,
         "LOGIN_FAILURE_LIMIT": _env("IDEADB_LOGIN_FAILURE_LIMIT", "5 per 15 minutes"),
+        "VOTE_RATE_LIMIT": _env("IDEADB_VOTE_RATE_LIMIT", "30 per minute"),
         # Background work: run by `ideadb worker` (or quickstart's worker thread); JOBS_INLINE
         # runs it right after each commit instead (tests and one-off scripts).
         "JOBS_INLINE": _env("IDEADB_JOBS_INLINE", "0") == "1",
