@@ -12,24 +12,12 @@ import pytest
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "mat-khau-dai-1"
 YEAR = date.today().year
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server("/dang-nhap"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Xin chào").wait_for()
-
-
-def sign_out(page):
-    page.locator("#sign-out").click()
-    page.get_by_text("Bạn đã đăng xuất.").wait_for()
 
 
 def recognised_idea(app) -> int:

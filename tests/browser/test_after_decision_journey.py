@@ -11,6 +11,7 @@ from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -112,19 +113,6 @@ def _setup(app) -> dict:
             sheets.submit_review(s, a.reviewer, a.id)
         deliberation.deliberate(s, sec, rnd.id)
         return {"round_id": rnd.id, "idea_ids": idea_ids}
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server("/dang-nhap"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Xin chào").wait_for()
-
-
-def sign_out(page):
-    page.locator("#sign-out").click()
-    page.get_by_text("Bạn đã đăng xuất.").wait_for()
 
 
 def test_finalize_certificate_appeal_upheld_and_amended_register(

@@ -14,6 +14,7 @@ from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -102,19 +103,6 @@ def _setup(app) -> dict:
         for n in (2, 3):
             _user(f"dan{n}", f"Người dân số {n}", ["submitter"], email=f"dan{n}@example.vn")
         return {"round_id": rnd.id, "idea_ids": idea_ids}
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server("/dang-nhap"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Xin chào").wait_for()
-
-
-def sign_out(page):
-    page.locator("#sign-out").click()
-    page.get_by_text("Bạn đã đăng xuất.").wait_for()
 
 
 def _ranking_titles(page) -> list[str]:

@@ -15,6 +15,7 @@ from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -87,19 +88,6 @@ def _setup(app) -> dict:
             ideas.screen_idea(db.session, SYSTEM, idea.id, "eligible", None)
             idea_ids.append(idea.id)
         return {"set_id": set_id, "idea_ids": idea_ids}
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server("/dang-nhap"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Xin chào").wait_for()
-
-
-def sign_out(page):
-    page.locator("#sign-out").click()
-    page.get_by_text("Bạn đã đăng xuất.").wait_for()
 
 
 def _assignments(app) -> dict[int, list[tuple[int, str]]]:
