@@ -66,5 +66,6 @@ def downgrade():
         batch_op.drop_column("vote_closes_at")
         batch_op.drop_column("vote_opens_at")
         batch_op.drop_column("public_vote_weight")
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_column("email_verified_at")
+    # A plain DROP COLUMN (SQLite 3.35+): recreating "users" in batch mode would drop a table
+    # that other tables' rows still reference.
+    op.execute("ALTER TABLE users DROP COLUMN email_verified_at")

@@ -137,6 +137,10 @@ def test_idea_page_shows_steps_and_links_the_decided_result_with_reasons(
     html = client.get(f"/dot-xet-chon/{rnd.id}").get_data(as_text=True)
     assert 'id="ranking-not-yet"' in html and f'href="/dot-xet-chon/{rnd.id}/xep-hang"' not in html
     deliberation.deliberate(db_session, secretary(), rnd.id, force=True)
+    # The idea with too few sheets is decided by the council before publishing, never silently.
+    deliberation.stage_decision(
+        db_session, secretary(), rnd.id, short.id, None, "Chưa đủ phiếu chấm để xếp hạng."
+    )
     deliberation.finalize(db_session, secretary(), rnd.id)
     owner = db_session.get(type(short), short.id).registrant
     recognised = db_session.get(type(short), ideas[0].id)

@@ -3,29 +3,29 @@
 import sqlalchemy as sa
 
 from ideadb.core.db import utcnow
-from ideadb.core.permissions import SYSTEM
-from tests.conftest import PASSWORD
 
 
 def test_links_to_other_users_become_pending_invitations(empty_app):
     from flask_migrate import upgrade
 
-    from ideadb.accounts import service as accounts
     from ideadb.extensions import db
     from ideadb.ideas.models import Author, AuthorInvitation, Idea
 
     upgrade(revision="c3a7e91d5b20")
-    users = [
-        accounts.create_user(
-            db.session,
-            SYSTEM,
-            username=f"user{n}",
-            password=PASSWORD,
-            full_name=f"Người dùng {n}",
-            roles=["submitter"],
-        ).id
-        for n in (1, 2)
-    ]
+    # Users as the schema of that revision has them (the model has columns added since).
+    users = []
+    with db.engine.begin() as conn:
+        for n in (1, 2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (username, full_name, password_hash, active, created_at) "
+                    "VALUES (:u, :f, 'x', true, CURRENT_TIMESTAMP)"
+                ),
+                {"u": f"user{n}", "f": f"Người dùng {n}"},
+            )
+            users.append(
+                conn.scalar(sa.text("SELECT id FROM users WHERE username = :u"), {"u": f"user{n}"})
+            )
     registrant, other = users
     now = utcnow()
     with db.engine.begin() as conn:

@@ -29,7 +29,7 @@ DOCUMENT = {
 @pytest.fixture
 def scored(db_session, secretary, ready_round, score_all, make_user):
     """A round in deliberation: three ideas scored high, middle and low by two reviewers each;
-    a chair who is not on the panel."""
+    the chair (a reviewer) sits on the panel and scores too."""
     from ideadb.reviews import deliberation
 
     chair = make_user(roles=["reviewer"], full_name="Hoàng Văn Thụ")
@@ -118,19 +118,20 @@ def test_word_proposal_carries_the_rounds_document_settings(
 def test_score_sheet_archive_holds_one_document_per_reviewer(
     client, scored, secretary, auth_headers
 ):
-    rnd, _ideas, reviewers, _chair = scored
+    rnd, _ideas, reviewers, chair = scored
+    members = [*reviewers, chair]  # the chair is on the panel
     resp = client.get(
         f"/api/v1/rounds/{rnd.id}/export?format=sheets", headers=auth_headers(secretary())
     )
     assert resp.status_code == 200 and resp.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(resp.data)) as zf:
         names = zf.namelist()
-        assert len(names) == len(reviewers)
+        assert len(names) == len(members)
         people = set()
         for name in names:
             doc = Document(io.BytesIO(zf.read(name)))
             people |= {p.text for p in doc.paragraphs if p.text.startswith("Thành viên hội đồng:")}
-    assert people == {f"Thành viên hội đồng: {u.full_name}" for u in reviewers}
+    assert people == {f"Thành viên hội đồng: {u.full_name}" for u in members}
 
 
 def test_the_chair_may_export(client, scored, auth_headers):
