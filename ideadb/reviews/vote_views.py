@@ -83,6 +83,6 @@ def open_or_close(round_id: int, what: str):
             else:
                 votes.close_vote(db.session(), actor, round_id)
                 flash(_("Đã kết thúc bình chọn công khai."), "success")
-        except (Conflict, NotAllowed) as exc:
+        except Conflict as exc:  # only the secretary gets here: others are refused (403)
             flash(exc.message, "warning")
     return redirect(url_for("votes.round_page", round_id=round_id))
