@@ -187,6 +187,8 @@ def build(session) -> World:
                 "aggregation": "mean",
                 "blind": True,
                 "disagreement_threshold": 20,
+                # A public vote opened long ago (closed by the finalize of the last round).
+                "public_vote": {"weight": 20, "opens_at": "2020-01-01T00:00:00+00:00"},
             },
         )
         mine, mine_file = new_idea(owner, to="eligible")

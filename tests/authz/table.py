@@ -225,6 +225,7 @@ MULTIPART: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 
 
 IDEA_VIEW = published_only(EVERYONE, DOSSIER)
+VOTERS = roles(OTHER, OFF_OTHER, OFF_OWN, REV)
 FOLLOW = {state: who - {ANON} for state, who in IDEA_VIEW.items()}
 SHEET_READ = once_open(SECRETARY_READ | {REV_BLIND}, SECRETARY_READ)
 
@@ -491,13 +492,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/sang-kien/<int:idea_id>/theo-doi"): Row(FOLLOW),
     ("POST", "/sang-kien/<int:idea_id>/bo-theo-doi"): Row(FOLLOW),
     # --- public vote (API.md: Public vote) ----------------------------------------------------
-    # No seeded round carries a public vote: its tally and its ballots name nothing (404) for
-    # everyone; only the secretary gets past "round.manage" to open or close it (409).
+    # Every seeded round carries a public vote opened long ago: anyone sees its tally; a
+    # verified account votes, except the idea's authors (the owner), the round's panel (the
+    # assigned reviewer) and staff (403); a finalized round's vote is over (409).
     ("GET", "/binh-chon"): Row(EVERYONE),
-    ("GET", "/binh-chon/<int:round_id>"): Row(NOBODY),
-    ("GET", "/api/v1/rounds/<int:round_id>/votes"): Row(NOBODY),
-    ("POST", "/api/v1/rounds/<int:round_id>/ideas/<int:idea_id>/vote"): Row(NOBODY),
-    ("POST", "/binh-chon/<int:round_id>/y-tuong/<int:idea_id>"): Row(NOBODY),
+    ("GET", "/binh-chon/<int:round_id>"): Row(EVERYONE),
+    ("GET", "/api/v1/rounds/<int:round_id>/votes"): Row(EVERYONE),
+    ("POST", "/api/v1/rounds/<int:round_id>/ideas/<int:idea_id>/vote"): Row(VOTERS),
+    ("POST", "/binh-chon/<int:round_id>/y-tuong/<int:idea_id>"): Row(VOTERS),
     ("POST", "/api/v1/rounds/<int:round_id>/vote/open"): Row(roles(SEC)),
     ("POST", "/api/v1/rounds/<int:round_id>/vote/close"): Row(roles(SEC)),
     ("POST", "/binh-chon/<int:round_id>/<any(mo, dong):what>"): Row(roles(SEC)),
