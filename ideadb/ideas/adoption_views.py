@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ideadb.core.errors import BadRequest, DomainError
+from ideadb.core.errors import BadRequest, Conflict, ValidationFailed
 from ideadb.extensions import db
 from ideadb.ideas import adoption
 from ideadb.ideas.forms import ActionForm, AdoptionUpdateForm
@@ -46,7 +46,7 @@ def update_interest(interest_id: int):
             interest_id,
             {"status": form.status.data, "note": form.note.data, "outcome": outcome},
         )
-    except DomainError as exc:
+    except (ValidationFailed, Conflict) as exc:  # a refusal (NotAllowed) answers 403
         details = [m for ms in exc.fields.values() for m in ms]
         flash(_("Chưa lưu được: ") + " ".join([exc.message, *details]), "danger")
         return back

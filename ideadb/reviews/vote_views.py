@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ideadb.core.errors import Conflict, NotAllowed
+from ideadb.core.errors import Conflict
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
 from ideadb.reviews import votes
@@ -64,7 +64,7 @@ def vote(round_id: int, idea_id: int):
         return redirect(url_for("votes.round_page", round_id=round_id))
     try:
         n = votes.cast_vote(db.session(), current_user._get_current_object(), round_id, idea_id)
-    except (Conflict, NotAllowed) as exc:
+    except Conflict as exc:  # not open, or a second vote; a refused voter is answered 403
         flash(exc.message, "warning")
     else:
         flash(_("Cảm ơn bạn đã bình chọn! Ý tưởng hiện có %(n)s lượt bình chọn.", n=n), "success")
@@ -83,6 +83,6 @@ def open_or_close(round_id: int, what: str):
             else:
                 votes.close_vote(db.session(), actor, round_id)
                 flash(_("Đã kết thúc bình chọn công khai."), "success")
-        except (Conflict, NotAllowed) as exc:
+        except Conflict as exc:  # only the secretary gets here: others are refused (403)
             flash(exc.message, "warning")
     return redirect(url_for("votes.round_page", round_id=round_id))

@@ -80,6 +80,7 @@ class World:
     job_id: int = 0
     appeal_id: int = 0
     import_id: int = 0
+    interest_id: int = 0
 
 
 def _unit(session, code: str) -> int:
@@ -186,6 +187,8 @@ def build(session) -> World:
                 "aggregation": "mean",
                 "blind": True,
                 "disagreement_threshold": 20,
+                # A public vote opened long ago (closed by the finalize of the last round).
+                "public_vote": {"weight": 20, "opens_at": "2020-01-01T00:00:00+00:00"},
             },
         )
         mine, mine_file = new_idea(owner, to="eligible")
@@ -239,7 +242,7 @@ def build(session) -> World:
     world.ideas["in_review"] = world.round_ideas["reviewing"]
     world.idea_attachments["in_review"] = world.round_attachments["reviewing"]
 
-    ideas.add_adoption_interest(
+    world.interest_id = ideas.add_adoption_interest(
         session,
         world.ideas["published"],
         {
@@ -249,7 +252,7 @@ def build(session) -> World:
             "phone": "0209 3 876 543",
             "message": "Chúng tôi muốn áp dụng mô hình.",
         },
-    )
+    ).id
     world.notification_id = session.scalar(
         sa.select(sa.func.min(Notification.id)).where(Notification.user_id == owner.id)
     )

@@ -211,6 +211,8 @@ BODIES: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
     ("POST", "/api/v1/assignments/<int:assignment_id>/review/reopen"): lambda w: {
         "reason": "Chấm lại tiêu chí tính mới."
     },
+    ("PATCH", "/api/v1/adoption-interests/<int:interest_id>"): lambda w: {"status": "contacted"},
+    ("POST", "/ap-dung/<int:interest_id>"): lambda w: {"status": "contacted", "note": "Đã gọi."},
     ("POST", "/y-tuong/<int:idea_id>/sang-loc"): lambda w: {
         "decision": "eligible",
         "note": "Đủ điều kiện.",
@@ -223,6 +225,8 @@ MULTIPART: dict[tuple[str, str], Callable[[Any], dict[str, Any]]] = {
 
 
 IDEA_VIEW = published_only(EVERYONE, DOSSIER)
+VOTERS = roles(OTHER, OFF_OTHER, OFF_OWN, REV)
+FOLLOW = {state: who - {ANON} for state, who in IDEA_VIEW.items()}
 SHEET_READ = once_open(SECRETARY_READ | {REV_BLIND}, SECRETARY_READ)
 
 TABLE: dict[tuple[str, str], Row] = {
@@ -475,6 +479,50 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/jobs/<int:job_id>/file"): Row(roles(SEC, ADMIN, AUD)),
     ("POST", "/api/v1/jobs/<int:job_id>/retry"): Row(roles(ADMIN)),
     ("GET", "/api/v1/health"): Row(EVERYONE),
+    # --- adoption followed through (API.md: Adoption) ---------------------------------------
+    # The seeded interest is on the published idea: its owner, the unit officer of its unit and
+    # the secretary move it on; the administrator and the auditor see it but may not.
+    ("PATCH", "/api/v1/adoption-interests/<int:interest_id>"): Row(roles(OWNER, OFF_OWN, SEC)),
+    ("POST", "/ap-dung/<int:interest_id>"): Row(roles(OWNER, OFF_OWN, SEC)),
+    ("GET", "/api/v1/ideas/<int:idea_id>/applied"): Row(IDEA_VIEW),
+    ("GET", "/api/v1/reports/adoption"): Row(EVERYONE, query="year=2021"),
+    # Following: any signed-in account, for an idea it may see.
+    ("POST", "/api/v1/ideas/<int:idea_id>/follow"): Row(FOLLOW),
+    ("DELETE", "/api/v1/ideas/<int:idea_id>/follow"): Row(FOLLOW),
+    ("POST", "/sang-kien/<int:idea_id>/theo-doi"): Row(FOLLOW),
+    ("POST", "/sang-kien/<int:idea_id>/bo-theo-doi"): Row(FOLLOW),
+    # --- public vote (API.md: Public vote) ----------------------------------------------------
+    # Every seeded round carries a public vote opened long ago: anyone sees its tally; a
+    # verified account votes, except the idea's authors (the owner), the round's panel (the
+    # assigned reviewer) and staff (403); a finalized round's vote is over (409).
+    ("GET", "/binh-chon"): Row(EVERYONE),
+    ("GET", "/binh-chon/<int:round_id>"): Row(EVERYONE),
+    ("GET", "/api/v1/rounds/<int:round_id>/votes"): Row(EVERYONE),
+    ("POST", "/api/v1/rounds/<int:round_id>/ideas/<int:idea_id>/vote"): Row(VOTERS),
+    ("POST", "/binh-chon/<int:round_id>/y-tuong/<int:idea_id>"): Row(VOTERS),
+    ("POST", "/api/v1/rounds/<int:round_id>/vote/open"): Row(roles(SEC)),
+    ("POST", "/api/v1/rounds/<int:round_id>/vote/close"): Row(roles(SEC)),
+    ("POST", "/binh-chon/<int:round_id>/<any(mo, dong):what>"): Row(roles(SEC)),
+    # --- e-mail verification ------------------------------------------------------------------
+    ("POST", "/api/v1/users/me/email-verification"): Row(SIGNED_IN),
+    # The link's token is a public form (an unknown token is answered 422/400).
+    ("POST", "/api/v1/auth/email-verification"): Row(
+        EVERYONE, body=lambda w: {"token": "khong-hop-le"}
+    ),
+    ("GET", "/tai-khoan/xac-nhan-email/<token>"): Row(EVERYONE),
+    ("GET", "/tai-khoan/xac-nhan-email"): Row(SIGNED_IN),
+    ("POST", "/tai-khoan/xac-nhan-email"): Row(SIGNED_IN),
+    ("POST", "/quan-tri/nguoi-dung/<int:user_id>/xac-nhan-email"): Row(roles(ADMIN)),
+    # --- other pages --------------------------------------------------------------------------
+    ("GET", "/kha-nang-tiep-can"): Row(EVERYONE),
+    ("GET", "/tai-lieu-api"): Row(EVERYONE),
+    # One's own drafts, submitted together: the owner's draft is submitted; whoever may see it
+    # but not submit it is answered 422 (nothing submitted), anyone else 404.
+    ("GET", "/y-tuong/nop-hang-loat"): Row(SIGNED_IN),
+    ("POST", "/y-tuong/nop-hang-loat"): Row(
+        roles(OWNER, OFF_OWN, SEC, ADMIN, AUD), body=lambda w: {"idea_ids": w.ideas["draft"]}
+    ),
+    ("POST", "/dot-xet-chon/<int:round_id>/phan-cong/<int:assignment_id>/rut"): Row(roles(SEC)),
 }
 
 
