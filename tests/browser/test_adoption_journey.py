@@ -13,10 +13,11 @@ from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from tests.browser.steps import sign_in, sign_out
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-dai-1"
+
 YEAR = date.today().year
 
 

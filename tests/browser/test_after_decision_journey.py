@@ -12,10 +12,11 @@ from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
 from tests.browser.steps import sign_in, sign_out
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-sau-quyet-dinh"
+
 HIGH = {"TINH_MOI": 27, "KHA_NANG_AP_DUNG": 22, "HIEU_QUA": 26, "TINH_KINH_TE": 13}
 MIDDLE = {"TINH_MOI": 18, "KHA_NANG_AP_DUNG": 15, "HIEU_QUA": 18, "TINH_KINH_TE": 9}
 TOPICS = ("Sấy hồi bằng năng lượng mặt trời", "Nước sạch tự chảy cho bản vùng cao")

@@ -15,10 +15,11 @@ from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
 from tests.browser.steps import sign_in, sign_out
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-binh-chon"
+
 HIGH = {"TINH_MOI": 27, "KHA_NANG_AP_DUNG": 22, "HIEU_QUA": 26, "TINH_KINH_TE": 13}  # 88
 LOWER = {"TINH_MOI": 25, "KHA_NANG_AP_DUNG": 20, "HIEU_QUA": 24, "TINH_KINH_TE": 12}  # 81
 TITLES = ("Sấy hồi bằng năng lượng mặt trời", "Nước sạch tự chảy cho bản vùng cao")

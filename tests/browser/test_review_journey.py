@@ -16,10 +16,11 @@ from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
 from tests.browser.steps import sign_in, sign_out
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-hoi-dong"
+
 HIGH = {"TINH_MOI": "27", "KHA_NANG_AP_DUNG": "22", "HIEU_QUA": "26", "TINH_KINH_TE": "13"}
 LOW = {"TINH_MOI": "10", "KHA_NANG_AP_DUNG": "10", "HIEU_QUA": "10", "TINH_KINH_TE": "5"}
 REVIEWERS = [
