@@ -235,6 +235,9 @@ class Fixture:
         self.http = requests.Session()
         self.tokens = {name: self.token(name, accounts[name]) for name in accounts}
         self.published = self.published_ids()
+        # New dossiers of this year need a unit that still exists (districts ended 1/7/2025).
+        units = self.call("GET", f"{API}/units", params={"kind": "member_org", "per_page": 100})
+        self.current_unit = next(u["id"] for u in units["items"] if u["code"] == "BK-HND")
         self.assignments = self.open_round()
         self.written: list[Written] = []
         self.written_lock = threading.Lock()
@@ -449,6 +452,7 @@ class Client(threading.Thread):
             "description": "Mô tả giải pháp: số hoá hồ sơ, tra cứu trực tuyến, nhắn tin báo kết quả.",
             "area": "hanh_chinh",
             "year": 2026,
+            "unit_id": self.fx.current_unit,
             "authors": [{"name": "Hoàng Thị Dung", "unit": "", "share": 100}],
             "publish_consent": True,
         }
