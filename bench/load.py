@@ -235,9 +235,10 @@ class Fixture:
         self.http = requests.Session()
         self.tokens = {name: self.token(name, accounts[name]) for name in accounts}
         self.published = self.published_ids()
-        # New dossiers of this year need a unit that still exists (districts ended 1/7/2025).
-        units = self.call("GET", f"{API}/units", params={"kind": "member_org", "per_page": 100})
-        self.current_unit = next(u["id"] for u in units["items"] if u["code"] == "BK-HND")
+        # New dossiers of this year need a unit that still exists: the demo province's units
+        # ended on 1/7/2025, its successor province goes on.
+        units = self.call("GET", f"{API}/units", params={"current": "1", "per_page": 100})
+        self.current_unit = next(u["id"] for u in units["items"] if u["code"] == "TN")
         self.assignments = self.open_round()
         self.written: list[Written] = []
         self.written_lock = threading.Lock()
