@@ -72,8 +72,13 @@ def _commit(
         searcher = eng.live_searcher(gen)
         if searcher is not None and searcher.reader().generation() != writer.generation - 1:
             searcher = None
-        for idea_id in ids:
-            writer.delete_by_term("id", str(idea_id), searcher=searcher)
+        own = writer.searcher() if searcher is None else None  # one reader for every delete
+        try:
+            for idea_id in ids:
+                writer.delete_by_term("id", str(idea_id), searcher=searcher or own)
+        finally:
+            if own is not None:
+                own.close()
     for fields in prepared:
         writer.add_document(**fields)
     writer.commit(merge=False)
