@@ -8,7 +8,8 @@
 Without --url it prepares the database named by --database (default ``ideadb_load``, created
 when missing) with ``ideadb db upgrade``, ``ideadb demo --ideas N`` (10,000) and the search
 index (``ideadb quickstart --no-demo --no-serve``), keeps the instance folder (demo passwords,
-index) in bench/out/, and starts ``ideadb serve --workers W`` on a free port itself.
+index) in bench/out/, and starts ``ideadb serve --workers W`` on a free port and one
+``ideadb worker`` (which brings the host's index up to date), as deployed.
 
 The mix, drawn at random for every request of every client (closed loop: a client sends its
 next request when the previous one is answered, after --think ms):
@@ -176,6 +177,15 @@ def _clear_pending_index_updates(url: str) -> None:
     with psycopg.connect(dsn) as conn:
         if conn.execute("SELECT to_regclass('search_outbox')").fetchone()[0]:
             conn.execute("DELETE FROM search_outbox")
+
+
+def start_worker(args, env: dict[str, str]) -> subprocess.Popen:
+    """``ideadb worker``: applies the change log to this host's index, sends mail (as deployed)."""
+    logfile = (OUT / f"load-{args.database}-worker.log").open("w")
+    cmd = [sys.executable, "-m", "ideadb", "worker"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT)
+    log("ideadb worker started")
+    return proc
 
 
 def start_server(args, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
@@ -575,7 +585,7 @@ def main() -> None:
         parser.error("--database: letters, digits and _ only")
     levels = [int(c) for c in args.clients.split(",") if c.strip()]
 
-    server = None
+    server = worker = None
     if args.url:
         if not args.accounts:
             parser.error("--url needs --accounts (the instance's demo-accounts.txt)")
@@ -591,6 +601,7 @@ def main() -> None:
         )
         prepare(args, env)
         server, base = start_server(args, env)
+        worker = start_worker(args, env)
         accounts_file = instance / "demo-accounts.txt"
     try:
         wanted = {*STAFF, *REVIEWERS, SUBMITTER}
@@ -608,9 +619,10 @@ def main() -> None:
                     print(f"throughput at {clients} clients: {rate / rates[1]:.2f}× that at 1")
         lost = verify(fixture, args.findable_within)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
+        for proc in (server, worker):
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=60)
     sys.exit(1 if lost else 0)
 
 

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ideadb.search import evaluation, storage, writer
+from ideadb.search import evaluation, storage, whoosh_internals, writer
 from ideadb.search.documents import (
     FACETS,
     CheckReport,
@@ -103,7 +103,7 @@ class Engine:
             self._snap = None
         elif not self._searcher.up_to_date():
             try:
-                self._searcher = self._searcher.refresh()
+                self._searcher = whoosh_internals.refresh(self._searcher)
             except Exception:
                 # A commit of another process or thread changed the segments under the reused
                 # readers (Whoosh then fails with ReaderClosed): open the generation afresh.

@@ -16,13 +16,27 @@ from typing import Any
 
 from whoosh import __version__ as whoosh_version  # type: ignore[import-untyped]
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # type: ignore[import-untyped]
+from whoosh.index import FileIndex  # type: ignore[import-untyped]
 from whoosh.matching.wrappers import FilterMatcher  # type: ignore[import-untyped]
+from whoosh.reading import MultiReader, SegmentReader  # type: ignore[import-untyped]
+from whoosh.searching import Searcher  # type: ignore[import-untyped]
 
 # A run of postings: docnums and their weights (None: every weight is 1.0).
 Block = tuple[Sequence[int], Sequence[float] | None]
 
 FAST_POSTINGS = whoosh_version == (2, 7, 4) and all(
     hasattr(W3LeafMatcher, name) for name in ("_read_ids", "_read_weights", "_next_block")
+)
+# Whoosh 2.7.4's ``FileIndex._reader`` keys the readers it could reuse by the index generation
+# but looks them up by segment id, so ``Searcher.refresh`` reopens every segment of the index
+# after each commit; :func:`refresh` keeps the readers of the segments that did not change.
+FAST_REFRESH = whoosh_version == (2, 7, 4) and all(
+    hasattr(cls, name)
+    for cls, name in (
+        (FileIndex, "_read_toc"),
+        (FileIndex, "_segments"),
+        (SegmentReader, "segment"),
+    )
 )
 
 
@@ -77,3 +91,48 @@ def _w3_blocks(m: Any, deleted: frozenset[int]) -> Iterator[Block]:
             weights = None if weights is None else [weights[j] for j in keep]
         yield ids, weights
         m._next_block()
+
+
+def refresh(searcher: Any) -> Any:
+    """A searcher over the latest commit, reusing the readers of unchanged segments.
+
+    Like ``Searcher.refresh`` (the old searcher must not be used afterwards); the public
+    ``Searcher.refresh`` is the fallback. A segment whose deletions changed is reopened.
+    """
+    if not FAST_REFRESH:
+        return searcher.refresh()
+    ix = searcher._ix
+    toc = ix._read_toc()
+    if toc.generation == searcher.reader().generation():
+        return searcher
+    old: dict[str, tuple[Any, frozenset[int]]] = {}
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if isinstance(leaf, SegmentReader):
+            seg = leaf.segment()
+            old[seg.segment_id()] = (leaf, frozenset(seg.deleted_docs()))
+    readers = []
+    for seg in toc.segments:
+        hit = old.get(seg.segment_id())
+        if hit is not None and hit[1] == frozenset(seg.deleted_docs()):
+            del old[seg.segment_id()]
+            readers.append(hit[0])
+        else:
+            readers.append(SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation))
+    for leaf, _deleted in old.values():
+        leaf.close()
+    searcher.is_closed = True
+    if not readers:
+        return ix.searcher()
+    reader = MultiReader(readers, generation=toc.generation)
+    return Searcher(reader, fromindex=ix, weighting=searcher.weighting)
+
+
+def segment_stats(ix: Any) -> list[tuple[int, int]]:
+    """(documents, deleted documents) of each segment of the index's latest commit."""
+    if FAST_REFRESH:
+        return [(seg.doc_count_all(), seg.deleted_count()) for seg in ix._segments()]
+    with ix.reader() as reader:
+        return [
+            (leaf.doc_count_all(), leaf.doc_count_all() - leaf.doc_count())
+            for leaf, _offset in reader.leaf_readers()
+        ]

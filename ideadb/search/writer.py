@@ -85,19 +85,47 @@ def _commit(
     eng.refresh(gen)
 
 
+def needs_merge(stats: list[tuple[int, int]]) -> bool:
+    """More segments than MAX_SEGMENTS, or one that is mostly deleted documents."""
+    return len(stats) > MAX_SEGMENTS or any(
+        deleted and deleted * 2 >= docs for docs, deleted in stats
+    )
+
+
+def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge the segments that are at least half deleted documents, and the smallest ones
+    when there are more than MAX_SEGMENTS, leaving at most MAX_SEGMENTS // 2 + 1.
+
+    (Replacing an idea deletes its old document; without this the large segments of a
+    rebuild keep their deleted documents, and every search walks past them.)
+    """
+    from whoosh.reading import SegmentReader  # type: ignore[import-untyped]
+
+    merged = [s for s in segments if s.deleted_count() * 2 >= s.doc_count_all() > 0]
+    kept = sorted((s for s in segments if s not in merged), key=lambda s: s.doc_count_all())
+    if len(kept) > MAX_SEGMENTS:
+        take = len(kept) - MAX_SEGMENTS // 2
+        merged, kept = merged + kept[:take], kept[take:]
+    for seg in merged:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
+
+
 def _maybe_merge(eng: Engine, timeout: float) -> None:
+    """Merge small and worn segments when there are too many (any process, any host)."""
     gen = storage.current(eng.root)
     if gen is None:
         return
-    count = eng.segment_count(gen)
-    if count is None or count <= MAX_SEGMENTS:
-        return
     ix = storage.open_index(eng.root, gen)
+    if not needs_merge(whoosh_internals.segment_stats(ix)):
+        return
     try:
         writer = ix.writer(timeout=min(timeout, 0.5), delay=0.02, codec=whoosh_internals.codec())
     except LockError:
         return
-    writer.commit()  # Whoosh's default policy merges the small segments
+    writer.commit(mergetype=merge_policy)
     eng.refresh(gen)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ideadb.search import engine as search_engine
 from ideadb.search import whoosh_internals
 from ideadb.search.documents import Visibility
 
@@ -71,3 +72,55 @@ def test_searching_through_the_fallback_gives_identical_results(index_with_delet
     monkeypatch.setattr(whoosh_internals, "FAST_POSTINGS", False)
     assert run() == fast
     assert like() == fast_like
+
+
+def _leaves(eng):
+    return {
+        leaf.segment().segment_id(): leaf
+        for leaf, _ in eng.live_searcher(eng._gen).reader().leaf_readers()
+    }
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["reusing", "public-refresh"])
+def test_a_refresh_keeps_the_readers_of_unchanged_segments_and_sees_every_change(
+    make_index, doc, index_root, monkeypatch, fast
+):
+    monkeypatch.setattr(whoosh_internals, "FAST_REFRESH", fast)
+    eng = make_index(*[doc(i, f"nuôi lợn đợt {i}") for i in range(1, 30)])
+    eng.write([doc(100, "trồng chè shan tuyết")])
+    before = _leaves(eng)
+    assert len(before) == 2
+
+    # another engine on the same folder (another process) replaces one idea and adds one
+    other = search_engine.Engine(index_root)
+    other.write([doc(5, "trồng cam sành"), doc(101, "trồng chè xanh")])
+    hits = eng.search("trồng", visibility=ALL)
+    assert sorted(item.id for item in hits.items) == [5, 100, 101]
+    assert 5 not in [item.id for item in eng.search("lợn", visibility=ALL, per_page=100).items]
+    after = _leaves(eng)
+    # the segment of idea 100 is unchanged and kept; the one that lost idea 5 is reopened
+    unchanged = [sid for sid in before if sid in after and after[sid] is before[sid]]
+    if fast:
+        assert len(unchanged) == 1 and before[unchanged[0]].doc_count_all() == 1
+    assert (
+        eng.search("trồng", visibility=ALL).total
+        == search_engine.Engine(index_root).search("trồng", visibility=ALL).total
+    )
+
+
+def test_a_process_that_only_writes_keeps_the_segments_few_and_drops_deleted_documents(
+    make_index, doc, index_root
+):
+    from ideadb.search import writer
+
+    make_index(*[doc(i, f"ý tưởng số {i}") for i in range(1, 201)])
+    only_writes = search_engine.Engine(index_root)  # like `ideadb worker`: never searches
+    for i in range(1, 201, 2):
+        only_writes.write([doc(i, f"ý tưởng sửa {i}")])
+    ix = search_engine.storage.open_index(index_root, search_engine.current_generation(index_root))
+    stats = whoosh_internals.segment_stats(ix)
+    assert len(stats) <= writer.MAX_SEGMENTS + 1
+    assert not any(deleted * 2 >= docs for docs, deleted in stats)
+    fresh = search_engine.Engine(index_root)
+    assert fresh.search("sửa", visibility=ALL).total == 100
+    assert fresh.search("", visibility=ALL).total == 200
