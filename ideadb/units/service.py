@@ -158,6 +158,17 @@ def abolished_before(unit: Unit | None, day: date) -> Unit | None:
     return None
 
 
+def valid_units(session: Session, day: date) -> list[Unit]:
+    """The units a new record dated ``day`` can take: existing on that day, as do the units
+    above them (a commune of an abolished district is not offered)."""
+    rows = list(session.scalars(sa.select(Unit).order_by(Unit.name, Unit.id)))
+    return [
+        u
+        for u in rows
+        if (u.valid_from is None or u.valid_from <= day) and abolished_before(u, day) is None
+    ]
+
+
 def ended_message(unit: Unit, ended: Unit, day: date) -> str:
     """Why a unit cannot take a record dated ``day`` (Vietnamese, names the successor)."""
     end = ended.valid_to.fromordinal(ended.valid_to.toordinal() + 1) if ended.valid_to else day
@@ -175,18 +186,50 @@ def ended_message(unit: Unit, ended: Unit, day: date) -> str:
     return text
 
 
-def descendant_ids(session: Session, unit_id: int) -> set[int]:
-    """The unit and every unit below it."""
-    children: dict[int | None, list[int]] = {}
-    for uid, parent in session.execute(sa.select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent, []).append(uid)
-    found, stack = set(), [unit_id]
+def _reach(edges: dict[int | None, list[int]], start: int) -> set[int]:
+    found, stack = set(), [start]
     while stack:
         current = stack.pop()
         if current in found:
             continue
         found.add(current)
-        stack.extend(children.get(current, []))
+        stack.extend(edges.get(current, []))
+    return found
+
+
+def descendant_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(sa.select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    return _reach(children, unit_id)
+
+
+def jurisdiction_ids(session: Session, unit_id: int) -> set[int]:
+    """The units whose records an officer of ``unit_id`` handles: the unit, every unit below it,
+    and every unit merged into one of these (followed back through successors, transitively),
+    with the units below those. Xã Ba Bể's officer handles the records of Xã Nam Mẫu."""
+    handled: dict[int | None, list[int]] = {}
+    for uid, parent, successor in session.execute(
+        sa.select(Unit.id, Unit.parent_id, Unit.successor_id)
+    ):
+        handled.setdefault(parent, []).append(uid)
+        if successor is not None:
+            handled.setdefault(successor, []).append(uid)
+    return _reach(handled, unit_id)
+
+
+def responsible_ids(unit: Unit | None) -> set[int]:
+    """The units whose officers handle a record of ``unit`` (``jurisdiction_ids`` read upwards):
+    the unit, the units above it, the units that took any of these over, and so on."""
+    found: set[int] = set()
+    stack = [unit]
+    while stack:
+        node = stack.pop()
+        if node is None or node.id in found:
+            continue
+        found.add(node.id)
+        stack.extend((node.parent, node.successor))
     return found
 
 
@@ -226,13 +269,18 @@ def load_reference_data(session: Session) -> int:
                 added += 1
             return unit
 
-        successor = ensure(
-            *reference.SUCCESSOR_PROVINCE,
-            "province",
-            None,
-            valid_from=reference.DISTRICTS_ABOLISHED,
-        )
-        abolished = date.fromordinal(reference.DISTRICTS_ABOLISHED.toordinal() - 1)
+        merged = reference.DISTRICTS_ABOLISHED
+        successor = ensure(*reference.SUCCESSOR_PROVINCE, "province", None, valid_from=merged)
+        # The structure from 1/7/2025 first: the old units name their successors when created.
+        took_over: dict[str, Unit] = {}
+        for code, name, kind, old_codes in reference.CURRENT_ORGS:
+            unit = ensure(code, name, kind, successor, valid_from=merged)
+            took_over.update(dict.fromkeys(old_codes, unit))
+        for code, name, old_codes in reference.CURRENT_COMMUNES:
+            unit = ensure(code, name, "commune", successor, valid_from=merged)
+            took_over.update(dict.fromkeys(old_codes, unit))
+
+        abolished = date.fromordinal(merged.toordinal() - 1)
         province = ensure(
             *reference.PROVINCE, "province", None, valid_to=abolished, successor=successor
         )
@@ -242,9 +290,10 @@ def load_reference_data(session: Session) -> int:
                 code, name, "district", province, valid_to=abolished, successor=successor
             )
             for ccode, cname in communes:
-                ensure(ccode, cname, "commune", districts[code])
+                ensure(ccode, cname, "commune", districts[code], successor=took_over.get(ccode))
         for code, name in reference.MEMBER_ORGS:
-            ensure(code, name, "member_org", province)
+            ensure(code, name, "member_org", province, successor=took_over.get(code))
         for code, name, kind, parent_code in reference.OTHER_UNITS:
-            ensure(code, name, kind, districts[parent_code] if parent_code else province)
+            parent = districts[parent_code] if parent_code else province
+            ensure(code, name, kind, parent, successor=took_over.get(code))
     return added
