@@ -181,7 +181,10 @@ def ended_message(unit: Unit, ended: Unit, day: date) -> str:
         f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày "
         f"{day:%d/%m/%Y} của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này."
     )
-    if ended.successor is not None:
+    # The unit's own successor (Xã Nam Mẫu → Xã Ba Bể), else the ended unit's (the province).
+    if unit.successor is not None and unit.successor.id != unit.id:
+        text += f" Hãy chọn đơn vị kế thừa: “{unit.successor.name}”."
+    elif ended.successor is not None:
         text += f" Hãy chọn đơn vị kế thừa: “{ended.successor.name}” hoặc đơn vị trực thuộc."
     return text
 

@@ -95,3 +95,27 @@ def test_a_late_dossier_of_a_taken_over_commune_notifies_the_successors_officer(
         sa.select(Notification.user_id).where(Notification.user_id == ba_be.id)
     ).all()
     assert told, f"no notification for the officer of Xã Ba Bể about {idea.code}"
+
+
+def test_a_new_idea_on_a_taken_over_commune_is_pointed_to_its_successor(
+    client, ba_be, auth_headers, unit_id
+):
+    body = {
+        "title": "Sổ tay điện tử một cửa cấp xã",
+        "summary": "Tra cứu thủ tục hành chính bằng mã QR.",
+        "description": "Mỗi thủ tục có mã QR dẫn tới hướng dẫn và biểu mẫu.",
+        "area": "hanh_chinh",
+        "year": date.today().year,
+        "unit_id": unit_id("BK-BB-NM"),
+        "authors": [{"name": "Hoàng Thị Dung", "unit": "", "share": 100}],
+    }
+    if date.today().year < 2026:
+        pytest.skip("the districts end on 30/06/2025")
+    resp = client.post("/api/v1/ideas", json=body, headers=auth_headers(ba_be))
+    assert resp.status_code == 422
+    (message,) = resp.get_json()["error"]["fields"]["unit_id"]
+    assert "Xã Nam Mẫu" in message and "Hãy chọn đơn vị kế thừa: “Xã Ba Bể”" in message
+    resp = client.post(
+        "/api/v1/ideas", json={**body, "unit_id": unit_id("TN-XBB")}, headers=auth_headers(ba_be)
+    )
+    assert resp.status_code == 201, resp.get_json()
