@@ -127,3 +127,17 @@ def test_an_old_idea_being_edited_keeps_its_ended_unit_in_the_form(
         form_url=f"/y-tuong/{idea.id}/sua",
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+
+
+def test_the_account_forms_offer_units_valid_today_and_keep_an_accounts_ended_unit(
+    client, make_user, login, unit_id
+):
+    old = make_user("dung", unit="BK-BB-NM")
+    login(make_user("quantri", roles=["admin"]))
+    options, _ = unit_select(client.get("/quan-tri/nguoi-dung/moi").get_data(as_text=True))
+    offered = dict(options)
+    assert offered[str(unit_id("TN-HND"))] == "Hội Nông dân tỉnh Thái Nguyên"
+    assert str(unit_id("BK-HND")) not in offered and str(unit_id("BK-BB-NM")) not in offered
+    page = client.get(f"/quan-tri/nguoi-dung/{old.id}").get_data(as_text=True)
+    options, selected = unit_select(page)
+    assert selected == str(unit_id("BK-BB-NM")) and dict(options)[selected] == "Xã Nam Mẫu"
