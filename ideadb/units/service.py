@@ -245,9 +245,11 @@ def area_names(session: Session) -> dict[str, str]:
 
 
 def load_reference_data(session: Session) -> int:
-    """Insert the five areas and the demo province where missing; returns rows added.
+    """Insert the five areas and the demo province where missing (Bắc Kạn as it stood in 2021,
+    Thái Nguyên from 1/7/2025, each old unit naming its successor); returns rows added.
 
-    Safe to run again: existing rows (matched by code) are left as an admin edited them.
+    Safe to run again: existing rows (matched by code) are left as an admin edited them, so an
+    old unit created by an earlier version keeps the successor it had (an admin sets it).
     """
     added = 0
     with unit_of_work(session):
