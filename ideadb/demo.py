@@ -19,18 +19,21 @@ from ideadb.units import service as units
 from ideadb.units.models import Unit
 
 # (username, full name, roles, unit code). Passwords are random, made when an account is
-# created, and kept only in the instance folder (``demo-accounts.txt``, mode 0600).
+# created, and kept only in the instance folder (``demo-accounts.txt``, mode 0600). The people
+# sit on units of today's province (Thái Nguyên since 1/7/2025), where a new idea can be
+# registered; the demo ideas of 2019–2024 keep the Bắc Kạn units they had, which the officers'
+# units took over (Xã Ba Bể took over Xã Nam Mẫu, Hội Nông dân tỉnh Thái Nguyên the Bắc Kạn one).
 DEMO_USERS: list[tuple[str, str, list[str], str | None]] = [
-    ("quantri", "Hoàng Văn Thụ", ["admin"], "BK-SKHCN"),
-    ("thuky", "Nông Thị Hoa", ["secretary"], "BK-MTTQ"),
-    ("chutich", "Lục Văn Thành", ["secretary", "reviewer"], "BK-MTTQ"),
-    ("hoidong1", "Triệu Thị Mai", ["reviewer"], "BK-SKHCN"),
-    ("hoidong2", "Lý Văn Páo", ["reviewer"], "BK-LHH"),
-    ("hoidong3", "Hà Thị Thu", ["reviewer"], "BK-SNN"),
-    ("hoidong4", "Ma Văn Dũng", ["reviewer"], "BK-BVDK"),
-    ("canbo.babe", "Đàm Văn Khánh", ["unit_officer"], "BK-BB"),
-    ("canbo.hnd", "Bế Thị Lan", ["unit_officer"], "BK-HND"),
-    ("nguoidan", "Hoàng Thị Dung", ["submitter"], "BK-BB-NM"),
+    ("quantri", "Hoàng Văn Thụ", ["admin"], "TN-SKHCN"),
+    ("thuky", "Nông Thị Hoa", ["secretary"], "TN-MTTQ"),
+    ("chutich", "Lục Văn Thành", ["secretary", "reviewer"], "TN-MTTQ"),
+    ("hoidong1", "Triệu Thị Mai", ["reviewer"], "TN-SKHCN"),
+    ("hoidong2", "Lý Văn Páo", ["reviewer"], "TN-LHH"),
+    ("hoidong3", "Hà Thị Thu", ["reviewer"], "TN-SNNMT"),
+    ("hoidong4", "Ma Văn Dũng", ["reviewer"], "TN-BVBK"),
+    ("canbo.babe", "Đàm Văn Khánh", ["unit_officer"], "TN-XBB"),
+    ("canbo.hnd", "Bế Thị Lan", ["unit_officer"], "TN-HND"),
+    ("nguoidan", "Hoàng Thị Dung", ["submitter"], "TN-XBB"),
 ]
 ACCOUNTS_FILE = "demo-accounts.txt"
 _ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1/o/0: read aloud and typed by hand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -30,6 +31,7 @@ from ideadb.accounts.forms import (
 )
 from ideadb.accounts.labels import ROLE_LABELS
 from ideadb.core.errors import Conflict, ValidationFailed
+from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.forms import apply_errors, choices
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
@@ -73,9 +75,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("home")
 
 
-def _unit_choices(blank: str):
-    stmt = units.list_units(db.session(), current_only=True)
-    return choices([(0, blank)] + [(u.id, u.name) for u in db.session.scalars(stmt)])
+def _unit_choices(blank: str, keep: int | None = None):
+    """The units valid today (a person joins a unit that exists); an account being edited keeps
+    its own unit, even an ended one."""
+    rows = units.valid_units(db.session(), datetime.now(LOCAL_TZ).date())
+    if keep and all(u.id != keep for u in rows):
+        rows.append(units.get_unit(db.session(), keep))
+    rows.sort(key=lambda u: (u.kind, u.name, u.id))
+    return choices([(0, blank)] + [(u.id, u.name) for u in rows])
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -244,7 +251,7 @@ def edit_user(user_id: int):
     require(current_user, "user.manage")
     user = service.get_user(db.session(), current_user, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
-    form.unit_id.choices = _unit_choices(_("— Không —"))
+    form.unit_id.choices = _unit_choices(_("— Không —"), user.unit_id)
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.unit_id.data = user.unit_id or 0

@@ -33,7 +33,7 @@ from ideadb.ideas.lifecycle import is_editable
 from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
 from ideadb.ideas.validation import nfc
 from ideadb.units.models import Unit
-from ideadb.units.service import descendant_ids
+from ideadb.units.service import jurisdiction_ids, responsible_ids
 
 S = IdeaStatus
 
@@ -63,23 +63,16 @@ def is_author_user(actor: Any, idea: Idea) -> bool:
     )
 
 
-def _ancestor_ids(unit: Unit | None) -> set[int]:
-    found: set[int] = set()
-    while unit is not None and unit.id not in found:
-        found.add(unit.id)
-        unit = unit.parent
-    return found
-
-
 def is_unit_officer_of(actor: Any, idea: Idea) -> bool:
-    """A unit officer of the idea's unit or of a unit above it."""
+    """A unit officer of the idea's unit or of a unit above it, or of a unit that took one of
+    these over (a merger's successor handles the records of what it took over)."""
     if not has_role(actor, Role.UNIT_OFFICER) or actor.unit_id is None or idea.unit_id is None:
         return False
     unit = idea.unit
     if unit is None:
         session = object_session(idea)
         unit = session.get(Unit, idea.unit_id) if session is not None else None
-    return actor.unit_id in _ancestor_ids(unit)
+    return actor.unit_id in responsible_ids(unit)
 
 
 # Extra visibility conditions registered by other features: name -> hook(actor) -> condition.
@@ -108,7 +101,7 @@ def visible_ideas_filter(session: Session, actor: Any, *, include_public: bool =
     """The SQL condition of the ideas ``actor`` may see.
 
     anonymous → published only; owner/registrant and authors with an account → theirs; unit
-    officer → their unit and the units below it; reviewer → published plus what the reviews
+    officer → their unit and the units below it, with the units merged into these; reviewer → published plus what the reviews
     work registers (assigned); secretary/admin → all. ``include_public=False`` leaves out the
     public catalogue (what may be seen in full: confidential fields, attachments).
     """
@@ -121,7 +114,7 @@ def visible_ideas_filter(session: Session, actor: Any, *, include_public: bool =
         conditions.append(Idea.registrant_id == actor.id)
         conditions.append(Idea.id.in_(sa.select(Author.idea_id).where(Author.user_id == actor.id)))
     if has_role(actor, Role.UNIT_OFFICER) and actor.unit_id is not None:
-        conditions.append(Idea.unit_id.in_(sorted(descendant_ids(session, actor.unit_id))))
+        conditions.append(Idea.unit_id.in_(sorted(jurisdiction_ids(session, actor.unit_id))))
     conditions.extend(_hook_conditions(actor))
     return sa.or_(*conditions) if conditions else sa.false()
 
@@ -245,7 +238,7 @@ def list_ideas(
         if not has_role(actor, Role.UNIT_OFFICER) or actor.unit_id is None:
             return stmt.where(sa.false())
         stmt = stmt.where(
-            Idea.unit_id.in_(sorted(descendant_ids(session, actor.unit_id))),
+            Idea.unit_id.in_(sorted(jurisdiction_ids(session, actor.unit_id))),
             sa.or_(Idea.status != S.DRAFT.value, Idea.registrant_id == actor.id),
         )
     if query:

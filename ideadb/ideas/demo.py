@@ -30,7 +30,7 @@ from ideadb.ideas.lifecycle import SCREEN_DECISIONS
 from ideadb.ideas.models import IdeaStatus
 from ideadb.ideas.validation import nfc
 from ideadb.units.models import Area, Unit
-from ideadb.units.service import descendant_ids
+from ideadb.units.service import jurisdiction_ids
 
 S = IdeaStatus
 STATES: tuple[str, ...] = (
@@ -119,15 +119,22 @@ class _Cast:
         self.loaded = list(session.scalars(sa.select(Unit))) + list(
             session.scalars(sa.select(Area))
         )
-        self.parents = dict(session.execute(sa.select(Unit.id, Unit.parent_id)).all())
-        self.babe_units = descendant_ids(session, self.officer_babe.unit_id or 0)
+        self.above: dict[int, list[int]] = {}
+        for uid, parent, successor in session.execute(
+            sa.select(Unit.id, Unit.parent_id, Unit.successor_id)
+        ):
+            self.above[uid] = [n for n in (parent, successor) if n is not None]
+        # The officers handle their unit, the units below it and the units merged into these.
+        self.babe_units = jurisdiction_ids(session, self.officer_babe.unit_id or 0)
 
     def ancestors(self, unit_id: int | None) -> list[int]:
-        """The unit and the units above it, nearest first."""
+        """The unit, the units above it and the units that took them over, nearest first."""
         found: list[int] = []
-        while unit_id is not None and unit_id not in found:
-            found.append(unit_id)
-            unit_id = self.parents.get(unit_id)
+        level = [unit_id] if unit_id is not None else []
+        while level:
+            level = [u for u in dict.fromkeys(level) if u not in found]
+            found.extend(level)
+            level = [n for u in level for n in self.above.get(u, [])]
         return found
 
     def registrant(self, spec: dict[str, Any], rng: random.Random) -> User:

@@ -33,7 +33,7 @@ from ideadb.ideas.import_columns import (
     TEXT_COLUMNS,
 )
 from ideadb.units.models import Area, Unit
-from ideadb.units.service import descendant_ids
+from ideadb.units.service import jurisdiction_ids
 
 _EMPTY_RUN_LIMIT = 1000  # stop reading after this many empty rows in a row
 
@@ -252,7 +252,7 @@ def lookups_for(session: Session, actor: Any) -> Lookups:
     found.own_unit_id = own
     found.own_unit_name = found.unit_names.get(own, "") if own else ""
     if not (is_staff(actor) or has_role(actor, Role.SECRETARY)):
-        found.allowed_units = descendant_ids(session, own) if own is not None else set()
+        found.allowed_units = jurisdiction_ids(session, own) if own is not None else set()
     return found
 
 

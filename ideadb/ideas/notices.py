@@ -26,24 +26,31 @@ def idea_target(idea: Idea | int) -> tuple[str, dict[str, Any]]:
 
 
 def officers_to_notify(session: Session, unit: Unit | None) -> list[int]:
-    """The active unit officers of the nearest unit (the idea's own, then upwards) with any."""
+    """The active unit officers of the nearest unit with any: the idea's own, then a step up
+    (the unit above it and the unit that took it over), and so on."""
     seen: set[int] = set()
-    while unit is not None and unit.id not in seen:
-        seen.add(unit.id)
+    level = [unit] if unit is not None else []
+    while level:
+        level = [u for u in dict.fromkeys(level) if u.id not in seen]
+        seen.update(u.id for u in level)
+        if not level:
+            break
         ids = list(
             session.scalars(
-                sa.select(User.id).where(
-                    User.unit_id == unit.id,
+                sa.select(User.id)
+                .where(
+                    User.unit_id.in_([u.id for u in level]),
                     User.active.is_(True),
                     User.id.in_(
                         sa.select(UserRole.user_id).where(UserRole.role == Role.UNIT_OFFICER.value)
                     ),
                 )
+                .order_by(User.id)
             )
         )
         if ids:
             return ids
-        unit = unit.parent
+        level = [n for u in level for n in (u.successor, u.parent) if n is not None]
     return []
 
 

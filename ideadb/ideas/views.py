@@ -48,8 +48,11 @@ _AUTHOR_KEY = re.compile(r"^authors-(\d+)-(\w+)$")
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _unit_choices() -> list[tuple[int, str]]:
-    rows = list(db.session.scalars(units.list_units(db.session(), current_only=True)))
+def _unit_choices(idea=None) -> list[tuple[int, str]]:
+    """The units valid today; an idea being edited keeps its own unit, even an ended one."""
+    rows = units.valid_units(db.session(), datetime.now(LOCAL_TZ).date())
+    if idea is not None and idea.unit is not None and idea.unit not in rows:
+        rows.append(idea.unit)
     options = []
     for unit in rows:
         district = units.district_of(unit)
@@ -63,11 +66,11 @@ def _unit_choices() -> list[tuple[int, str]]:
     return [(0, _("— Chọn đơn vị —")), *options]
 
 
-def _prepare(form: IdeaForm) -> IdeaForm:
+def _prepare(form: IdeaForm, idea=None) -> IdeaForm:
     form.area.choices = choices(
         [("", _("— Chọn lĩnh vực —"))] + [(a.code, a.name) for a in units.areas(db.session())]
     )
-    form.unit_id.choices = choices(_unit_choices())
+    form.unit_id.choices = choices(_unit_choices(idea))
     return form
 
 
@@ -168,7 +171,7 @@ def _handle_form(form: IdeaForm, idea=None):
     if "add_author" in posted or "remove_author" in posted:
         drop = posted.get("remove_author", type=int)
         data = _reindexed(posted, drop=drop, add="add_author" in posted)
-        new_form = _prepare(IdeaForm(formdata=data))
+        new_form = _prepare(IdeaForm(formdata=data), idea)
         return _render_form(new_form, idea)
     if "remove_attachment" in posted and idea is not None:
         attachment_id = posted.get("remove_attachment", type=int)
@@ -250,7 +253,7 @@ def edit(idea_id: int):
         flash(_("Hồ sơ đã nộp không sửa được nữa."), "warning")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     if request.method == "GET":
-        form = _prepare(IdeaForm(obj=idea))
+        form = _prepare(IdeaForm(obj=idea), idea)
         while len(form.authors.entries):
             form.authors.pop_entry()
         for author in idea.authors:
@@ -263,7 +266,7 @@ def edit(idea_id: int):
         form.area.data = idea.area or ""
         form.version.data = str(idea.version)
         return _render_form(form, idea)
-    return _handle_form(_prepare(IdeaForm()), idea)
+    return _handle_form(_prepare(IdeaForm(), idea), idea)
 
 
 # --- lists -------------------------------------------------------------------------------

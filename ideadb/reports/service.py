@@ -47,7 +47,7 @@ from ideadb.reports.documents import (
     nfc,
 )
 from ideadb.units.models import Area, Unit
-from ideadb.units.service import descendant_ids
+from ideadb.units.service import jurisdiction_ids
 
 S = IdeaStatus
 
@@ -90,7 +90,7 @@ def _scope_ids(session: Session, actor: Any) -> set[int] | None:
         return None
     if actor.unit_id is None:
         return set()
-    return descendant_ids(session, actor.unit_id)
+    return jurisdiction_ids(session, actor.unit_id)
 
 
 def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | None):

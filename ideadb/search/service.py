@@ -55,7 +55,7 @@ from ideadb.search.documents import (
     Visibility,
 )
 from ideadb.units.models import Unit
-from ideadb.units.service import area_names, descendant_ids
+from ideadb.units.service import area_names, descendant_ids, jurisdiction_ids
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
     unit_ids: frozenset[int] = frozenset()
     condition = visible_ideas_filter(session, actor, include_public=False)
     if has_role(actor, Role.UNIT_OFFICER) and getattr(actor, "unit_id", None) is not None:
-        unit_ids = frozenset(descendant_ids(session, actor.unit_id))
+        unit_ids = frozenset(jurisdiction_ids(session, actor.unit_id))
         # ideas of those units are covered by unit_ids; list only the others one by one
         condition = sa.and_(
             condition, sa.or_(Idea.unit_id.is_(None), Idea.unit_id.not_in(unit_ids))

@@ -1,4 +1,14 @@
-"""Reference data: the movement's five areas and the demo province as it stood in 2021."""
+"""Reference data: the movement's five areas and the demo province, as it stood in 2021 and as
+it has stood since 1/7/2025.
+
+Until 30/6/2025: Tỉnh Bắc Kạn with its districts, their communes, the member organisations of the
+provincial Front and other units (``DISTRICTS``, ``MEMBER_ORGS``, ``OTHER_UNITS``; the demo ideas
+of 2019–2024 are on these). From 1/7/2025 Bắc Kạn and Thái Nguyên form one province, Tỉnh Thái
+Nguyên, without a district level: its member organisations and agencies (``CURRENT_ORGS``) and a
+handful of communes and wards covering the old Bắc Kạn area (``CURRENT_COMMUNES``), directly under
+the province. Each old unit names the new unit that took it over (its successor). The new
+structure here is simplified demo data, not the full list of the province's units.
+"""
 
 from __future__ import annotations
 
@@ -135,4 +145,42 @@ OTHER_UNITS: list[tuple[str, str, str, str | None]] = [
     ("BK-DN-BT", "Công ty Cổ phần Cam Bạch Thông", "enterprise", "BK-BT"),
     ("BK-CA", "Công an tỉnh Bắc Kạn", "armed_force", None),
     ("BK-QS", "Bộ Chỉ huy Quân sự tỉnh", "armed_force", None),
+]
+
+
+# --- Tỉnh Thái Nguyên from 1/7/2025 (two-level structure: province, then communes/wards) -------
+
+# (code, name, kind, codes of the Bắc Kạn units it took over)
+CURRENT_ORGS: list[tuple[str, str, str, list[str]]] = [
+    ("TN-MTTQ", "Ủy ban MTTQ Việt Nam tỉnh Thái Nguyên", "member_org", ["BK-MTTQ"]),
+    ("TN-HND", "Hội Nông dân tỉnh Thái Nguyên", "member_org", ["BK-HND"]),
+    ("TN-HPN", "Hội Liên hiệp Phụ nữ tỉnh Thái Nguyên", "member_org", ["BK-HPN"]),
+    ("TN-TD", "Tỉnh đoàn Thái Nguyên", "member_org", ["BK-TD"]),
+    ("TN-CCB", "Hội Cựu chiến binh tỉnh Thái Nguyên", "member_org", ["BK-CCB"]),
+    ("TN-LDLD", "Liên đoàn Lao động tỉnh Thái Nguyên", "member_org", ["BK-LDLD"]),
+    (
+        "TN-LHH",
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Thái Nguyên",
+        "member_org",
+        ["BK-LHH"],
+    ),
+    ("TN-SKHCN", "Sở Khoa học và Công nghệ tỉnh Thái Nguyên", "agency", ["BK-SKHCN"]),
+    ("TN-SNNMT", "Sở Nông nghiệp và Môi trường tỉnh Thái Nguyên", "agency", ["BK-SNN"]),
+    ("TN-VPUB", "Văn phòng UBND tỉnh Thái Nguyên", "agency", ["BK-VPUB"]),
+    ("TN-BVBK", "Bệnh viện Đa khoa Bắc Kạn", "hospital", ["BK-BVDK"]),
+    ("TN-CA", "Công an tỉnh Thái Nguyên", "armed_force", ["BK-CA"]),
+    ("TN-QS", "Bộ Chỉ huy Quân sự tỉnh Thái Nguyên", "armed_force", ["BK-QS"]),
+]
+
+# (code, name, codes of the Bắc Kạn communes it took over); all directly under the province.
+CURRENT_COMMUNES: list[tuple[str, str, list[str]]] = [
+    ("TN-PBK", "Phường Bắc Kạn", ["BK-TP-SC", "BK-TP-DQ"]),
+    ("TN-PDX", "Phường Đức Xuân", ["BK-TP-DX"]),
+    ("TN-XBB", "Xã Ba Bể", ["BK-BB-CR", "BK-BB-NM", "BK-BB-KN"]),
+    ("TN-XBT", "Xã Bạch Thông", ["BK-BT-PT", "BK-BT-CG", "BK-BT-QH"]),
+    ("TN-XCD", "Xã Chợ Đồn", ["BK-CD-BL", "BK-CD-NP", "BK-CD-BTH"]),
+    ("TN-XCM", "Xã Chợ Mới", ["BK-CM-DT", "BK-CM-TM", "BK-CM-YD"]),
+    ("TN-XNR", "Xã Na Rì", ["BK-NR-YL", "BK-NR-KL", "BK-NR-LT"]),
+    ("TN-XNS", "Xã Ngân Sơn", ["BK-NS-NP", "BK-NS-BV", "BK-NS-TQ"]),
+    ("TN-XBBO", "Xã Bộc Bố", ["BK-PN-BB", "BK-PN-NM", "BK-PN-CT"]),
 ]

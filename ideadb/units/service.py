@@ -158,6 +158,17 @@ def abolished_before(unit: Unit | None, day: date) -> Unit | None:
     return None
 
 
+def valid_units(session: Session, day: date) -> list[Unit]:
+    """The units a new record dated ``day`` can take: existing on that day, as do the units
+    above them (a commune of an abolished district is not offered)."""
+    rows = list(session.scalars(sa.select(Unit).order_by(Unit.name, Unit.id)))
+    return [
+        u
+        for u in rows
+        if (u.valid_from is None or u.valid_from <= day) and abolished_before(u, day) is None
+    ]
+
+
 def ended_message(unit: Unit, ended: Unit, day: date) -> str:
     """Why a unit cannot take a record dated ``day`` (Vietnamese, names the successor)."""
     end = ended.valid_to.fromordinal(ended.valid_to.toordinal() + 1) if ended.valid_to else day
@@ -170,9 +181,23 @@ def ended_message(unit: Unit, ended: Unit, day: date) -> str:
         f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày "
         f"{day:%d/%m/%Y} của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này."
     )
-    if ended.successor is not None:
+    # The unit's own successor (Xã Nam Mẫu → Xã Ba Bể), else the ended unit's (the province).
+    if unit.successor is not None and unit.successor.id != unit.id:
+        text += f" Hãy chọn đơn vị kế thừa: “{unit.successor.name}”."
+    elif ended.successor is not None:
         text += f" Hãy chọn đơn vị kế thừa: “{ended.successor.name}” hoặc đơn vị trực thuộc."
     return text
+
+
+def _reach(edges: dict[int | None, list[int]], start: int) -> set[int]:
+    found, stack = set(), [start]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(edges.get(current, []))
+    return found
 
 
 def descendant_ids(session: Session, unit_id: int) -> set[int]:
@@ -180,13 +205,34 @@ def descendant_ids(session: Session, unit_id: int) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for uid, parent in session.execute(sa.select(Unit.id, Unit.parent_id)):
         children.setdefault(parent, []).append(uid)
-    found, stack = set(), [unit_id]
+    return _reach(children, unit_id)
+
+
+def jurisdiction_ids(session: Session, unit_id: int) -> set[int]:
+    """The units whose records an officer of ``unit_id`` handles: the unit, every unit below it,
+    and every unit merged into one of these (followed back through successors, transitively),
+    with the units below those. Xã Ba Bể's officer handles the records of Xã Nam Mẫu."""
+    handled: dict[int | None, list[int]] = {}
+    for uid, parent, successor in session.execute(
+        sa.select(Unit.id, Unit.parent_id, Unit.successor_id)
+    ):
+        handled.setdefault(parent, []).append(uid)
+        if successor is not None:
+            handled.setdefault(successor, []).append(uid)
+    return _reach(handled, unit_id)
+
+
+def responsible_ids(unit: Unit | None) -> set[int]:
+    """The units whose officers handle a record of ``unit`` (``jurisdiction_ids`` read upwards):
+    the unit, the units above it, the units that took any of these over, and so on."""
+    found: set[int] = set()
+    stack = [unit]
     while stack:
-        current = stack.pop()
-        if current in found:
+        node = stack.pop()
+        if node is None or node.id in found:
             continue
-        found.add(current)
-        stack.extend(children.get(current, []))
+        found.add(node.id)
+        stack.extend((node.parent, node.successor))
     return found
 
 
@@ -199,9 +245,11 @@ def area_names(session: Session) -> dict[str, str]:
 
 
 def load_reference_data(session: Session) -> int:
-    """Insert the five areas and the demo province where missing; returns rows added.
+    """Insert the five areas and the demo province where missing (Bắc Kạn as it stood in 2021,
+    Thái Nguyên from 1/7/2025, each old unit naming its successor); returns rows added.
 
-    Safe to run again: existing rows (matched by code) are left as an admin edited them.
+    Safe to run again: existing rows (matched by code) are left as an admin edited them, so an
+    old unit created by an earlier version keeps the successor it had (an admin sets it).
     """
     added = 0
     with unit_of_work(session):
@@ -226,13 +274,18 @@ def load_reference_data(session: Session) -> int:
                 added += 1
             return unit
 
-        successor = ensure(
-            *reference.SUCCESSOR_PROVINCE,
-            "province",
-            None,
-            valid_from=reference.DISTRICTS_ABOLISHED,
-        )
-        abolished = date.fromordinal(reference.DISTRICTS_ABOLISHED.toordinal() - 1)
+        merged = reference.DISTRICTS_ABOLISHED
+        successor = ensure(*reference.SUCCESSOR_PROVINCE, "province", None, valid_from=merged)
+        # The structure from 1/7/2025 first: the old units name their successors when created.
+        took_over: dict[str, Unit] = {}
+        for code, name, kind, old_codes in reference.CURRENT_ORGS:
+            unit = ensure(code, name, kind, successor, valid_from=merged)
+            took_over.update(dict.fromkeys(old_codes, unit))
+        for code, name, old_codes in reference.CURRENT_COMMUNES:
+            unit = ensure(code, name, "commune", successor, valid_from=merged)
+            took_over.update(dict.fromkeys(old_codes, unit))
+
+        abolished = date.fromordinal(merged.toordinal() - 1)
         province = ensure(
             *reference.PROVINCE, "province", None, valid_to=abolished, successor=successor
         )
@@ -242,9 +295,10 @@ def load_reference_data(session: Session) -> int:
                 code, name, "district", province, valid_to=abolished, successor=successor
             )
             for ccode, cname in communes:
-                ensure(ccode, cname, "commune", districts[code])
+                ensure(ccode, cname, "commune", districts[code], successor=took_over.get(ccode))
         for code, name in reference.MEMBER_ORGS:
-            ensure(code, name, "member_org", province)
+            ensure(code, name, "member_org", province, successor=took_over.get(code))
         for code, name, kind, parent_code in reference.OTHER_UNITS:
-            ensure(code, name, kind, districts[parent_code] if parent_code else province)
+            parent = districts[parent_code] if parent_code else province
+            ensure(code, name, kind, parent, successor=took_over.get(code))
     return added
