@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2 import profiles as argon2_profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ideadb.accounts.models import ApiToken, Notification, User, UserRole
 from ideadb.audit.service import record
@@ -302,7 +302,11 @@ def issue_token(session: Session, user: User, lifetime: timedelta) -> tuple[str,
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    row = session.scalar(
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one query per authenticated request
+        .where(ApiToken.token_hash == _digest(token))
+    )
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     user = row.user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from ideadb.audit.service import record
 from ideadb.core.changes import record_unit_change
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import NotFound, ValidationFailed
+from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import SYSTEM, require
 from ideadb.core.text import clean
 from ideadb.units import reference
@@ -44,8 +45,9 @@ def list_units(
         stmt = stmt.where(Unit.kind == kind)
     if parent_id:
         stmt = stmt.where(Unit.parent_id == parent_id)
-    if current_only:
-        stmt = stmt.where(Unit.valid_to.is_(None))
+    if current_only:  # valid today, as are the units above (not a commune of an ended district)
+        today = datetime.now(LOCAL_TZ).date()
+        stmt = stmt.where(Unit.id.in_([u.id for u in valid_units(session, today)]))
     if query:
         stmt = stmt.where(sa.func.lower(Unit.name).like(f"%{query.strip().lower()}%"))
     return stmt

@@ -84,3 +84,16 @@ def test_the_form_says_why_in_vietnamese(client, make_user, login, unit_id):
     assert resp.status_code == 422
     page = resp.get_data(as_text=True)
     assert "hết hiệu lực từ ngày 01/07/2025" in page and "Xã Nam Mẫu" in page
+
+
+def test_the_units_api_lists_as_current_only_units_a_new_idea_can_take(client, officer, unit_id):
+    resp = client.get("/api/v1/units?current=1&per_page=100", headers=officer)
+    assert resp.status_code == 200
+    codes = {u["code"] for u in resp.get_json()["items"]}
+    assert {"TN", "TN-XBB", "TN-HND"} <= codes
+    # ended units, and communes of an ended district, are not offered
+    assert not codes & {"BK", "BK-BB", "BK-BB-NM", "BK-HND"}
+    every = client.get("/api/v1/units?per_page=100", headers=officer).get_json()["items"]
+    assert "BK-BB-NM" in {u["code"] for u in every}
+    accepted = post(client, officer, unit_id("TN-XBB"), THIS_YEAR)
+    assert accepted.status_code == 201, accepted.get_json()
