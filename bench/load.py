@@ -12,7 +12,8 @@ index) in bench/out/, and starts ``ideadb serve --workers W`` on a free port and
 ``ideadb worker`` (which brings the host's index up to date), as deployed.
 
 The mix, drawn at random for every request of every client (closed loop: a client sends its
-next request when the previous one is answered, after --think ms):
+next request when the previous one is answered, after a pause of ½ to 1½ × --think ms;
+0, the default, makes every client a saturating robot):
 
 - 70 % anonymous: catalogue searches (``GET /api/v1/search``) and public initiative pages
   (``GET /sang-kien/<id>``), half each;
@@ -396,8 +397,8 @@ class Client(threading.Thread):
                 self.review()
             else:
                 self.write()
-            if self.think:
-                time.sleep(self.think)
+            if self.think:  # a person reading the answer: ½ to 1½ times --think
+                time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
 
     def anonymous(self) -> None:
         if self.rng.random() < 0.5:
@@ -512,6 +513,13 @@ def report(clients: int, results: Results, wall: float) -> float:
             f"  {kind:<12} {len(times):>6} {len(times) / wall:>7.1f} {pct(times, 50) * 1000:>8.1f} "
             f"{pct(times, 95) * 1000:>8.1f} {pct(times, 99) * 1000:>8.1f} {errors:>6}"
         )
+    searches = results.times.get("anon_search", []) + results.times.get("user_search", [])
+    if searches:
+        print(
+            f"  {'all searches':<12} {len(searches):>6} {len(searches) / wall:>7.1f} "
+            f"{pct(searches, 50) * 1000:>8.1f} {pct(searches, 95) * 1000:>8.1f} "
+            f"{pct(searches, 99) * 1000:>8.1f}"
+        )
     for example in results.examples:
         print(f"    {example}")
     return total / wall
@@ -575,7 +583,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", default="1,10,25,50")
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=0, help="ms between a client's requests")
+    parser.add_argument(
+        "--think", type=float, default=0, help="ms a client waits between requests (mean)"
+    )
     parser.add_argument("--findable-within", type=float, default=60)
     parser.add_argument(
         "--fresh", action="store_true", help="drop --database and the instance folder first"
