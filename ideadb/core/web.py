@@ -226,7 +226,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(fmt.fmt_date, "date")
     app.add_template_filter(fmt.fmt_datetime, "datetime")
     app.add_template_filter(fmt.fmt_number, "number")
-    app.add_template_filter(fmt.fmt_money, "money")
+
+    @app.template_filter("money")
+    def money(value) -> str:
+        """Whole đồng, the unit named in the reader's language (VND in English)."""
+        if value is None or str(get_locale()) == "vi":
+            return fmt.fmt_money(value)
+        return f"{fmt.fmt_number(value)} VND"
 
     @app.before_request
     def fresh_request_state() -> None:

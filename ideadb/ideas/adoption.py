@@ -18,14 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import Role, can, has_role, is_signed_in, require, rule
 from ideadb.ideas.access import can_view, get_idea, get_public_idea, is_owner, is_unit_officer_of
-from ideadb.ideas.lifecycle import idea_label
+from ideadb.ideas.lifecycle import RECOGNISED_AT, idea_label
 from ideadb.ideas.models import AdoptionInterest, Idea, IdeaFollower
 from ideadb.ideas.notices import idea_target
 from ideadb.ideas.validation import nfc
@@ -178,11 +178,16 @@ def update_interest(
             {"interest_id": interest.id, **after},
         )
         if newly_applied:
-            text = (
-                f"Sáng kiến {idea_label(idea.title, idea.code)} đã được áp dụng tại "
-                f"{interest.organisation}."
+            tell_followers(
+                session,
+                idea,
+                N_("Sáng kiến %(label)s đã được áp dụng tại %(organisation)s."),
+                exclude={getattr(actor, "id", None)},
+                params={
+                    "label": idea_label(idea.title, idea.code),
+                    "organisation": interest.organisation,
+                },
             )
-            tell_followers(session, idea, text, exclude={getattr(actor, "id", None)})
     return interest
 
 
@@ -242,8 +247,16 @@ def unfollow(session: Session, actor: Any, idea_id: int) -> Idea:
 rule("idea.follow")(lambda actor, obj: is_signed_in(actor))
 
 
-def tell_followers(session: Session, idea: Idea, text: str, exclude: set | None = None) -> None:
-    """Notify each follower who may still see the idea (inside the caller's transaction)."""
+def tell_followers(
+    session: Session,
+    idea: Idea,
+    text: str,
+    exclude: set | None = None,
+    params: dict[str, Any] | None = None,
+    translate: tuple[str, ...] = (),
+) -> None:
+    """Notify each follower who may still see the idea (inside the caller's transaction);
+    ``text`` is a message (``N_``) filled from ``params`` (see ``notify``)."""
     exclude = exclude or set()
     for user_id in session.scalars(
         sa.select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea.id)
@@ -252,22 +265,19 @@ def tell_followers(session: Session, idea: Idea, text: str, exclude: set | None 
             continue
         user = session.get(User, user_id)
         if user is not None and can_view(user, idea):
-            notify(session, user_id, text, idea_target(idea))
-
-
-# Stored notices keep the Vietnamese source text.
-RECOGNISED_AT = {
-    "co_so": "cấp cơ sở",
-    "huyen": "cấp huyện",
-    "tinh": "cấp tỉnh",
-    "trung_uong": "cấp trung ương",
-}
+            notify(session, user_id, text, idea_target(idea), params, translate)
 
 
 def tell_followers_recognised(session: Session, idea: Idea, scope: str) -> None:
-    where = RECOGNISED_AT.get(scope, scope)
     tell_followers(
-        session, idea, f"Sáng kiến {idea_label(idea.title, idea.code)} đã được công nhận {where}."
+        session,
+        idea,
+        N_("Sáng kiến %(label)s đã được công nhận %(scope)s."),
+        params={
+            "label": idea_label(idea.title, idea.code),
+            "scope": RECOGNISED_AT.get(scope, scope),
+        },
+        translate=("scope",),
     )
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.changes import record_idea_change
 from ideadb.core.db import unit_of_work, utcnow
@@ -184,8 +184,9 @@ def _invite(
         notify(
             session,
             user_id,
-            f"{inviter} mời bạn xác nhận là đồng tác giả của ý tưởng “{idea.title}”.",
+            N_("%(inviter)s mời bạn xác nhận là đồng tác giả của ý tưởng “%(title)s”."),
             ("ideas.invitations", {}),
+            {"inviter": inviter, "title": idea.title},
         )
 
 
@@ -272,13 +273,18 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
             _snapshot(invitation),
         )
         record_idea_change(session, idea.id)
-        answer = "đã xác nhận" if accept else "đã từ chối"
+        message = (
+            N_("%(name)s đã xác nhận là đồng tác giả của ý tưởng “%(title)s”.")
+            if accept
+            else N_("%(name)s đã từ chối là đồng tác giả của ý tưởng “%(title)s”.")
+        )
         if idea.registrant_id is not None:
             notify(
                 session,
                 idea.registrant_id,
-                f"{actor.full_name} {answer} là đồng tác giả của ý tưởng “{idea.title}”.",
+                message,
                 idea_target(idea),
+                {"name": actor.full_name, "title": idea.title},
             )
     return invitation
 

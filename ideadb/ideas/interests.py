@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import ValidationFailed
@@ -68,9 +68,13 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
             None,
             {"interest_id": interest.id, "organisation": interest.organisation},
         )
-        text = f"{interest.organisation} đăng ký áp dụng sáng kiến {idea_label(idea.title, idea.code)}."
+        text = N_("%(organisation)s đăng ký áp dụng sáng kiến %(label)s.")
+        values = {
+            "organisation": interest.organisation,
+            "label": idea_label(idea.title, idea.code),
+        }
         for user_id in dict.fromkeys(people_of(idea) + officers_to_notify(session, idea.unit)):
-            notify(session, user_id, text, idea_target(idea))
+            notify(session, user_id, text, idea_target(idea), values)
     return interest
 
 

@@ -65,7 +65,8 @@ def _unit_choices() -> list[tuple[int, str]]:
 
 def _prepare(form: IdeaForm) -> IdeaForm:
     form.area.choices = choices(
-        [("", _("— Chọn lĩnh vực —"))] + [(a.code, a.name) for a in units.areas(db.session())]
+        [("", _("— Chọn lĩnh vực —"))]
+        + [(code, name) for code, name in units.area_names(db.session()).items()]
     )
     form.unit_id.choices = choices(_unit_choices())
     return form
@@ -504,7 +505,9 @@ def adoption_interest(idea_id: int):
 @login_required
 def notifications():
     page = paginate_select(db.session(), notify.list_notifications(db.session(), current_user))
-    return render_template("ideas/notifications.html", page=page, form=ActionForm())
+    return render_template(
+        "ideas/notifications.html", page=page, form=ActionForm(), shown=notify.shown_text
+    )
 
 
 @bp.post("/thong-bao/da-doc")

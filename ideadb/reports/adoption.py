@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ideadb.ideas.adoption import STATUS_LABELS, STATUSES, AdoptionReport, adoption_report
 from ideadb.ideas.models import AdoptionInterest
 from ideadb.reports.documents import INT, MONEY, TEXT, Column
+from ideadb.units.labels import area_label
 from ideadb.units.models import Area
 
 NO_AREA = "Chưa ghi lĩnh vực"
@@ -45,7 +46,7 @@ def adoption_table(
     for area in areas:
         got = report.by_area.get(area.code)
         if got:
-            rows.append(AdoptionAreaRow(area.code, area.name, **got))
+            rows.append(AdoptionAreaRow(area.code, area_label(area.code, area.name), **got))
     known = {a.code for a in areas}
     for code, got in sorted(report.by_area.items(), key=lambda kv: kv[0] or ""):
         if code not in known:

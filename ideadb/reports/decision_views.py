@@ -49,7 +49,9 @@ def _filters() -> tuple[int | None, str | None]:
 @login_required
 def register_page():
     year, scope = _filters()
-    lines = decisions.register_lines(db.session(), current_user, year, scope, history=True)
+    lines = decisions.register_lines(
+        db.session(), current_user, year, scope, history=True, page=True
+    )
     return render_template(
         "reports/register.html",
         lines=lines,

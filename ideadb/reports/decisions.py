@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ideadb.core.errors import Conflict, DomainError, NotFound
@@ -236,12 +237,26 @@ def missing_settings(session: Session, actor: Any, round_id: int) -> list[str]:
 
 # --- the register ---------------------------------------------------------------------------------
 
-STATUS_TEXT = {"recognized": "Công nhận", "revoked": "Thu hồi"}
+STATUS_TEXT = {"recognized": _l("Công nhận"), "revoked": _l("Thu hồi")}
 
 
 def register_lines(
-    session: Session, actor: Any, year: int | None, scope: str | None, history: bool = False
+    session: Session,
+    actor: Any,
+    year: int | None,
+    scope: str | None,
+    history: bool = False,
+    *,
+    page: bool = False,
 ) -> list[RegisterLine]:
+    """The register's lines; their labels in Vietnamese as documents print them, or for a
+    ``page`` in the reader's language."""
+
+    def label(table: Any, code: str) -> str:
+        if page:
+            return str(table.get(code, code))
+        return in_documents(table, code)
+
     entries = register_service.register(session, actor, year=year, scope=scope, history=history)
     ideas = {
         i.id: i
@@ -262,12 +277,12 @@ def register_lines(
             RegisterLine(
                 number=register_service.number_text(e),
                 version=e.version,
-                status=STATUS_TEXT.get(e.status, e.status),
+                status=label(STATUS_TEXT, e.status),
                 code=idea.code or "",
                 title=idea.title,
                 authors=tuple(AuthorShare(a.name, a.share, a.unit or "") for a in idea.authors),
                 unit=_unit_name(session, idea.unit_id),
-                scope_label=in_documents(LEVEL_LABELS, e.scope),
+                scope_label=label(LEVEL_LABELS, e.scope),
                 level_name=e.level_name,
                 round_name=rounds[e.round_id].name,
                 decided_on=e.decided_at.astimezone(LOCAL_TZ).date(),

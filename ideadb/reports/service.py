@@ -18,11 +18,14 @@ from decimal import Decimal
 from typing import IO, Any
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ, fmt_date
 from ideadb.core.permissions import Role, can, has_role, is_staff, require, roles_rule
+from ideadb.core.text import N_
 from ideadb.criteria import guidelines
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.ideas.service import published_clause
@@ -46,6 +49,7 @@ from ideadb.reports.documents import (
     export_filename,
     nfc,
 )
+from ideadb.units.labels import area_label
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import descendant_ids
 
@@ -60,11 +64,16 @@ GROUP_BY = ("district", "unit", "member_org", "area")
 ELIGIBLE = (S.ELIGIBLE, S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
 REVIEWED = (S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
 NO_GROUP = {
-    "district": "Không thuộc huyện nào (cấp tỉnh)",
-    "unit": "Chưa ghi đơn vị",
-    "member_org": "Không thuộc tổ chức thành viên",
-    "area": "Chưa ghi lĩnh vực",
+    "district": N_("Không thuộc huyện nào (cấp tỉnh)"),
+    "unit": N_("Chưa ghi đơn vị"),
+    "member_org": N_("Không thuộc tổ chức thành viên"),
+    "area": N_("Chưa ghi lĩnh vực"),
 }
+
+
+def shown(message: str) -> str:
+    """A message of this module in the reader's language (as written outside a request)."""
+    return gettext(message) if has_request_context() else message
 
 
 def vn_sort_key(text: str) -> tuple:
@@ -156,8 +165,11 @@ def _successor_note(unit: Unit | None) -> str:
         return ""
     since = fmt_date(unit.valid_to + timedelta(days=1))
     if unit.successor is not None:
-        return f"Từ {since} đã sáp nhập vào {unit.successor.name}"
-    return f"Không còn hoạt động từ {since}"
+        return shown(N_("Từ %(since)s đã sáp nhập vào %(name)s")) % {
+            "since": since,
+            "name": unit.successor.name,
+        }
+    return shown(N_("Không còn hoạt động từ %(since)s")) % {"since": since}
 
 
 class _UnitIndex:
@@ -191,11 +203,11 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     scope = _scope_ids(session, actor)
     counts = _counts_by_key(session, (year, year - 1), scope)
     units = _UnitIndex(session)
-    area_names = {a.code: a.name for a in session.scalars(sa.select(Area))}
+    area_names = {a.code: area_label(a.code, a.name) for a in session.scalars(sa.select(Area))}
 
     def group_of(unit_id, district_id, area) -> tuple[Any, str, str]:
         if group_by == "area":
-            return (area, area_names.get(area, area) if area else NO_GROUP["area"], "")
+            return (area, area_names.get(area, area) if area else shown(NO_GROUP["area"]), "")
         if group_by == "unit":
             unit = units.units.get(unit_id) if unit_id is not None else None
         elif group_by == "district":
@@ -204,7 +216,7 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
         else:
             unit = units.ancestor_of_kind(unit_id, "member_org")
         if unit is None:
-            return (None, NO_GROUP[group_by], "")
+            return (None, shown(NO_GROUP[group_by]), "")
         return (unit.id, unit.name, _successor_note(unit))
 
     current: dict[Any, dict[str, int]] = defaultdict(_zero)
@@ -223,7 +235,7 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     ]
     rows.sort(key=lambda r: (r.group_id is None, vn_sort_key(r.group)))
     total = SummaryRow(
-        TOTAL_LABEL,
+        shown(TOTAL_LABEL),
         None,
         {m: sum(r.counts[m] for r in rows) for m in METRICS},
         {m: sum(r.previous[m] for r in rows) for m in METRICS},
@@ -274,7 +286,9 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
     years.sort()
     where = [submitted] + ([Idea.year == year] if year is not None else [])
 
-    area_names = {a.code: (a.position, a.name) for a in session.scalars(sa.select(Area))}
+    area_names = {
+        a.code: (a.position, area_label(a.code, a.name)) for a in session.scalars(sa.select(Area))
+    }
     by_area_raw = {
         code: n
         for code, n in session.execute(
@@ -286,7 +300,7 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
         for code, (_, name) in sorted(area_names.items(), key=lambda kv: kv[1][0])
     ]
     if by_area_raw.get(None):
-        by_area.append((NO_GROUP["area"], int(by_area_raw[None])))
+        by_area.append((shown(NO_GROUP["area"]), int(by_area_raw[None])))
 
     units = _UnitIndex(session)
     per_district: dict[int | None, int] = defaultdict(int)

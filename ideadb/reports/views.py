@@ -79,8 +79,8 @@ def summary():
         form=form,
         report=report,
         metrics=METRICS,
-        metric_labels=METRIC_LABELS,
-        group_label=GROUP_LABELS.get(group_by, ""),
+        metric_labels={m: _(label) for m, label in METRIC_LABELS.items()},
+        group_label=_(GROUP_LABELS[group_by]) if group_by in GROUP_LABELS else "",
         args=args,
     )
 
@@ -176,7 +176,7 @@ def statistics():
 def open_data():
     return render_template(
         "reports/open_data.html",
-        fields=service.OPEN_DATA_FIELDS,
+        fields=[(name, _(text)) for name, text in service.OPEN_DATA_FIELDS],
         license=service.OPEN_DATA_LICENSE,
         count=service.open_data_count(db.session()),
     )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.accounts.service import users_with_role
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
@@ -156,8 +156,9 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
                 notify(
                     session,
                     user.id,
-                    f"Có khiếu nại mới về kết quả xét chọn của {label} ({rnd.name}).",
+                    N_("Có khiếu nại mới về kết quả xét chọn của %(label)s (%(round)s)."),
                     ("appeals.round_appeals", {"round_id": rnd.id}),
+                    {"label": label, "round": rnd.name},
                 )
     except IntegrityError:
         raise Conflict("Ý tưởng đã có một khiếu nại đang chờ giải quyết.") from None
@@ -231,13 +232,21 @@ def resolve(
             session, actor, "appeal.resolve", "appeal", appeal.id, before, appeal_snapshot(appeal)
         )
         label = idea.code or idea.title
-        answer = "được chấp nhận" if upheld else "không được chấp nhận"
+        message = (
+            N_("Khiếu nại về kết quả xét chọn của %(label)s được chấp nhận. Trả lời: %(answer)s")
+            if upheld
+            else N_(
+                "Khiếu nại về kết quả xét chọn của %(label)s không được chấp nhận. "
+                "Trả lời: %(answer)s"
+            )
+        )
         for user_id in {idea.registrant_id, appeal.filed_by_id} - {None}:
             notify(
                 session,
                 user_id,
-                f"Khiếu nại về kết quả xét chọn của {label} {answer}. Trả lời: {text}",
+                message,
                 ("reviews.idea_results", {"idea_id": idea.id}),
+                {"label": label, "answer": text},
             )
     return appeal
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -81,8 +81,9 @@ def _notify_assigned(session: Session, rnd: Round, a: Assignment) -> None:
     notify(
         session,
         a.reviewer_id,
-        f"Bạn được phân công chấm một ý tưởng trong {rnd.name}.",
+        N_("Bạn được phân công chấm một ý tưởng trong %(round)s."),
         ("reviews.sheet", {"assignment_id": a.id}),
+        {"round": rnd.name},
     )
 
 
@@ -310,8 +311,9 @@ def replace_reviewer(session: Session, actor: Any, rnd: Round, idea_id: int) -> 
             notify(
                 session,
                 secretary_id,
-                f"Không còn thành viên nào để chấm thay một ý tưởng trong {rnd.name}.",
+                N_("Không còn thành viên nào để chấm thay một ý tưởng trong %(round)s."),
                 ("reviews.assignments", {"round_id": rnd.id}),
+                {"round": rnd.name},
             )
         return None
     return create_assignment(session, actor, rnd, idea_id, choice, "replacement")
@@ -449,7 +451,13 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
     for a in live_assignments(session, rnd):
         if policy.is_open(a) and (reviewer_id is None or a.reviewer_id == reviewer_id):
             pending[a.reviewer_id].append(a)
-    deadline = f" trước ngày {rnd.deadline.strftime('%d/%m/%Y')}" if rnd.deadline else ""
+    message = N_("Nhắc việc: bạn còn %(n)s phiếu chấm chưa nộp trong %(round)s.")
+    values: dict[str, Any] = {"round": rnd.name}
+    if rnd.deadline:
+        message = N_(
+            "Nhắc việc: bạn còn %(n)s phiếu chấm chưa nộp trong %(round)s trước ngày %(deadline)s."
+        )
+        values["deadline"] = rnd.deadline.strftime("%d/%m/%Y")
     with unit_of_work(session):
         now = utcnow()
         for rid, items in sorted(pending.items()):
@@ -458,8 +466,9 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
             notify(
                 session,
                 rid,
-                f"Nhắc việc: bạn còn {len(items)} phiếu chấm chưa nộp trong {rnd.name}{deadline}.",
+                message,
                 ("reviews.my_assignments", {}),
+                {**values, "n": len(items)},
             )
         record(
             session, actor, "round.remind", "round", rnd.id, None, {"reviewer_ids": sorted(pending)}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -445,8 +445,9 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
             notify(
                 session,
                 reviewer_id,
-                f"{rnd.name} đã mở chấm: bạn được phân công {n} ý tưởng.",
+                N_("%(round)s đã mở chấm: bạn được phân công %(n)s ý tưởng."),
                 ("reviews.my_assignments", {}),
+                {"round": rnd.name, "n": n},
             )
     return rnd
 

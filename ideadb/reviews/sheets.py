@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import scoring
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import rowcount, unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -364,8 +364,9 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
         notify(
             session,
             a.reviewer_id,
-            f"Thư ký đã mở lại một phiếu chấm của bạn trong {rnd.name}: {reason}",
+            N_("Thư ký đã mở lại một phiếu chấm của bạn trong %(round)s: %(reason)s"),
             ("reviews.sheet", {"assignment_id": a.id}),
+            {"round": rnd.name, "reason": reason},
         )
     return review
 
@@ -402,7 +403,13 @@ def idea_for_reviewer(session: Session, a: Assignment) -> dict[str, Any]:
     files = [att for att in idea.attachments if att.removed_at is None]
     if a.round.blind:
         out["attachments"] = [
-            {"id": att.id, "name": f"Tệp {n}{_extension(att.original_name)}", "size": att.size}
+            {
+                "id": att.id,
+                "name": f"Tệp {n}{_extension(att.original_name)}",
+                "size": att.size,
+                "blind_number": n,
+                "extension": _extension(att.original_name),
+            }
             for n, att in enumerate(files, start=1)
         ]
     else:

@@ -46,6 +46,7 @@ def _labels() -> dict[str, Any]:
         "assignment_labels": labels.ASSIGNMENT_LABELS,
         "conflict_labels": labels.CONFLICT_LABELS,
         "aggregation_labels": labels.AGGREGATION_LABELS,
+        "reliability_messages": labels.RELIABILITY_MESSAGES,
         "review_policy": policy,
         "recognition_name": lambda idea: results.recognition_name(db.session(), idea),
     }

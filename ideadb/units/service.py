@@ -15,6 +15,7 @@ from ideadb.core.errors import NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, require
 from ideadb.core.text import clean
 from ideadb.units import reference
+from ideadb.units.labels import area_label
 from ideadb.units.models import KIND_VALUES, Area, Unit
 
 UNIT_FIELDS = ("name", "kind", "code", "parent_id", "valid_from", "valid_to", "successor_id")
@@ -195,7 +196,8 @@ def areas(session: Session) -> list[Area]:
 
 
 def area_names(session: Session) -> dict[str, str]:
-    return {a.code: a.name for a in areas(session)}
+    """Code → name in the reader's language (the reference names translated, see labels)."""
+    return {a.code: area_label(a.code, a.name) for a in areas(session)}
 
 
 def load_reference_data(session: Session) -> int:
