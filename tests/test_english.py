@@ -14,7 +14,7 @@ import re
 import pytest
 
 from tests.authz.conftest import matrix  # noqa: F401  (the seeded world, a fixture)
-from tests.authz.seed import ROLES
+from tests.authz.seed import ANON, OFF_OWN, OTHER, OWNER, REV_BLIND, ROLES, SEC
 from tests.authz.table import TABLE
 from tests.authz.test_matrix import is_page, states_of, url_for_cell
 from tests.english import untranslated, user_data
@@ -82,3 +82,100 @@ def test_every_page_reads_in_english(english, role):
                 found.append(f"{path}: {line}")
     assert read > 0
     assert not found, f"{role}: {len(found)} untranslated lines\n" + "\n".join(found)
+
+
+class _English:
+    """One caller's English session over the shared client: cookies follow each answer (the
+    flash messages travel in the session cookie), forms carry the caller's CSRF token."""
+
+    def __init__(self, client, caller, cookie: str):
+        self.client, self.csrf, self.cookie = client, caller.csrf, cookie
+
+    def _keep(self, resp):
+        match = _SESSION.search(resp.headers.get("Set-Cookie", ""))
+        if match:
+            self.cookie = f"session={match.group(1)}"
+        return resp
+
+    def get(self, path: str):
+        return self._keep(self.client.get(path, headers={"Cookie": self.cookie}))
+
+    def post(self, path: str, data: dict | None = None):
+        """Post a form; follow a redirect; answer the page read."""
+        resp = self._keep(
+            self.client.post(
+                path,
+                data={"csrf_token": self.csrf, **(data or {})},
+                headers={"Cookie": self.cookie, "X-CSRFToken": self.csrf},
+            )
+        )
+        if resp.status_code in (302, 303):
+            return self.get(resp.headers["Location"]).get_data(as_text=True)
+        return resp.get_data(as_text=True)
+
+
+def test_messages_after_posts_read_in_english(english, matrix):  # noqa: F811
+    """Form errors, flash messages and the notifications that posts send, in English."""
+    app, client, world, cookies, _data = english
+    _app, _client, _world, snapshot, state = matrix
+    as_ = {role: _English(client, world.callers[role], cookies[role]) for role in ROLES}
+    state["dirty"] = True
+    read: list[tuple[str, str, str]] = []  # (role, what, page)
+    try:
+        # A registration without a summary: the error names the field, in English.
+        page = as_[OWNER].post(
+            "/y-tuong/dang-ky",
+            {
+                "title": "Sổ tay số cho tổ hợp tác",
+                "area": "hanh_chinh",
+                "year": "2021",
+                "unit_id": str(world.unit_id),
+                "submit_idea": "1",
+            },
+        )
+        read.append((OWNER, "registration without a summary", page))
+        assert "Please enter a summary." in page, page[:3000]
+        # Wrong password.
+        page = as_[ANON].post("/dang-nhap", {"username": "owner", "password": "sai-mat-khau"})
+        read.append((ANON, "sign-in with a wrong password", page))
+        # The owner submits the draft; the secretary asks for more on a submitted dossier.
+        page = as_[OWNER].post(f"/y-tuong/{world.ideas['draft']}/nop")
+        read.append((OWNER, "submit the draft", page))
+        page = as_[SEC].post(
+            f"/y-tuong/{world.ideas['submitted']}/sang-loc",
+            {"decision": "needs_revision", "note": "Bổ sung số liệu năm 2021."},
+        )
+        read.append((SEC, "screening: needs revision", page))
+        # The other submitter accepts the co-authorship; the secretary reminds the reviewers.
+        page = as_[OTHER].post(f"/loi-moi-dong-tac-gia/{world.invitation_id}/nhan-loi")
+        read.append((OTHER, "accept a co-authorship", page))
+        page = as_[SEC].post(f"/dot-xet-chon/{world.rounds['reviewing']}/nhac-viec")
+        read.append((SEC, "remind the reviewers", page))
+        # A score sheet submitted empty; a round without a name; opening a round for scoring.
+        sheet = world.assignments["reviewing"]
+        page = as_[REV_BLIND].post(
+            f"/phieu-cham/{sheet}", {"action": "submit", "confirmed": "1", "version": "0"}
+        )
+        read.append((REV_BLIND, "submit an empty score sheet", page))
+        page = as_[SEC].post("/dot-xet-chon", {"name": "", "year": "2021"})
+        read.append((SEC, "create a round without a name", page))
+        page = as_[SEC].post(f"/dot-xet-chon/{world.rounds['draft']}/mo-cham", {"confirmed": "1"})
+        read.append((SEC, "open a round for scoring", page))
+        # What the posts told people.
+        for role in (OWNER, OFF_OWN, REV_BLIND):
+            page = as_[role].get("/thong-bao").get_data(as_text=True)
+            read.append((role, "notifications", page))
+        owner_notices = read[-3][2]
+        assert "needs more information" in owner_notices
+        assert "confirmed being a co-author" in owner_notices
+        assert "Reminder:" in read[-1][2]
+        data = _world_data(app)
+        found = [
+            f"{role} after {what}: {line}"
+            for role, what, page in read
+            for line in untranslated(page, data)
+        ]
+        assert not found, f"{len(found)} untranslated lines\n" + "\n".join(found)
+    finally:
+        snapshot.restore()
+        state["dirty"] = False

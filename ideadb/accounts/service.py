@@ -21,7 +21,7 @@ from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import ALL_ROLES, Role, require
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.units.models import Unit
 
 _hasher = PasswordHasher()
@@ -44,7 +44,7 @@ def configure_hashing(profile: str) -> None:
 
 
 MIN_PASSWORD_LENGTH = 8
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_CREDENTIALS = N_("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 def hash_password(password: str) -> str:

@@ -19,6 +19,7 @@ from ideadb.core import drafts, fmt
 from ideadb.core.api import API_PREFIX
 from ideadb.core.db import request_session
 from ideadb.core.errors import DomainError, NotAuthenticated
+from ideadb.core.forms import shown
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def error_response(status: int, message: str | None = None, fields=None, code: s
             resp.headers["WWW-Authenticate"] = "Bearer"
         return resp
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
-    return render_template(template, status=status, message=message, fields=fields), status
+    return render_template(template, status=status, message=shown(message), fields=fields), status
 
 
 def init_app(app: Flask) -> None:

@@ -24,7 +24,7 @@ from ideadb.accounts import notify
 from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import BadRequest, DomainError, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
-from ideadb.core.forms import apply_errors, choices
+from ideadb.core.forms import apply_errors, choices, shown, shown_all
 from ideadb.core.permissions import can, require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
@@ -128,19 +128,19 @@ def _place_errors(form: IdeaForm, exc: DomainError) -> None:
             index = int(parts[1])
             if index < len(form.authors.entries) and parts[2] in ("name", "unit", "share"):
                 field = form.authors.entries[index].form[parts[2]]
-                field.errors = list(field.errors) + list(messages)
+                field.errors = list(field.errors) + shown_all(messages)
                 continue
         if parts[0] == "authors":
-            form.author_errors = getattr(form, "author_errors", []) + list(messages)
+            form.author_errors = getattr(form, "author_errors", []) + shown_all(messages)
             continue
         if parts[0] == "file":
-            form.files.errors = list(form.files.errors) + list(messages)
+            form.files.errors = list(form.files.errors) + shown_all(messages)
             continue
         rest[name] = messages
     if rest:
         apply_errors(form, ValidationFailed(exc.message, rest))
     elif not exc.fields:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(shown(exc.message))
 
 
 def _uploads(form: IdeaForm) -> list[service.Upload]:
@@ -365,7 +365,8 @@ def submit(idea_id: int):
         idea = service.submit_idea(db.session(), current_user, idea_id)
     except ValidationFailed as exc:
         flash(
-            _("Hồ sơ chưa nộp được: ") + " ".join(m for ms in exc.fields.values() for m in ms),
+            _("Hồ sơ chưa nộp được: ")
+            + " ".join(shown(m) for ms in exc.fields.values() for m in ms),
             "danger",
         )
         return redirect(url_for("ideas.edit", idea_id=idea_id))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.forms import shown
 from ideadb.extensions import db
 from ideadb.reports import decisions
 from ideadb.reports.service import ExportFile
@@ -74,7 +75,7 @@ def _document(make, back: str):
     try:
         return _send(make())
     except decisions.PdfUnavailable as exc:
-        flash(exc.message, "warning")
+        flash(shown(exc.message), "warning")
         return redirect(back)
 
 

@@ -274,7 +274,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
     problems = scoring.validate_sheet(rubric, _review_points(review), complete=True)
     if problems:
         raise ValidationFailed(
-            "Phiếu chấm chưa đủ điểm mọi tiêu chí.", scoring.problems_to_fields(problems)
+            N_("Phiếu chấm chưa đủ điểm mọi tiêu chí."), scoring.problems_to_fields(problems)
         )
     assert review is not None
     now = utcnow()
