@@ -156,12 +156,17 @@ class Notice:
 
     audience: Audience
     #: The Vietnamese message (a msgid), its %(name)s places filled from ``params``.
-    text: str
+    message: str
     #: The page it leads to when not the idea's own page (an endpoint taking ``idea_id``).
     endpoint: str | None = None
     params: Mapping[str, Any] | None = None
     #: The params that are messages too (translated when shown).
     translate: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The notice as a Vietnamese reader gets it."""
+        return self.message % dict(self.params) if self.params is not None else self.message
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,12 @@ def send(
         target = (notice.endpoint, {"idea_id": idea_id}) if notice.endpoint else link
         for user_id in recipients:
             notify(
-                session, user_id, notice.text, target, dict(notice.params or {}), notice.translate
+                session,
+                user_id,
+                notice.message,
+                target,
+                dict(notice.params or {}),
+                notice.translate,
             )
 
 
