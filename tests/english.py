@@ -110,7 +110,8 @@ def untranslated(html: str, user_data: set[str] | frozenset[str] = frozenset()) 
 # Columns written by the application rather than by people: they must read in English.
 _NOT_USER_DATA = {
     "areas": {"name", "description"},  # reference data, translated by code
-    "notifications": {"text"},
+    "notifications": {"text", "message", "params"},
+    "assignments": {"recuse_reason"},  # written by the application when it ends an assignment
     "audit_events": {"action"},
     "idea_revisions": {"action"},
     "jobs": {"last_error"},
@@ -118,25 +119,37 @@ _NOT_USER_DATA = {
 
 
 def user_data(session) -> set[str]:
-    """Every text people wrote into the database (titles, summaries, names, notes...) and its
-    lines: the parts of a page that stay as written whatever the language."""
+    """Every text people wrote into the database (titles, summaries, names, notes, the values
+    kept in JSON columns such as review comments and audit records...) and its lines: the parts
+    of a page that stay as written whatever the language."""
     from ideadb.extensions import db
 
     found: set[str] = set()
+
+    def add(value) -> None:
+        if isinstance(value, str):
+            if is_vietnamese(value):
+                value = unicodedata.normalize("NFC", value)
+                found.add(value.strip())
+                found.update(line.strip() for line in value.splitlines() if line.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                add(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                add(item)
+
     for table in db.metadata.sorted_tables:
         skip = _NOT_USER_DATA.get(table.name, set())
         columns = [
             c
             for c in table.columns
-            if isinstance(c.type, sa.String | sa.Text) and c.name not in skip
+            if isinstance(c.type, sa.String | sa.Text | sa.JSON) and c.name not in skip
         ]
         if not columns:
             continue
         for row in session.execute(sa.select(*columns)):
             for value in row:
-                if isinstance(value, str) and is_vietnamese(value):
-                    value = unicodedata.normalize("NFC", value)
-                    found.add(value.strip())
-                    found.update(line.strip() for line in value.splitlines() if line.strip())
+                add(value)
     found.discard("")
     return found

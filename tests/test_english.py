@@ -179,3 +179,54 @@ def test_messages_after_posts_read_in_english(english, matrix):  # noqa: F811
     finally:
         snapshot.restore()
         state["dirty"] = False
+
+
+# Links not to follow on the demo site: files, the language switch, signing out, the API.
+_NOT_FOLLOWED = re.compile(
+    r"^/static/|^/lang/|^/api/|\.(csv|xlsx|json|docx|pdf|zip)(\?|$)|/tai-ve|/tep/|/xuat|dang-xuat"
+)
+_HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def test_the_demo_site_reads_in_english_for_every_demo_account(app):
+    """Every demo account (and a visitor) walks the demo site in English from its home page,
+    following the site's links (one page of each kind): rounds in every phase, results,
+    appeals, the register... show no Vietnamese text but user data."""
+    from ideadb.demo import load_demo, read_demo_passwords
+    from ideadb.extensions import db
+
+    app.config["RATELIMIT_ENABLED"] = False
+    load_demo(db.session, ideas=60)
+    passwords = read_demo_passwords(app.config["INSTANCE_DIR"])
+    data = user_data(db.session)
+    db.session.remove()
+    found: dict[str, list[str]] = {}
+    read = 0
+    for username in [None, *sorted(passwords)]:
+        client = app.test_client()
+        client.get("/lang/en")
+        if username:
+            resp = client.submit(
+                "/dang-nhap", {"username": username, "password": passwords[username]}
+            )
+            assert resp.status_code == 302, username
+        queue, seen = ["/"], {"/"}
+        while queue:
+            path = queue.pop(0)
+            resp = client.get(path)
+            if resp.status_code != 200 or resp.mimetype != "text/html":
+                continue
+            read += 1
+            body = resp.get_data(as_text=True)
+            for line in untranslated(body, data):
+                found.setdefault(line, []).append(f"{username or 'visitor'} {path}")
+            for href in _HREF.findall(body):
+                href = href.replace("&amp;", "&")
+                kind = re.sub(r"\d+", "N", href.split("?")[0])
+                if not _NOT_FOLLOWED.search(href) and kind not in seen:
+                    seen.add(kind)
+                    queue.append(href)
+    assert read > 100
+    assert not found, f"{len(found)} untranslated lines\n" + "\n".join(
+        f"{line}  ({', '.join(where[:3])})" for line, where in sorted(found.items())
+    )

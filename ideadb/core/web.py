@@ -221,6 +221,7 @@ def init_app(app: Flask) -> None:
             "nav_items": nav_items,
             "current_locale": str(get_locale()),
             "can": permissions.can,
+            "shown": shown,
             "has_role": permissions.has_role,
         }
 

@@ -387,7 +387,7 @@ def remove_reviewer(session: Session, actor: Any, round_id: int, user_id: int) -
                 Assignment.status.in_(policy.LIVE),
             )
         ):
-            end_assignment(session, actor, a, "Rút khỏi hội đồng")
+            end_assignment(session, actor, a, N_("Rút khỏi hội đồng"))
         session.delete(row)
         record(session, actor, "round.remove_reviewer", "round", rnd.id, {"user_id": user_id}, None)
     return rnd
@@ -410,7 +410,7 @@ def remove_idea(session: Session, actor: Any, round_id: int, idea_id: int) -> Ro
                 Assignment.status.in_(policy.LIVE),
             )
         ):
-            end_assignment(session, actor, a, "Ý tưởng được rút khỏi đợt")
+            end_assignment(session, actor, a, N_("Ý tưởng được rút khỏi đợt"))
         idea = session.get(Idea, idea_id)
         if idea is not None and idea.status == IdeaStatus.IN_REVIEW:
             ideas_service.release_from_review(session, actor, [idea_id], rnd.id)
