@@ -507,7 +507,10 @@ def adoption_interest(idea_id: int):
 def notifications():
     page = paginate_select(db.session(), notify.list_notifications(db.session(), current_user))
     return render_template(
-        "ideas/notifications.html", page=page, form=ActionForm(), notification_text=notify.shown_text
+        "ideas/notifications.html",
+        page=page,
+        form=ActionForm(),
+        notification_text=notify.shown_text,
     )
 
 
