@@ -71,9 +71,10 @@ NO_GROUP = {
 }
 
 
-def shown(message: str) -> str:
-    """A message of this module in the reader's language (as written outside a request)."""
-    return gettext(message) if has_request_context() else message
+def shown(message: str, page: bool = True) -> str:
+    """A message of this module in the reader's language on a page; as written (Vietnamese)
+    in files and outside a request."""
+    return gettext(message) if page and has_request_context() else message
 
 
 def vn_sort_key(text: str) -> tuple:
@@ -160,16 +161,16 @@ def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | Non
     return out
 
 
-def _successor_note(unit: Unit | None) -> str:
+def _successor_note(unit: Unit | None, page: bool = False) -> str:
     if unit is None or unit.valid_to is None:
         return ""
     since = fmt_date(unit.valid_to + timedelta(days=1))
     if unit.successor is not None:
-        return shown(N_("Từ %(since)s đã sáp nhập vào %(name)s")) % {
+        return shown(N_("Từ %(since)s đã sáp nhập vào %(name)s"), page) % {
             "since": since,
             "name": unit.successor.name,
         }
-    return shown(N_("Không còn hoạt động từ %(since)s")) % {"since": since}
+    return shown(N_("Không còn hoạt động từ %(since)s"), page) % {"since": since}
 
 
 class _UnitIndex:
@@ -189,9 +190,13 @@ class _UnitIndex:
         return None
 
 
-def summary(session: Session, actor: Any, year: int, group_by: str = "district") -> Summary:
+def summary(
+    session: Session, actor: Any, year: int, group_by: str = "district", *, page: bool = False
+) -> Summary:
     """Registered, submitted, eligible, reviewed and recognised ideas of ``year`` per group,
-    with the previous year's counts and a total row."""
+    with the previous year's counts and a total row. For a ``page`` the names the application
+    writes (areas, "no unit", the total, notes) are in the reader's language; files keep them
+    in Vietnamese."""
     require(actor, "report.summary")
     errors = {}
     if group_by not in GROUP_BY:
@@ -203,11 +208,14 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     scope = _scope_ids(session, actor)
     counts = _counts_by_key(session, (year, year - 1), scope)
     units = _UnitIndex(session)
-    area_names = {a.code: area_label(a.code, a.name) for a in session.scalars(sa.select(Area))}
+    area_names = {
+        a.code: area_label(a.code, a.name) if page else a.name
+        for a in session.scalars(sa.select(Area))
+    }
 
     def group_of(unit_id, district_id, area) -> tuple[Any, str, str]:
         if group_by == "area":
-            return (area, area_names.get(area, area) if area else shown(NO_GROUP["area"]), "")
+            return (area, area_names.get(area, area) if area else shown(NO_GROUP["area"], page), "")
         if group_by == "unit":
             unit = units.units.get(unit_id) if unit_id is not None else None
         elif group_by == "district":
@@ -216,8 +224,8 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
         else:
             unit = units.ancestor_of_kind(unit_id, "member_org")
         if unit is None:
-            return (None, shown(NO_GROUP[group_by]), "")
-        return (unit.id, unit.name, _successor_note(unit))
+            return (None, shown(NO_GROUP[group_by], page), "")
+        return (unit.id, unit.name, _successor_note(unit, page))
 
     current: dict[Any, dict[str, int]] = defaultdict(_zero)
     previous: dict[Any, dict[str, int]] = defaultdict(_zero)
@@ -235,7 +243,7 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     ]
     rows.sort(key=lambda r: (r.group_id is None, vn_sort_key(r.group)))
     total = SummaryRow(
-        shown(TOTAL_LABEL),
+        shown(TOTAL_LABEL, page),
         None,
         {m: sum(r.counts[m] for r in rows) for m in METRICS},
         {m: sum(r.previous[m] for r in rows) for m in METRICS},

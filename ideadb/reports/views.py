@@ -68,7 +68,7 @@ def summary():
     group_by = form.group_by.data if not form.group_by.errors else "district"
     report = None
     try:
-        report = service.summary(db.session(), current_user, year, group_by)
+        report = service.summary(db.session(), current_user, year, group_by, page=True)
     except ValidationFailed as exc:
         apply_errors(form, exc)
     form.year.data = year
@@ -160,7 +160,7 @@ def statistics():
             css="bar-warning",
         ),
     }
-    adoption = adoption_table(db.session(), year)
+    adoption = adoption_table(db.session(), year, page=True)
     stats.years = sorted(set(stats.years) | set(adoption_years(db.session())))
     return render_template(
         "reports/statistics.html",
