@@ -161,6 +161,11 @@ def test_messages_after_posts_read_in_english(english, matrix):  # noqa: F811
         read.append((SEC, "create a round without a name", page))
         page = as_[SEC].post(f"/dot-xet-chon/{world.rounds['draft']}/mo-cham", {"confirmed": "1"})
         read.append((SEC, "open a round for scoring", page))
+        # A page that does not exist: the service's message, in English.
+        resp = as_[OWNER].get("/y-tuong/999999")
+        assert resp.status_code == 404
+        read.append((OWNER, "a missing idea", resp.get_data(as_text=True)))
+        assert "Idea not found." in read[-1][2]
         # What the posts told people.
         for role in (OWNER, OFF_OWN, REV_BLIND):
             page = as_[role].get("/thong-bao").get_data(as_text=True)

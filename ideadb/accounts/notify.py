@@ -171,7 +171,7 @@ def mark_read(session: Session, user: Any, notification_id: int | None = None) -
         if notification_id is not None and not rows:
             exists = session.get(Notification, notification_id)
             if exists is None or exists.user_id != user.id:
-                raise NotFound("Không tìm thấy thông báo.")
+                raise NotFound(N_("Không tìm thấy thông báo."))
         now = utcnow()
         for row in rows:
             row.read_at = now
@@ -182,7 +182,7 @@ def open_notification(session: Session, user: Any, notification_id: int) -> Targ
     """Mark a notification read and return where it leads (only pages of this site)."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("Không tìm thấy thông báo.")
+        raise NotFound(N_("Không tìm thấy thông báo."))
     if row.read_at is None:
         with unit_of_work(session):
             row.read_at = utcnow()

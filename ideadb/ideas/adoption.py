@@ -64,7 +64,7 @@ def get_interest(session: Session, actor: Any, interest_id: int) -> AdoptionInte
     """The interest, or NotFound when the actor may not see the idea's interests."""
     interest = session.get(AdoptionInterest, interest_id) if isinstance(interest_id, int) else None
     if interest is None or not can(actor, "idea.view_interests", interest.idea):
-        raise NotFound("Không tìm thấy đăng ký áp dụng.")
+        raise NotFound(N_("Không tìm thấy đăng ký áp dụng."))
     return interest
 
 
@@ -135,7 +135,7 @@ def update_interest(
     errors: dict[str, list[str]] = {}
     if status not in STATUSES:
         errors["status"] = ["Một trong: " + ", ".join(STATUSES) + "."]
-        raise ValidationFailed("Trạng thái đăng ký áp dụng không hợp lệ.", errors)
+        raise ValidationFailed(N_("Trạng thái đăng ký áp dụng không hợp lệ."), errors)
     if status not in allowed_next(interest.status):
         raise Conflict(
             f"Không thể chuyển đăng ký áp dụng từ “{STATUS_LABELS[interest.status]}” "
@@ -153,7 +153,7 @@ def update_interest(
         if applied_at is None and "outcome.applied_at" not in errors:
             errors["outcome.applied_at"] = ["Vui lòng nhập ngày áp dụng."]
     if errors:
-        raise ValidationFailed("Thông tin áp dụng chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = _snapshot(interest)
         newly_applied = status == "applied" and interest.status != "applied"
@@ -335,7 +335,7 @@ def adoption_report(
 
     ``unit_ids``: only ideas of these units (a unit officer's yearly summary); None = all."""
     if year is not None and not (isinstance(year, int) and 1900 <= year <= 2200):
-        raise ValidationFailed("Tham số báo cáo không hợp lệ.", {"year": ["Năm không hợp lệ."]})
+        raise ValidationFailed(N_("Tham số báo cáo không hợp lệ."), {"year": ["Năm không hợp lệ."]})
     stmt = (
         sa.select(
             Idea.area,

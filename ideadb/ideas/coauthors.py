@@ -229,7 +229,7 @@ def _addressed(session: Session, actor: Any, invitation_id: int, *, lock: bool =
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         invitation = session.scalar(stmt)
     if invitation is None or not is_signed_in(actor) or invitation.invited_user_id != actor.id:
-        raise NotFound("Không tìm thấy lời mời.")
+        raise NotFound(N_("Không tìm thấy lời mời."))
     return invitation
 
 
@@ -243,7 +243,7 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
         invitation = _addressed(session, actor, invitation_id, lock=True)
         require(actor, "author_invitation.answer", invitation)
         if invitation.status != St.PENDING or invitation.author_id is None:
-            raise Conflict("Lời mời này đã được trả lời hoặc đã được thu hồi.")
+            raise Conflict(N_("Lời mời này đã được trả lời hoặc đã được thu hồi."))
         before = _snapshot(invitation)
         invitation.status = (St.ACCEPTED if accept else St.DECLINED).value
         invitation.decided_at = utcnow()
@@ -251,7 +251,7 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
         if accept:
             author = session.get(Author, invitation.author_id)
             if author is None:
-                raise Conflict("Lời mời này đã được trả lời hoặc đã được thu hồi.")
+                raise Conflict(N_("Lời mời này đã được trả lời hoặc đã được thu hồi."))
             author.user_id = actor.id
             record(
                 session,

@@ -47,7 +47,7 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
     if len(values["message"]) > 4000:
         errors["message"] = ["Tối đa 4000 ký tự."]
     if errors:
-        raise ValidationFailed("Thông tin đăng ký áp dụng chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đăng ký áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):
         interest = AdoptionInterest(
             idea_id=idea.id,

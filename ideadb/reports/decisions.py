@@ -19,6 +19,7 @@ from ideadb.core.errors import Conflict, DomainError, NotFound
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import can, has_role, is_signed_in, reads_everything, rule
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.ideas.models import Idea
 from ideadb.reports.documents import AuthorShare, DocumentSettings
 from ideadb.reports.service import ExportFile, document_settings
@@ -116,7 +117,7 @@ def _file(docx: bytes, fmt: str, stem: str) -> ExportFile:
     if fmt not in FORMATS:
         from ideadb.core.errors import ValidationFailed
 
-        raise ValidationFailed("Định dạng không hỗ trợ.", {"format": ["docx hoặc pdf."]})
+        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": ["docx hoặc pdf."]})
     if fmt == "pdf":
         return ExportFile(f"{stem}.pdf", PDF, io.BytesIO(to_pdf(docx)))
     return ExportFile(f"{stem}.docx", DOCX, io.BytesIO(docx))
@@ -159,10 +160,10 @@ def _settings(rnd: Round) -> DocumentSettings:
 def decision_document(session: Session, actor: Any, round_id: int) -> DecisionDocument:
     rnd = session.get(Round, round_id) if 0 < round_id < 2**63 else None
     if rnd is None or not can(actor, "round.view", rnd):
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     require_rule(actor, "decision.read", rnd)
     if not policy.is_finalized(rnd):
-        raise Conflict("Quyết định công nhận chỉ có sau khi đợt xét chọn đã công bố kết quả.")
+        raise Conflict(N_("Quyết định công nhận chỉ có sau khi đợt xét chọn đã công bố kết quả."))
     entries = register_service.round_entries(session, rnd.id)
     ideas = {
         i.id: i
@@ -193,7 +194,7 @@ def certificate(
 ) -> Certificate:
     idea = session.get(Idea, idea_id) if 0 < idea_id < 2**63 else None
     if idea is None or not can(actor, "certificate.read", idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     stmt = sa.select(RegisterEntry).where(
         RegisterEntry.idea_id == idea.id,
         RegisterEntry.superseded_at.is_(None),
@@ -203,7 +204,7 @@ def certificate(
         stmt = stmt.where(RegisterEntry.round_id == round_id)
     entry = session.scalar(stmt.order_by(RegisterEntry.decided_at.desc(), RegisterEntry.id.desc()))
     if entry is None:
-        raise Conflict("Ý tưởng chưa được công nhận nên chưa có giấy chứng nhận.")
+        raise Conflict(N_("Ý tưởng chưa được công nhận nên chưa có giấy chứng nhận."))
     rnd = session.get_one(Round, entry.round_id)
     settings = _settings(rnd)
     registrant = idea.registrant

@@ -204,7 +204,7 @@ def summary(
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         errors["year"] = ["Năm không hợp lệ."]
     if errors:
-        raise ValidationFailed("Tham số báo cáo không hợp lệ.", errors)
+        raise ValidationFailed(N_("Tham số báo cáo không hợp lệ."), errors)
     scope = _scope_ids(session, actor)
     counts = _counts_by_key(session, (year, year - 1), scope)
     units = _UnitIndex(session)
@@ -672,7 +672,8 @@ def check_summary_format(fmt: str) -> None:
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise ValidationFailed(
-            "Định dạng không được hỗ trợ.", {"format": ["Một trong: " + ", ".join(allowed) + "."]}
+            N_("Định dạng không được hỗ trợ."),
+            {"format": ["Một trong: " + ", ".join(allowed) + "."]},
         )
 
 

@@ -138,7 +138,7 @@ def auto_assign(session: Session, actor: Any, round_id: int) -> list[Assignment]
     ideas = [i.id for i in ideas_of(session, rnd)]
     reviewers = [u.id for u in panel_of(session, rnd)]
     if not ideas:
-        raise Conflict("Đợt xét chọn chưa có ý tưởng nào.")
+        raise Conflict(N_("Đợt xét chọn chưa có ý tưởng nào."))
     existing = [(a.idea_id, a.reviewer_id) for a in live_assignments(session, rnd)]
     try:
         pairs = assignment_algorithm.assign(
@@ -241,10 +241,10 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
     ):
         errors["reviewer_id"] = ["Người này không thuộc hội đồng của đợt."]
     if errors:
-        raise ValidationFailed("Phân công chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Phân công chưa hợp lệ."), errors)
     sync_conflicts(session, rnd)
     if (idea_id, reviewer_id) in conflicted_pairs(session, rnd):
-        raise Conflict("Thành viên này có xung đột lợi ích với ý tưởng.")
+        raise Conflict(N_("Thành viên này có xung đột lợi ích với ý tưởng."))
     if (
         session.scalar(
             sa.select(Assignment.id).where(
@@ -256,7 +256,7 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
         )
         is not None
     ):
-        raise Conflict("Thành viên này đã được phân công chấm ý tưởng.")
+        raise Conflict(N_("Thành viên này đã được phân công chấm ý tưởng."))
 
 
 def add_assignment(
@@ -270,7 +270,7 @@ def add_assignment(
         try:
             return create_assignment(session, actor, rnd, idea_id, reviewer_id, "manual")
         except IntegrityError as exc:
-            raise Conflict("Thành viên này đã được phân công chấm ý tưởng.") from exc
+            raise Conflict(N_("Thành viên này đã được phân công chấm ý tưởng.")) from exc
 
 
 def withdraw_assignment(
@@ -281,7 +281,7 @@ def withdraw_assignment(
     rnd = load_round(session, a.round_id)
     require_in_phase(actor, "round.manage", rnd, rnd, "assign")
     if not policy.can_withdraw(a):
-        raise Conflict("Chỉ rút được phân công chưa nộp phiếu.")
+        raise Conflict(N_("Chỉ rút được phân công chưa nộp phiếu."))
     reason = nfc(reason) or "Thư ký rút phân công"
     with unit_of_work(session):
         end_assignment(session, actor, a, reason)
@@ -350,7 +350,7 @@ def declare_conflict(
     )
     require_rule(actor, "round.conflict", (rnd, user_id))
     if not is_secretary(actor) and reviewer_on_panel is None:
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     require_phase(rnd, "conflict")
     reason = nfc(reason)
     errors: dict[str, list[str]] = {}
@@ -364,7 +364,7 @@ def declare_conflict(
     if in_round is None:
         errors["idea_id"] = ["Ý tưởng không thuộc đợt này."]
     if errors:
-        raise ValidationFailed("Khai báo xung đột chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Khai báo xung đột chưa hợp lệ."), errors)
     kind = ConflictKind.REVIEWER if actor.id == user_id else ConflictKind.SECRETARY
     with unit_of_work(session):
         row = session.scalar(

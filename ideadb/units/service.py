@@ -13,7 +13,7 @@ from ideadb.core.changes import record_unit_change
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, require
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.units import reference
 from ideadb.units.labels import area_label
 from ideadb.units.models import KIND_VALUES, Area, Unit
@@ -28,7 +28,7 @@ def snapshot(unit: Unit) -> dict[str, Any]:
 def get_unit(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(N_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -96,7 +96,7 @@ def create_unit(session: Session, actor: Any, data: dict[str, Any]) -> Unit:
         data["code"] = None
     errors = _validate(session, data)
     if errors:
-        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đơn vị chưa hợp lệ."), errors)
     with unit_of_work(session):
         unit = Unit(**data)
         session.add(unit)
@@ -115,7 +115,7 @@ def update_unit(session: Session, actor: Any, unit_id: int, data: dict[str, Any]
         data["code"] = None
     errors = _validate(session, data, unit)
     if errors:
-        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đơn vị chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = snapshot(unit)
         for key, value in data.items():
