@@ -46,6 +46,13 @@ _ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 _WORD = re.compile(r"[^\s]+")
 
 
+# Inline elements do not break a line of text (a highlighted word stays in its title).
+_INLINE = {
+    "a", "abbr", "b", "bdi", "code", "em", "i", "kbd", "label", "mark", "q", "s", "small",
+    "span", "strong", "sub", "sup", "time", "u", "wbr",
+}  # fmt: skip
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -56,16 +63,20 @@ class _Text(HTMLParser):
         if tag in _SKIP:
             self.skipping += 1
             return
+        if tag not in _INLINE:
+            self.parts.append("\n")
         values = dict(attrs)
         for name in _ATTRIBUTES:
             if values.get(name):
-                self.parts.append(values[name])
+                self.parts.append(f"\n{values[name]}\n")
         if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
-            self.parts.append(values["value"])
+            self.parts.append(f"\n{values['value']}\n")
 
     def handle_endtag(self, tag):
         if tag in _SKIP and self.skipping:
             self.skipping -= 1
+        elif tag not in _INLINE:
+            self.parts.append("\n")
 
     def handle_data(self, data):
         if not self.skipping:
@@ -73,27 +84,43 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> str:
-    """The text of a page and its readable attributes, one part a line."""
+    """The text of a page (a line per block) and its readable attributes (a line each)."""
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return "\n".join(p for p in parser.parts if p.strip())
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def is_vietnamese(word: str) -> bool:
     return any(c in VIETNAMESE_LETTERS for c in unicodedata.normalize("NFC", word))
 
 
+# What separates the pieces of a line built from several values ("BK-2021-0002 · area · 2021")
+# and marks an excerpt ("…the middle of a description…").
+_PIECES = re.compile(r"\s+[·|—–]\s+|…|\.\.\.|[:;(),“”\"]\s*")
+
+
 def vietnamese_words(text: str, user_data: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The words of ``text`` with a Vietnamese letter, once user data and ``ALLOWED`` are taken
-    out (longest first, so a title is removed before a name it contains)."""
+    out: whole values (longest first, so a title goes before a name it contains), then pieces
+    of the line that are a part of a value (an excerpt of a description in search results)."""
     text = unicodedata.normalize("NFC", text)
     for known in sorted(set(user_data) | set(ALLOWED), key=len, reverse=True):
         if known in text:
             text = text.replace(known, " ")
     for pattern in ALLOWED_PATTERNS:
         text = pattern.sub(" ", text)
-    return [w for w in _WORD.findall(text) if is_vietnamese(w)]
+    if not any(is_vietnamese(w) for w in _WORD.findall(text)):
+        return []
+    corpus = "\n".join(user_data)
+    kept = []
+    for piece in _PIECES.split(text):
+        piece = piece.strip()
+        # An excerpt has a few words; a one- or two-word piece may be a label ("Huyện").
+        if piece and (len(piece.split()) < 3 or piece not in corpus):
+            kept.append(piece)
+    return [w for w in _WORD.findall(" ".join(kept)) if is_vietnamese(w)]
 
 
 def untranslated(html: str, user_data: set[str] | frozenset[str] = frozenset()) -> list[str]:
