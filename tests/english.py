@@ -124,14 +124,17 @@ def vietnamese_words(text: str, user_data: set[str] | frozenset[str] = frozenset
 
 
 def untranslated(html: str, user_data: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """The Vietnamese lines (with their words) of an HTML page that are not user data."""
+    """The Vietnamese lines of an HTML page that are not user data, each once."""
     found = []
     for line in visible_text(html).splitlines():
-        if vietnamese_words(line, user_data):
-            cleaned = " ".join(line.split())
-            if cleaned not in found:
-                found.append(cleaned)
+        if vietnamese_words(line, user_data) and line not in found:
+            found.append(line)
     return found
+
+
+def report(line: str, user_data: set[str] | frozenset[str] = frozenset()) -> str:
+    """A line found untranslated, with its Vietnamese words (for a failure message)."""
+    return f"{line}   [{' '.join(vietnamese_words(line, user_data))}]"
 
 
 # Columns written by the application rather than by people: they must read in English.

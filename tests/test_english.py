@@ -17,7 +17,7 @@ from tests.authz.conftest import matrix  # noqa: F401  (the seeded world, a fixt
 from tests.authz.seed import ANON, OFF_OWN, OTHER, OWNER, REV_BLIND, ROLES, SEC
 from tests.authz.table import TABLE
 from tests.authz.test_matrix import is_page, states_of, url_for_cell
-from tests.english import untranslated, user_data
+from tests.english import report, untranslated, user_data
 
 _SESSION = re.compile(r"session=([^;]+)")
 
@@ -91,7 +91,7 @@ def test_every_page_reads_in_english(english, role):
                     continue
                 read += 1
                 for line in untranslated(body, data):
-                    found.append(f"{url}: {line}")
+                    found.append(f"{url}: {report(line, data)}")
     assert read > 0
     assert not found, f"{role}: {len(found)} untranslated lines\n" + "\n".join(found)
 
@@ -188,7 +188,7 @@ def test_messages_after_posts_read_in_english(english, matrix):  # noqa: F811
         assert "Reminder:" in read[-1][2]
         data = _world_data(app)
         found = [
-            f"{role} after {what}: {line}"
+            f"{role} after {what}: {report(line, data)}"
             for role, what, page in read
             for line in untranslated(page, data)
         ]
@@ -236,7 +236,7 @@ def test_the_demo_site_reads_in_english_for_every_demo_account(app):
             read += 1
             body = resp.get_data(as_text=True)
             for line in untranslated(body, data):
-                found.setdefault(line, []).append(f"{username or 'visitor'} {path}")
+                found.setdefault(report(line, data), []).append(f"{username or 'visitor'} {path}")
             for href in _HREF.findall(body):
                 href = href.replace("&amp;", "&")
                 kind = re.sub(r"\d+", "N", href.split("?")[0])

@@ -12,7 +12,7 @@ from ideadb.core.permissions import SYSTEM
 from ideadb.extensions import db
 from ideadb.units.models import Unit
 from tests.conftest import PASSWORD
-from tests.english import untranslated, user_data
+from tests.english import report, untranslated, user_data
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def check(page, live_server, where: str) -> None:
         data = user_data(db.session)
         db.session.remove()
     found = untranslated(page.content(), data)
-    assert not found, f"{where} ({page.url}): " + " | ".join(found)
+    assert not found, f"{where} ({page.url}): " + " | ".join(report(f, data) for f in found)
     size = page.viewport_size
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 800})
