@@ -11,6 +11,7 @@ from functools import cached_property
 from math import lcm
 from typing import Any, Final
 
+from scoring.messages import N_, Message
 from scoring.numbers import NotANumber, Number, format_number, to_fraction
 
 CODE_PATTERN: Final = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
@@ -210,8 +211,13 @@ class Rubric:
             notes.append(
                 Problem(
                     "criteria",
-                    f"Tổng trọng số là {format_number(total)}, không phải 100; tổng điểm vẫn được "
-                    "quy đổi về thang 100.",
+                    Message(
+                        N_(
+                            "Tổng trọng số là %(total)s, không phải 100; tổng điểm vẫn được "
+                            "quy đổi về thang 100."
+                        ),
+                        total=format_number(total),
+                    ),
                 )
             )
         return notes

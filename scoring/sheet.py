@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from scoring.messages import N_, Message
 from scoring.numbers import format_number, hundredths, to_fraction
 from scoring.rubric import Problem, Rubric
 
@@ -82,47 +83,67 @@ def validate_sheet(rubric: Rubric, points: object, *, complete: bool = True) -> 
     ``complete=False`` (a draft) criteria may be left out or None; the rest must be valid.
     """
     if not isinstance(points, Mapping):
-        return [Problem("scores", "Phiếu chấm phải là một bảng mã tiêu chí → điểm.")]
+        return [Problem("scores", N_("Phiếu chấm phải là một bảng mã tiêu chí → điểm."))]
     problems: list[Problem] = []
     known = set(rubric.codes)
     for code in points:
         if code not in known:
             problems.append(
-                Problem(f"scores.{code}", f"Không có tiêu chí mã {code} trong bộ tiêu chí.")
+                Problem(
+                    f"scores.{code}",
+                    Message(N_("Không có tiêu chí mã %(code)s trong bộ tiêu chí."), code=code),
+                )
             )
     for criterion in rubric.criteria:
         path = f"scores.{criterion.code}"
         value = points.get(criterion.code)
         if value is None or value == "":
             if complete:
-                problems.append(Problem(path, f"Chưa chấm tiêu chí “{criterion.name}”."))
+                problems.append(
+                    Problem(
+                        path, Message(N_("Chưa chấm tiêu chí “%(name)s”."), name=criterion.name)
+                    )
+                )
             continue
         units = None if isinstance(value, bool) else hundredths(value)
         if units is None:
             try:
                 to_fraction(value)
             except ValueError:
-                problems.append(Problem(path, "Điểm phải là một số."))
+                problems.append(Problem(path, N_("Điểm phải là một số.")))
             else:
-                problems.append(Problem(path, "Điểm chỉ được có tối đa 2 chữ số thập phân."))
+                problems.append(Problem(path, N_("Điểm chỉ được có tối đa 2 chữ số thập phân.")))
             continue
         shown = format_number(Fraction(units, 100))
         if units < 0:
-            problems.append(Problem(path, f"Điểm {shown} không được âm."))
+            problems.append(
+                Problem(path, Message(N_("Điểm %(points)s không được âm."), points=shown))
+            )
         elif units > criterion.max_points * 100:
             problems.append(
                 Problem(
                     path,
-                    f"Điểm {shown} vượt quá điểm tối đa {format_number(criterion.max_points)} "
-                    f"của tiêu chí “{criterion.name}”.",
+                    Message(
+                        N_("Điểm %(points)s vượt quá điểm tối đa %(max)s của tiêu chí “%(name)s”."),
+                        points=shown,
+                        max=format_number(criterion.max_points),
+                        name=criterion.name,
+                    ),
                 )
             )
         elif criterion.step and units % int(criterion.step * 100):
             problems.append(
                 Problem(
                     path,
-                    f"Điểm {shown} không hợp lệ: tiêu chí “{criterion.name}” chấm theo bước "
-                    f"{format_number(criterion.step)} điểm.",
+                    Message(
+                        N_(
+                            "Điểm %(points)s không hợp lệ: tiêu chí “%(name)s” chấm theo bước "
+                            "%(step)s điểm."
+                        ),
+                        points=shown,
+                        name=criterion.name,
+                        step=format_number(criterion.step),
+                    ),
                 )
             )
     return problems

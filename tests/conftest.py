@@ -400,9 +400,22 @@ def browser_page(_browser):
     context.close()
 
 
+SCREENSHOT_DIR = Path(
+    os.environ.get("IDEADB_SCREENSHOT_DIR")
+    or Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+)
+
+
 @pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
+def screenshot_dir() -> Path:
+    """Screenshots are kept as CI artefacts: ``artifacts/screenshots/`` at the repository root
+    (or ``IDEADB_SCREENSHOT_DIR``). Every test names its own shots, so pytest-xdist workers
+    writing there side by side never write the same file."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+_SHOT_NAMES: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -410,6 +423,9 @@ def screenshot(screenshot_dir):
     """Save a desktop and a 360 px wide screenshot of the page; returns the two paths."""
 
     def take(page, name: str) -> tuple[Path, Path]:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+        taken_by = _SHOT_NAMES.setdefault(name, test)
+        assert taken_by == test, f"screenshot name {name!r} is already used by {taken_by}"
         desktop = screenshot_dir / f"{name}-desktop.png"
         phone = screenshot_dir / f"{name}-360.png"
         size = page.viewport_size

@@ -36,3 +36,22 @@ def test_labels_have_an_english_translation(app, name):
             english = {code: str(label) for code, label in TABLES[name].items()}
     untranslated = [code for code in vietnamese if english[code] == vietnamese[code]]
     assert untranslated == [], f"{name}: {untranslated}"
+
+
+def test_area_names_read_in_english_unless_an_admin_renamed_them(app):
+    from ideadb.units.labels import area_label
+    from ideadb.units.reference import AREAS
+
+    code, name, _ = AREAS[0]
+    with app.test_request_context():
+        with force_locale("en"):
+            assert area_label(code, name) == (
+                "Better work and simpler administrative procedures in the bodies of the "
+                "political system"
+            )
+            # A name an admin edited is user data: shown as written.
+            assert area_label(code, "Cải cách hành chính") == "Cải cách hành chính"
+        with force_locale("vi"):
+            assert area_label(code, name) == name
+    # Files and jobs (no request) keep the Vietnamese name.
+    assert area_label(code, name) == name

@@ -15,6 +15,7 @@ from ideadb.accounts.schemas import (
 from ideadb.accounts.views import login_limits
 from ideadb.core.api import doc, load_json, signed_in_actor
 from ideadb.core.errors import NotAuthenticated
+from ideadb.core.text import N_
 from ideadb.extensions import db, limiter
 
 bp = Blueprint("accounts_api", __name__)
@@ -45,7 +46,7 @@ def delete_token():
     user = signed_in_actor()
     token = g.get("api_token")
     if token is None:
-        raise NotAuthenticated("Cần gửi mã truy cập cần thu hồi trong tiêu đề Authorization.")
+        raise NotAuthenticated(N_("Cần gửi mã truy cập cần thu hồi trong tiêu đề Authorization."))
     service.revoke_token(db.session(), user, token)
     return "", 204
 

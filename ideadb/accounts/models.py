@@ -90,6 +90,10 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(sa.Text)
+    # The Vietnamese message (a msgid with %(name)s places) and what fills them: the text is
+    # shown in the reader's language. Rows written before keep only their text.
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # Where it leads: an endpoint of the site and its arguments; the web layer builds the URL.
     endpoint: Mapped[str | None] = mapped_column(sa.String(80))
     endpoint_args: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

@@ -21,6 +21,9 @@ from ideadb.accounts.models import Notification, User
 from ideadb.core import jobs
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import NotFound
+from ideadb.core.text import N_
+
+__all__ = ["N_", "notify", "shown_text"]
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +33,66 @@ SUBJECT_PREFIX = "[Ý tưởng, sáng kiến] "
 Target = tuple[str, dict[str, Any]]
 
 
-def notify(session: Session, user_id: int | None, text: str, target: Target | None = None) -> None:
+def notify(
+    session: Session,
+    user_id: int | None,
+    text: str,
+    target: Target | None = None,
+    params: dict[str, Any] | None = None,
+    translate: tuple[str, ...] = (),
+) -> None:
     """Add a notification for a user to the current transaction; email it once committed.
 
+    ``text`` is the Vietnamese message (marked with ``N_``), its %(name)s places filled from
+    ``params``; the params named in ``translate`` are labels (messages themselves) shown in the
+    reader's language too. The filled Vietnamese text is kept for the e-mail and the API.
     ``target`` is where it leads: ``("ideas.detail", {"idea_id": 5})``, an endpoint of the site
     and its arguments (the page's URL is built from them when the notification is opened).
     """
     if user_id is None:
         return
+    values = dict(params) if params is not None else None
+    filled = text % values if values is not None else text
+    stored = None
+    if values is not None:
+        stored = {**values, "_translate": list(translate)} if translate else values
     endpoint, args = target if target is not None else (None, None)
     link = path_for(endpoint, args or {}) if endpoint else None
     session.add(
-        Notification(user_id=user_id, text=text, endpoint=endpoint, endpoint_args=args, link=link)
+        Notification(
+            user_id=user_id,
+            text=filled,
+            message=text,
+            params=stored,
+            endpoint=endpoint,
+            endpoint_args=args,
+            link=link,
+        )
     )
     user = session.get(User, user_id)
     if user is None or not user.email or not user.active:
         return
-    message = _message(user.email, text, link)
+    message = _message(user.email, filled, link)
     if message is not None:
         jobs.enqueue(session, "mail", message)
+
+
+def shown_text(row: Notification) -> str:
+    """A notification in the reader's language (rows without a message: their stored text)."""
+    from flask_babel import gettext
+
+    if not row.message:
+        return row.text
+    if row.params is None:
+        return gettext(row.message)
+    values = dict(row.params)
+    for name in values.pop("_translate", []):
+        if isinstance(values.get(name), str):
+            values[name] = gettext(values[name])
+    try:
+        return gettext(row.message) % values
+    except (KeyError, TypeError, ValueError):
+        return row.text
 
 
 def _message(to: str, text: str, link: str | None) -> dict[str, str] | None:
@@ -127,7 +171,7 @@ def mark_read(session: Session, user: Any, notification_id: int | None = None) -
         if notification_id is not None and not rows:
             exists = session.get(Notification, notification_id)
             if exists is None or exists.user_id != user.id:
-                raise NotFound("Không tìm thấy thông báo.")
+                raise NotFound(N_("Không tìm thấy thông báo."))
         now = utcnow()
         for row in rows:
             row.read_at = now
@@ -138,7 +182,7 @@ def open_notification(session: Session, user: Any, notification_id: int) -> Targ
     """Mark a notification read and return where it leads (only pages of this site)."""
     row = session.get(Notification, notification_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("Không tìm thấy thông báo.")
+        raise NotFound(N_("Không tìm thấy thông báo."))
     if row.read_at is None:
         with unit_of_work(session):
             row.read_at = utcnow()

@@ -21,7 +21,7 @@ from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import ALL_ROLES, Role, require
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.units.models import Unit
 
 _hasher = PasswordHasher()
@@ -44,7 +44,7 @@ def configure_hashing(profile: str) -> None:
 
 
 MIN_PASSWORD_LENGTH = 8
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_CREDENTIALS = N_("Tên đăng nhập hoặc mật khẩu không đúng.")
 
 
 def hash_password(password: str) -> str:
@@ -142,7 +142,7 @@ def _create(session, actor, username, password, full_name, roles, email, unit_id
     if not roles:
         errors.setdefault("roles", []).append("Cần ít nhất một vai trò.")
     if errors:
-        raise ValidationFailed("Thông tin tài khoản chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin tài khoản chưa hợp lệ."), errors)
     with unit_of_work(session):
         user = User(
             username=username,
@@ -164,7 +164,7 @@ def _create(session, actor, username, password, full_name, roles, email, unit_id
 def get_user(session: Session, actor: Any, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("Không tìm thấy người dùng.")
+        raise NotFound(N_("Không tìm thấy người dùng."))
     require(actor, "user.view", user)
     return user
 
@@ -189,7 +189,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not check_password(user, current or ""):
         raise ValidationFailed(
-            "Mật khẩu hiện tại không đúng.", {"current_password": ["Mật khẩu hiện tại không đúng."]}
+            N_("Mật khẩu hiện tại không đúng."),
+            {"current_password": ["Mật khẩu hiện tại không đúng."]},
         )
     if len(new or "") < MIN_PASSWORD_LENGTH:
         msg = f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."
@@ -219,7 +220,7 @@ def update_user(
     require(actor, "user.manage")
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("Không tìm thấy người dùng.")
+        raise NotFound(N_("Không tìm thấy người dùng."))
     errors: dict[str, list[str]] = {}
     if roles is not None:
         roles = sorted(set(roles))
@@ -233,7 +234,7 @@ def update_user(
     if full_name is not None and not full_name.strip():
         errors["full_name"] = ["Vui lòng nhập họ và tên."]
     if errors:
-        raise ValidationFailed("Thông tin tài khoản chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin tài khoản chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = user_snapshot(user)
         if full_name is not None:
@@ -316,9 +317,9 @@ def user_for_token(session: Session, token: str) -> User | None:
 def revoke_token(session: Session, user: User, token: str) -> None:
     row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.user_id != user.id:
-        raise NotFound("Không tìm thấy mã truy cập.")
+        raise NotFound(N_("Không tìm thấy mã truy cập."))
     if row.revoked_at is not None:
-        raise Conflict("Mã truy cập đã bị thu hồi.")
+        raise Conflict(N_("Mã truy cập đã bị thu hồi."))
     with unit_of_work(session):
         row.revoked_at = utcnow()
         record(session, user, "token.revoke", "api_token", row.id)
@@ -383,7 +384,7 @@ def close_account(session: Session, user: User, password: str) -> None:
     """Close the user's own account: anonymised, signed out everywhere, their names withdrawn
     where the law does not require them (each feature decides through its erase hook)."""
     if not check_password(user, password or ""):
-        raise ValidationFailed("Mật khẩu không đúng.", {"password": ["Mật khẩu không đúng."]})
+        raise ValidationFailed(N_("Mật khẩu không đúng."), {"password": ["Mật khẩu không đúng."]})
     with unit_of_work(session):
         changed = {
             section: erase(session, user)

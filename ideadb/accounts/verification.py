@@ -23,6 +23,7 @@ from ideadb.core import jobs
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import require
+from ideadb.core.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +69,10 @@ def send_verification(session: Session, user: User) -> bool:
     mail, False when no mail server is configured (the link is then logged)."""
     if not user.email:
         raise ValidationFailed(
-            "Tài khoản chưa có địa chỉ thư điện tử.", {"email": ["Cần địa chỉ thư điện tử."]}
+            N_("Tài khoản chưa có địa chỉ thư điện tử."), {"email": ["Cần địa chỉ thư điện tử."]}
         )
     if user.email_verified:
-        raise Conflict("Địa chỉ thư điện tử đã được xác nhận.")
+        raise Conflict(N_("Địa chỉ thư điện tử đã được xác nhận."))
     path = verification_path(user)
     url = _base_url() + path
     hours = int(_config().get("EMAIL_VERIFY_HOURS") or DEFAULT_HOURS)
@@ -123,10 +124,10 @@ def mark_verified(session: Session, actor: Any, user_id: int) -> User:
     require(actor, "user.manage")
     user = session.get(User, user_id) if 1 <= user_id <= 2**31 - 1 else None
     if user is None:
-        raise NotFound("Không tìm thấy người dùng.")
+        raise NotFound(N_("Không tìm thấy người dùng."))
     if not user.email:
         raise ValidationFailed(
-            "Tài khoản chưa có địa chỉ thư điện tử.", {"email": ["Cần địa chỉ thư điện tử."]}
+            N_("Tài khoản chưa có địa chỉ thư điện tử."), {"email": ["Cần địa chỉ thư điện tử."]}
         )
     if user.email_verified_at is None:
         with unit_of_work(session):

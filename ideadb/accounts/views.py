@@ -32,7 +32,7 @@ from ideadb.accounts.forms import (
 from ideadb.accounts.labels import ROLE_LABELS
 from ideadb.core.errors import Conflict, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
-from ideadb.core.forms import apply_errors, choices
+from ideadb.core.forms import apply_errors, choices, shown
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
@@ -156,7 +156,9 @@ def verify_email(token: str):
     try:
         verification.confirm(db.session(), token)
     except ValidationFailed as exc:
-        return render_template("accounts/verify_email.html", error=exc.message, form=None), 400
+        return render_template(
+            "accounts/verify_email.html", error=shown(exc.message), form=None
+        ), 400
     flash(_("Đã xác nhận địa chỉ thư điện tử. Cảm ơn bạn!"), "success")
     return redirect(url_for("accounts.email_status"))
 
@@ -171,7 +173,7 @@ def email_status():
         try:
             verification.send_verification(db.session(), current_user._get_current_object())
         except (ValidationFailed, Conflict) as exc:
-            flash(exc.message, "warning")
+            flash(shown(exc.message), "warning")
         else:
             flash(_verification_message(), "info")
         return redirect(url_for("accounts.email_status"))
@@ -186,7 +188,7 @@ def admin_verify_email(user_id: int):
         try:
             verification.mark_verified(db.session(), current_user, user_id)
         except ValidationFailed as exc:
-            flash(exc.message, "warning")
+            flash(shown(exc.message), "warning")
         else:
             flash(_("Đã xác nhận địa chỉ thư điện tử của tài khoản."), "success")
     return redirect(url_for("accounts.edit_user", user_id=user_id))

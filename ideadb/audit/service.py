@@ -22,6 +22,7 @@ from ideadb.audit.models import AuditEvent
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ, parse_date
 from ideadb.core.permissions import require
+from ideadb.core.text import N_
 
 # The accounts table, read by name: audit sits below accounts and must not import it.
 _USERS = sa.table("users", sa.column("id", sa.Integer), sa.column("username", sa.String))
@@ -123,7 +124,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     ):
         fields["until"] = ["Phải sau ngày bắt đầu."]
     if fields:
-        raise ValidationFailed("Điều kiện lọc không hợp lệ.", fields)
+        raise ValidationFailed(N_("Điều kiện lọc không hợp lệ."), fields)
     return Filters(**values)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ideadb.audit import service
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.permissions import require
+from ideadb.core.text import N_
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db
 
@@ -50,7 +51,7 @@ def export_csv():
     require(current_user, "audit.view")
     filters, errors = _filters()
     if errors:
-        raise ValidationFailed("Điều kiện lọc không hợp lệ.", errors)
+        raise ValidationFailed(N_("Điều kiện lọc không hợp lệ."), errors)
     chunks = service.export_csv(db.session(), current_user, filters)
     name = f"nhat-ky-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
     return Response(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.core.db import request_session
 from ideadb.core.errors import BadRequest, NotAuthenticated, NotFound, ValidationFailed
-from ideadb.core.text import nfc_deep
+from ideadb.core.text import N_, nfc_deep
 
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
@@ -76,7 +76,7 @@ def json_body() -> Any:
         data = {}
     too_large = oversized_integers(data)
     if too_large:
-        raise ValidationFailed("Dữ liệu không hợp lệ.", too_large)
+        raise ValidationFailed(N_("Dữ liệu không hợp lệ."), too_large)
     return nfc(data)
 
 
@@ -88,7 +88,7 @@ def load_json(schema: Schema, *, partial: bool = False, data: Any = None) -> Any
     try:
         return schema.load(payload, partial=partial)
     except ValidationError as exc:
-        raise ValidationFailed("Dữ liệu không hợp lệ.", flatten_messages(exc.messages)) from exc
+        raise ValidationFailed(N_("Dữ liệu không hợp lệ."), flatten_messages(exc.messages)) from exc
 
 
 def page_args() -> tuple[int, int]:
@@ -108,7 +108,7 @@ def page_args() -> tuple[int, int]:
     if values.get("page", 0) > MAX_PAGE:
         fields["page"] = ["Số quá lớn."]
     if fields:
-        raise ValidationFailed("Tham số phân trang không hợp lệ.", fields)
+        raise ValidationFailed(N_("Tham số phân trang không hợp lệ."), fields)
     return values["page"], values["per_page"]
 
 
@@ -137,7 +137,7 @@ def api_actor():
 def signed_in_actor():
     actor = api_actor()
     if actor is None:
-        raise NotAuthenticated("Thiếu hoặc sai mã truy cập (token).")
+        raise NotAuthenticated(N_("Thiếu hoặc sai mã truy cập (token)."))
     return actor
 
 
@@ -402,7 +402,7 @@ def check_integer_params() -> None:
         if not -MAX_INTEGER - 1 <= number <= max(MAX_INTEGER, int(schema.get("maximum", 0))):
             fields[name] = ["Số quá lớn."]
     if fields:
-        raise ValidationFailed("Tham số không hợp lệ.", fields)
+        raise ValidationFailed(N_("Tham số không hợp lệ."), fields)
 
 
 def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
@@ -419,16 +419,16 @@ def make_api_blueprint(children: list[Blueprint]) -> Blueprint:
         for value in (request.view_args or {}).values():
             # <int:...> matches any run of digits; wider ids name nothing.
             if isinstance(value, int) and value > MAX_INTEGER:
-                raise NotFound("Không tìm thấy.")
+                raise NotFound(N_("Không tìm thấy."))
         check_integer_params()
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise NotAuthenticated("Thiếu hoặc sai mã truy cập (token).")
+                raise NotAuthenticated(N_("Thiếu hoặc sai mã truy cập (token)."))
             user = token_user(request_session(), token.strip())
             if user is None:
-                raise NotAuthenticated("Mã truy cập không hợp lệ hoặc đã hết hạn.")
+                raise NotAuthenticated(N_("Mã truy cập không hợp lệ hoặc đã hết hạn."))
             g.api_actor = user
             g.api_token = token.strip()
         elif request.method in ("GET", "HEAD") and current_user.is_authenticated:

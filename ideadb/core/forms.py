@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from flask_babel import gettext
 from wtforms import Form, SelectChoice
 
 from ideadb.core.errors import DomainError
+from scoring.messages import Message
+
+
+def shown(message: str) -> str:
+    """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language;
+    a message the catalogue does not hold (one with values written in) stays as it is."""
+    if isinstance(message, Message):
+        return gettext(message.msgid, **message.params)
+    return gettext(message) if isinstance(message, str) and message else message
+
+
+def shown_all(messages: Iterable[str]) -> list[str]:
+    return [shown(m) for m in messages]
 
 
 def apply_errors(form: Form, exc: DomainError) -> None:
@@ -13,13 +29,13 @@ def apply_errors(form: Form, exc: DomainError) -> None:
     for name, messages in exc.fields.items():
         field = getattr(form, name.split(".")[0], None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
+            field.errors = list(field.errors) + shown_all(messages)
             placed = True
         else:
-            form.form_errors.extend(messages)
+            form.form_errors.extend(shown_all(messages))
             placed = True
     if not placed:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(shown(exc.message))
 
 
 def choices(pairs) -> list[SelectChoice]:

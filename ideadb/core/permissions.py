@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from ideadb.core.errors import NotAllowed, NotAuthenticated
+from ideadb.core.text import N_
 
 
 class Role(StrEnum):
@@ -92,7 +93,7 @@ def require(actor: Any, action: str, obj: Any = None) -> None:
     if can(actor, action, obj):
         return
     if not is_signed_in(actor):
-        raise NotAuthenticated("Vui lòng đăng nhập để tiếp tục.")
+        raise NotAuthenticated(N_("Vui lòng đăng nhập để tiếp tục."))
     raise NotAllowed("Bạn không có quyền thực hiện thao tác này.")
 
 

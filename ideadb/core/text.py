@@ -25,3 +25,9 @@ def nfc_deep(value: Any) -> Any:
     if isinstance(value, dict):
         return {nfc_deep(k): nfc_deep(v) for k, v in value.items()}
     return value
+
+
+def N_(message: str) -> str:
+    """Mark a Vietnamese message for the catalogue where it is stored, not yet translated (a
+    notification's message is translated when it is shown)."""
+    return message

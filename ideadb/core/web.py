@@ -19,6 +19,7 @@ from ideadb.core import drafts, fmt
 from ideadb.core.api import API_PREFIX
 from ideadb.core.db import request_session
 from ideadb.core.errors import DomainError, NotAuthenticated
+from ideadb.core.forms import shown
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def error_response(status: int, message: str | None = None, fields=None, code: s
             resp.headers["WWW-Authenticate"] = "Bearer"
         return resp
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
-    return render_template(template, status=status, message=message, fields=fields), status
+    return render_template(template, status=status, message=shown(message), fields=fields), status
 
 
 def init_app(app: Flask) -> None:
@@ -220,13 +221,20 @@ def init_app(app: Flask) -> None:
             "nav_items": nav_items,
             "current_locale": str(get_locale()),
             "can": permissions.can,
+            "shown": shown,
             "has_role": permissions.has_role,
         }
 
     app.add_template_filter(fmt.fmt_date, "date")
     app.add_template_filter(fmt.fmt_datetime, "datetime")
     app.add_template_filter(fmt.fmt_number, "number")
-    app.add_template_filter(fmt.fmt_money, "money")
+
+    @app.template_filter("money")
+    def money(value) -> str:
+        """Whole đồng, the unit named in the reader's language (VND in English)."""
+        if value is None or str(get_locale()) == "vi":
+            return fmt.fmt_money(value)
+        return f"{fmt.fmt_number(value)} VND"
 
     @app.before_request
     def fresh_request_state() -> None:

@@ -22,7 +22,7 @@ from ideadb.core.db import unit_of_work
 from ideadb.core.errors import Conflict, ValidationFailed
 from ideadb.core.fmt import fmt_number
 from ideadb.core.permissions import require
-from ideadb.core.text import clean, nfc_deep
+from ideadb.core.text import N_, clean, nfc_deep
 from ideadb.criteria import alignment, service
 from ideadb.criteria.alignment import FORMAT, Difference
 from ideadb.criteria.models import CriteriaSet, SetStatus
@@ -133,16 +133,16 @@ def read_file(data: Any) -> tuple[dict[str, Any], Any, Any]:
     each field that is wrong."""
     if not isinstance(data, dict):
         raise ValidationFailed(
-            "Tệp không phải tệp bộ tiêu chí.", {"format": ["Tệp phải là một đối tượng JSON."]}
+            N_("Tệp không phải tệp bộ tiêu chí."), {"format": ["Tệp phải là một đối tượng JSON."]}
         )
     if data.get("format") != FORMAT:
         raise ValidationFailed(
-            "Tệp không phải tệp bộ tiêu chí của ideadb.",
+            N_("Tệp không phải tệp bộ tiêu chí của ideadb."),
             {"format": [f"Phải là “{FORMAT}”."]},
         )
     raw = data.get("set")
     if not isinstance(raw, dict):
-        raise ValidationFailed("Tệp thiếu bộ tiêu chí.", {"set": ["Phải là một đối tượng."]})
+        raise ValidationFailed(N_("Tệp thiếu bộ tiêu chí."), {"set": ["Phải là một đối tượng."]})
     raw = nfc_deep(raw)
     problems: dict[str, list[str]] = {}
     unknown = sorted(set(data) - {"format", "set"})
@@ -159,11 +159,11 @@ def read_file(data: Any) -> tuple[dict[str, Any], Any, Any]:
     except ValidationFailed as exc:
         problems.update({f"set.{k}": v for k, v in exc.fields.items()})
     if problems:
-        raise ValidationFailed("Tệp bộ tiêu chí chưa hợp lệ.", problems)
+        raise ValidationFailed(N_("Tệp bộ tiêu chí chưa hợp lệ."), problems)
     template = _read_template(raw.get("template"), body, problems)
     derived = _read_derived(raw.get("derived_from"), problems)
     if problems:
-        raise ValidationFailed("Tệp bộ tiêu chí chưa hợp lệ.", problems)
+        raise ValidationFailed(N_("Tệp bộ tiêu chí chưa hợp lệ."), problems)
     return body, template, derived
 
 
@@ -218,7 +218,9 @@ def derive(session: Session, actor: Any, set_id: int) -> CriteriaSet:
     source = service.get_set(session, set_id)
     template = source.template
     if template is None:
-        raise Conflict("Bộ tiêu chí này không phải là hướng dẫn (mẫu) nên không tạo bộ từ nó được.")
+        raise Conflict(
+            N_("Bộ tiêu chí này không phải là hướng dẫn (mẫu) nên không tạo bộ từ nó được.")
+        )
     with unit_of_work(session):
         draft = service.create_set(session, actor, content(source))
         draft.derived_code = template["code"]
@@ -245,9 +247,9 @@ def issue_template(
     require(actor, "criteria.manage")
     criteria_set = service.get_set(session, set_id)
     if criteria_set.status != SetStatus.ACTIVE:
-        raise Conflict("Chỉ ban hành được hướng dẫn từ bộ tiêu chí đang áp dụng.")
+        raise Conflict(N_("Chỉ ban hành được hướng dẫn từ bộ tiêu chí đang áp dụng."))
     if criteria_set.template is not None:
-        raise Conflict("Bộ tiêu chí này đã được ban hành làm hướng dẫn.")
+        raise Conflict(N_("Bộ tiêu chí này đã được ban hành làm hướng dẫn."))
     problems: dict[str, list[str]] = {}
     template = _read_template(
         {"issuer": issuer, "code": code, "version": version, "constraints": constraints},
@@ -256,7 +258,7 @@ def issue_template(
     )
     if problems:
         raise ValidationFailed(
-            "Hướng dẫn chưa hợp lệ.",
+            N_("Hướng dẫn chưa hợp lệ."),
             {k.removeprefix("set.template."): v for k, v in problems.items()},
         )
     _require_new_template(session, code, version)
@@ -373,7 +375,7 @@ def activate(
     text = clean(justification)
     if len(text) > MAX_JUSTIFICATION:
         raise ValidationFailed(
-            "Giải trình quá dài.", {"justification": [f"Tối đa {MAX_JUSTIFICATION} ký tự."]}
+            N_("Giải trình quá dài."), {"justification": [f"Tối đa {MAX_JUSTIFICATION} ký tự."]}
         )
     if criteria_set.status != SetStatus.DRAFT:
         return service.activate(session, actor, set_id)

@@ -23,6 +23,7 @@ from ideadb.core import providers
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from ideadb.core.permissions import SYSTEM, Role, is_signed_in, require, roles_rule, rule
+from ideadb.core.text import N_
 from ideadb.criteria import reference
 from ideadb.criteria.models import Band, CriteriaSet, Criterion, RecognitionLevel, SetStatus
 
@@ -44,7 +45,7 @@ EDITABLE_FIELDS = ("name", "basis", "criteria", "recognition_levels")
 def get_set(session: Session, set_id: int) -> CriteriaSet:
     criteria_set = session.get(CriteriaSet, set_id)
     if criteria_set is None:
-        raise NotFound("Không tìm thấy bộ tiêu chí.")
+        raise NotFound(N_("Không tìm thấy bộ tiêu chí."))
     return criteria_set
 
 
@@ -140,7 +141,7 @@ def list_sets(
     if status:
         if status not in {s.value for s in SetStatus}:
             raise ValidationFailed(
-                "Trạng thái không hợp lệ.", {"status": ["Chỉ nhận draft, active hoặc retired."]}
+                N_("Trạng thái không hợp lệ."), {"status": ["Chỉ nhận draft, active hoặc retired."]}
             )
         stmt = stmt.where(CriteriaSet.status == status)
     if lineage_id:
@@ -250,7 +251,7 @@ def parse(data: dict[str, Any]) -> scoring.Rubric:
         fields: dict[str, list[str]] = {}
         for problem in exc.problems:
             fields.setdefault(api_path(problem.path), []).append(problem.message)
-        raise ValidationFailed("Bộ tiêu chí chưa hợp lệ.", fields) from exc
+        raise ValidationFailed(N_("Bộ tiêu chí chưa hợp lệ."), fields) from exc
 
 
 def _fill(criteria_set: CriteriaSet, rubric: scoring.Rubric) -> None:
@@ -326,13 +327,17 @@ def _require_editable(session: Session, criteria_set: CriteriaSet) -> None:
     _require_unused(session, criteria_set)
     if criteria_set.template_code is not None:
         raise Conflict(
-            "Đây là hướng dẫn do cấp trên ban hành nên được giữ nguyên; hãy tạo bộ tiêu chí "
-            "theo hướng dẫn này rồi điều chỉnh."
+            N_(
+                "Đây là hướng dẫn do cấp trên ban hành nên được giữ nguyên; hãy tạo bộ tiêu chí "
+                "theo hướng dẫn này rồi điều chỉnh."
+            )
         )
     if criteria_set.status != SetStatus.DRAFT:
         raise InvalidTransition(
-            "Chỉ sửa được bản nháp; bộ tiêu chí đang áp dụng hoặc đã ngừng thì hãy tạo "
-            "phiên bản mới."
+            N_(
+                "Chỉ sửa được bản nháp; bộ tiêu chí đang áp dụng hoặc đã ngừng thì hãy tạo "
+                "phiên bản mới."
+            )
         )
 
 
@@ -371,7 +376,7 @@ def activate(session: Session, actor: Any, set_id: int) -> CriteriaSet:
         return criteria_set
     if criteria_set.status != SetStatus.DRAFT:
         raise InvalidTransition(
-            "Bộ tiêu chí đã ngừng áp dụng không thể kích hoạt lại; hãy tạo phiên bản mới."
+            N_("Bộ tiêu chí đã ngừng áp dụng không thể kích hoạt lại; hãy tạo phiên bản mới.")
         )
     parse(scoring.rubric_to_dict(to_rubric(criteria_set)))
     now = utcnow()

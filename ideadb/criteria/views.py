@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict, ValidationFailed
+from ideadb.core.forms import shown
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.criteria import alignment, guidelines, service
@@ -148,7 +149,7 @@ def _transition(set_id: int, change, done: str):
     try:
         result = change(db.session(), current_user, set_id)
     except (Conflict, ValidationFailed) as exc:
-        flash(exc.message, "danger")
+        flash(shown(exc.message), "danger")
         return redirect(url_for("criteria.show", set_id=set_id))
     flash(done, "success")
     return result
@@ -304,7 +305,7 @@ def issue(set_id: int):
                 constraints=constraints,
             )
         except (Conflict, ValidationFailed) as exc:
-            flash(exc.message, "danger")
+            flash(shown(exc.message), "danger")
             problems = exc.fields
         else:
             flash(_("Đã ban hành hướng dẫn; hãy tải tệp về để gửi cho cấp dưới."), "success")
@@ -342,7 +343,7 @@ def import_file():
             try:
                 created = guidelines.import_set(db.session(), current_user, data)
             except (Conflict, ValidationFailed) as exc:
-                form.file.errors.append(exc.message)
+                form.file.errors.append(shown(exc.message))
                 problems = exc.fields
             else:
                 flash(_("Đã nhập bộ tiêu chí thành bản nháp."), "success")

@@ -29,6 +29,7 @@ from ideadb.core.permissions import (
     roles_rule,
     rule,
 )
+from ideadb.core.text import N_
 from ideadb.ideas.lifecycle import is_editable
 from ideadb.ideas.models import Author, Idea, IdeaRevision, IdeaStatus
 from ideadb.ideas.validation import nfc
@@ -178,14 +179,14 @@ def get_idea(session: Session, actor: Any, idea_id: int) -> Idea:
     """The idea, or NotFound — also when the actor may not see it."""
     idea = session.get(Idea, idea_id) if isinstance(idea_id, int) else None
     if idea is None or not can_view(actor, idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     return idea
 
 
 def get_public_idea(session: Session, idea_id: int) -> Idea:
     idea = session.get(Idea, idea_id) if isinstance(idea_id, int) else None
     if idea is None or not is_published(idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     return idea
 
 

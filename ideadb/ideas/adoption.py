@@ -18,14 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import Role, can, has_role, is_signed_in, require, rule
 from ideadb.ideas.access import can_view, get_idea, get_public_idea, is_owner, is_unit_officer_of
-from ideadb.ideas.lifecycle import idea_label
+from ideadb.ideas.lifecycle import RECOGNISED_AT, idea_label
 from ideadb.ideas.models import AdoptionInterest, Idea, IdeaFollower
 from ideadb.ideas.notices import idea_target
 from ideadb.ideas.validation import nfc
@@ -64,7 +64,7 @@ def get_interest(session: Session, actor: Any, interest_id: int) -> AdoptionInte
     """The interest, or NotFound when the actor may not see the idea's interests."""
     interest = session.get(AdoptionInterest, interest_id) if isinstance(interest_id, int) else None
     if interest is None or not can(actor, "idea.view_interests", interest.idea):
-        raise NotFound("Không tìm thấy đăng ký áp dụng.")
+        raise NotFound(N_("Không tìm thấy đăng ký áp dụng."))
     return interest
 
 
@@ -135,7 +135,7 @@ def update_interest(
     errors: dict[str, list[str]] = {}
     if status not in STATUSES:
         errors["status"] = ["Một trong: " + ", ".join(STATUSES) + "."]
-        raise ValidationFailed("Trạng thái đăng ký áp dụng không hợp lệ.", errors)
+        raise ValidationFailed(N_("Trạng thái đăng ký áp dụng không hợp lệ."), errors)
     if status not in allowed_next(interest.status):
         raise Conflict(
             f"Không thể chuyển đăng ký áp dụng từ “{STATUS_LABELS[interest.status]}” "
@@ -153,7 +153,7 @@ def update_interest(
         if applied_at is None and "outcome.applied_at" not in errors:
             errors["outcome.applied_at"] = ["Vui lòng nhập ngày áp dụng."]
     if errors:
-        raise ValidationFailed("Thông tin áp dụng chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = _snapshot(interest)
         newly_applied = status == "applied" and interest.status != "applied"
@@ -178,11 +178,16 @@ def update_interest(
             {"interest_id": interest.id, **after},
         )
         if newly_applied:
-            text = (
-                f"Sáng kiến {idea_label(idea.title, idea.code)} đã được áp dụng tại "
-                f"{interest.organisation}."
+            tell_followers(
+                session,
+                idea,
+                N_("Sáng kiến %(label)s đã được áp dụng tại %(organisation)s."),
+                exclude={getattr(actor, "id", None)},
+                params={
+                    "label": idea_label(idea.title, idea.code),
+                    "organisation": interest.organisation,
+                },
             )
-            tell_followers(session, idea, text, exclude={getattr(actor, "id", None)})
     return interest
 
 
@@ -242,8 +247,16 @@ def unfollow(session: Session, actor: Any, idea_id: int) -> Idea:
 rule("idea.follow")(lambda actor, obj: is_signed_in(actor))
 
 
-def tell_followers(session: Session, idea: Idea, text: str, exclude: set | None = None) -> None:
-    """Notify each follower who may still see the idea (inside the caller's transaction)."""
+def tell_followers(
+    session: Session,
+    idea: Idea,
+    text: str,
+    exclude: set | None = None,
+    params: dict[str, Any] | None = None,
+    translate: tuple[str, ...] = (),
+) -> None:
+    """Notify each follower who may still see the idea (inside the caller's transaction);
+    ``text`` is a message (``N_``) filled from ``params`` (see ``notify``)."""
     exclude = exclude or set()
     for user_id in session.scalars(
         sa.select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea.id)
@@ -252,22 +265,19 @@ def tell_followers(session: Session, idea: Idea, text: str, exclude: set | None 
             continue
         user = session.get(User, user_id)
         if user is not None and can_view(user, idea):
-            notify(session, user_id, text, idea_target(idea))
-
-
-# Stored notices keep the Vietnamese source text.
-RECOGNISED_AT = {
-    "co_so": "cấp cơ sở",
-    "huyen": "cấp huyện",
-    "tinh": "cấp tỉnh",
-    "trung_uong": "cấp trung ương",
-}
+            notify(session, user_id, text, idea_target(idea), params, translate)
 
 
 def tell_followers_recognised(session: Session, idea: Idea, scope: str) -> None:
-    where = RECOGNISED_AT.get(scope, scope)
     tell_followers(
-        session, idea, f"Sáng kiến {idea_label(idea.title, idea.code)} đã được công nhận {where}."
+        session,
+        idea,
+        N_("Sáng kiến %(label)s đã được công nhận %(scope)s."),
+        params={
+            "label": idea_label(idea.title, idea.code),
+            "scope": RECOGNISED_AT.get(scope, scope),
+        },
+        translate=("scope",),
     )
 
 
@@ -325,7 +335,7 @@ def adoption_report(
 
     ``unit_ids``: only ideas of these units (a unit officer's yearly summary); None = all."""
     if year is not None and not (isinstance(year, int) and 1900 <= year <= 2200):
-        raise ValidationFailed("Tham số báo cáo không hợp lệ.", {"year": ["Năm không hợp lệ."]})
+        raise ValidationFailed(N_("Tham số báo cáo không hợp lệ."), {"year": ["Năm không hợp lệ."]})
     stmt = (
         sa.select(
             Idea.area,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import BadRequest, Conflict, ValidationFailed
+from ideadb.core.forms import shown_all
 from ideadb.extensions import db
 from ideadb.ideas import adoption
 from ideadb.ideas.forms import ActionForm, AdoptionUpdateForm
@@ -48,7 +49,7 @@ def update_interest(interest_id: int):
         )
     except (ValidationFailed, Conflict) as exc:  # a refusal (NotAllowed) answers 403
         details = [m for ms in exc.fields.values() for m in ms]
-        flash(_("Chưa lưu được: ") + " ".join([exc.message, *details]), "danger")
+        flash(_("Chưa lưu được: ") + " ".join(shown_all([exc.message, *details])), "danger")
         return back
     flash(_("Đã cập nhật đăng ký áp dụng."), "success")
     return back

@@ -9,6 +9,7 @@ from ideadb.core import providers
 from ideadb.core.api import api_actor, by_id, doc, load_json, paginate, signed_in_actor
 from ideadb.core.errors import BadRequest, ValidationFailed
 from ideadb.core.permissions import can
+from ideadb.core.text import N_
 from ideadb.extensions import db, limiter
 from ideadb.ideas import adoption, antibot, coauthors, importer, service
 from ideadb.ideas.models import INVITATION_STATUSES, STATUS_VALUES
@@ -124,7 +125,7 @@ def list_ideas():
         errors["status"] = ["Trạng thái không hợp lệ."]
     filters = {name: _int_arg(name, errors) for name in ("year", "district_id", "unit_id")}
     if errors:
-        raise ValidationFailed("Tham số lọc không hợp lệ.", errors)
+        raise ValidationFailed(N_("Tham số lọc không hợp lệ."), errors)
     stmt = service.list_ideas(
         db.session(), actor, status=status, area=request.args.get("area") or None, **filters
     )
@@ -400,7 +401,7 @@ def list_author_invitations():
     status = request.args.get("status") or None
     if status is not None and (status not in INVITATION_STATUSES or status == "withdrawn"):
         raise ValidationFailed(
-            "Tham số lọc không hợp lệ.", {"status": ["Một trong: pending, accepted, declined."]}
+            N_("Tham số lọc không hợp lệ."), {"status": ["Một trong: pending, accepted, declined."]}
         )
     stmt = coauthors.list_invitations(db.session(), actor, status=status)
     return paginate(db.session(), stmt, AuthorInvitationSchema())

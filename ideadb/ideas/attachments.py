@@ -21,6 +21,7 @@ from ideadb.core.changes import record_idea_change
 from ideadb.core.db import after_commit, after_rollback, unit_of_work, utcnow
 from ideadb.core.errors import InvalidTransition, NotFound, TooLarge, ValidationFailed
 from ideadb.core.permissions import can, require
+from ideadb.core.text import N_
 from ideadb.ideas import files
 from ideadb.ideas.access import get_idea
 from ideadb.ideas.lifecycle import is_editable
@@ -70,12 +71,12 @@ def check_file(filename: str | None, data: bytes) -> CheckedFile:
         message = f"Tệp vượt quá dung lượng cho phép ({max_bytes // (1024 * 1024)} MB)."
         raise TooLarge(message, {"file": [message]})
     if not data:
-        raise ValidationFailed("Tệp rỗng.", {"file": ["Tệp rỗng."]})
+        raise ValidationFailed(N_("Tệp rỗng."), {"file": ["Tệp rỗng."]})
     name = files.sanitize_filename(filename)
     kind = files.detect_kind(data)
     if kind is None:
         raise ValidationFailed(
-            "Loại tệp không được chấp nhận.",
+            N_("Loại tệp không được chấp nhận."),
             {"file": ["Chỉ nhận tệp PDF, DOC, DOCX, XLS, XLSX, JPG hoặc PNG."]},
         )
     content_type, extensions = files.ALLOWED_TYPES[kind]
@@ -86,7 +87,7 @@ def check_file(filename: str | None, data: bytes) -> CheckedFile:
             if ext
             else f"Tên tệp cần có phần mở rộng .{extensions[0]}."
         )
-        raise ValidationFailed("Loại tệp không khớp với tên tệp.", {"file": [message]})
+        raise ValidationFailed(N_("Loại tệp không khớp với tên tệp."), {"file": [message]})
     return CheckedFile(name, kind, content_type, data)
 
 
@@ -101,7 +102,7 @@ def _check_room(actor: Any, idea: Idea) -> None:
     limit = int(_config("ATTACHMENTS_PER_IDEA", 5))
     if len(idea.live_attachments) >= limit:
         raise ValidationFailed(
-            "Đã đủ số tệp đính kèm.", {"file": [f"Mỗi hồ sơ có tối đa {limit} tệp đính kèm."]}
+            N_("Đã đủ số tệp đính kèm."), {"file": [f"Mỗi hồ sơ có tối đa {limit} tệp đính kèm."]}
         )
 
 
@@ -167,7 +168,7 @@ def remove_attachment(session: Session, actor: Any, idea_id: int, attachment_id:
     require(actor, "idea.edit", idea)
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
     if attachment is None or attachment.idea_id != idea.id or attachment.removed_at is not None:
-        raise NotFound("Không tìm thấy tệp đính kèm.")
+        raise NotFound(N_("Không tìm thấy tệp đính kèm."))
     _check_editable(idea, "Chỉ gỡ tệp khi hồ sơ ở trạng thái bản nháp hoặc bổ sung.")
     with unit_of_work(session):
         attachment.removed_at = utcnow()
@@ -191,11 +192,11 @@ def attachment_for_download(
     """The attachment and its file, for those who may see the idea in full; else NotFound."""
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
     if attachment is None or attachment.removed_at is not None:
-        raise NotFound("Không tìm thấy tệp đính kèm.")
+        raise NotFound(N_("Không tìm thấy tệp đính kèm."))
     idea = attachment.idea
     if not can(actor, "attachment.download", idea):
-        raise NotFound("Không tìm thấy tệp đính kèm.")
+        raise NotFound(N_("Không tìm thấy tệp đính kèm."))
     path = attachment_path(attachment)
     if not path.is_file():
-        raise NotFound("Tệp đính kèm không còn trên máy chủ.")
+        raise NotFound(N_("Tệp đính kèm không còn trên máy chủ."))
     return attachment, path

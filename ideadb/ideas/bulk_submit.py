@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.permissions import can
+from ideadb.core.text import N_
 from ideadb.ideas import service
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.ideas.validation import check_complete
@@ -43,7 +44,9 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
     """Submit the chosen drafts together; 422 naming the incomplete ones (nothing submitted)."""
     ids = list(dict.fromkeys(int(i) for i in idea_ids))
     if not ids:
-        raise ValidationFailed("Chưa chọn hồ sơ nào.", {"idea_ids": ["Chọn ít nhất một hồ sơ."]})
+        raise ValidationFailed(
+            N_("Chưa chọn hồ sơ nào."), {"idea_ids": ["Chọn ít nhất một hồ sơ."]}
+        )
     if len(ids) > MAX_AT_ONCE:
         raise ValidationFailed(
             f"Mỗi lần nộp tối đa {MAX_AT_ONCE} hồ sơ.", {"idea_ids": ["Chọn ít hơn."]}
@@ -59,7 +62,9 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
             problems.append(f"{idea.title}: " + " ".join(missing))
     if problems:
         raise ValidationFailed(
-            "Chưa nộp hồ sơ nào: có hồ sơ chưa đủ thông tin. Sửa các hồ sơ này hoặc bỏ chọn chúng.",
+            N_(
+                "Chưa nộp hồ sơ nào: có hồ sơ chưa đủ thông tin. Sửa các hồ sơ này hoặc bỏ chọn chúng."
+            ),
             {"idea_ids": problems},
         )
     with unit_of_work(session):

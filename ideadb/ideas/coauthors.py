@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.changes import record_idea_change
 from ideadb.core.db import unit_of_work, utcnow
@@ -184,8 +184,9 @@ def _invite(
         notify(
             session,
             user_id,
-            f"{inviter} mời bạn xác nhận là đồng tác giả của ý tưởng “{idea.title}”.",
+            N_("%(inviter)s mời bạn xác nhận là đồng tác giả của ý tưởng “%(title)s”."),
             ("ideas.invitations", {}),
+            {"inviter": inviter, "title": idea.title},
         )
 
 
@@ -228,7 +229,7 @@ def _addressed(session: Session, actor: Any, invitation_id: int, *, lock: bool =
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         invitation = session.scalar(stmt)
     if invitation is None or not is_signed_in(actor) or invitation.invited_user_id != actor.id:
-        raise NotFound("Không tìm thấy lời mời.")
+        raise NotFound(N_("Không tìm thấy lời mời."))
     return invitation
 
 
@@ -242,7 +243,7 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
         invitation = _addressed(session, actor, invitation_id, lock=True)
         require(actor, "author_invitation.answer", invitation)
         if invitation.status != St.PENDING or invitation.author_id is None:
-            raise Conflict("Lời mời này đã được trả lời hoặc đã được thu hồi.")
+            raise Conflict(N_("Lời mời này đã được trả lời hoặc đã được thu hồi."))
         before = _snapshot(invitation)
         invitation.status = (St.ACCEPTED if accept else St.DECLINED).value
         invitation.decided_at = utcnow()
@@ -250,7 +251,7 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
         if accept:
             author = session.get(Author, invitation.author_id)
             if author is None:
-                raise Conflict("Lời mời này đã được trả lời hoặc đã được thu hồi.")
+                raise Conflict(N_("Lời mời này đã được trả lời hoặc đã được thu hồi."))
             author.user_id = actor.id
             record(
                 session,
@@ -272,13 +273,18 @@ def _decide(session: Session, actor: Any, invitation_id: int, accept: bool) -> A
             _snapshot(invitation),
         )
         record_idea_change(session, idea.id)
-        answer = "đã xác nhận" if accept else "đã từ chối"
+        message = (
+            N_("%(name)s đã xác nhận là đồng tác giả của ý tưởng “%(title)s”.")
+            if accept
+            else N_("%(name)s đã từ chối là đồng tác giả của ý tưởng “%(title)s”.")
+        )
         if idea.registrant_id is not None:
             notify(
                 session,
                 idea.registrant_id,
-                f"{actor.full_name} {answer} là đồng tác giả của ý tưởng “{idea.title}”.",
+                message,
                 idea_target(idea),
+                {"name": actor.full_name, "title": idea.title},
             )
     return invitation
 

@@ -29,6 +29,7 @@ from ideadb.core.db import after_commit, after_rollback, app_engine, unit_of_wor
 from ideadb.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ideadb.core.jobs import Job, JobStatus
 from ideadb.core.permissions import require
+from ideadb.core.text import N_
 from ideadb.ideas import importer
 from ideadb.ideas.import_columns import FILE_COLUMN, FILE_FIELD
 from ideadb.ideas.import_rows import RowError
@@ -79,7 +80,7 @@ def request_import(
     Rows repeating an idea already registered hold the import unless ``allow_duplicates``."""
     require(actor, "idea.import")
     if not data:
-        raise ValidationFailed("Tệp rỗng.", {"file": ["Tệp rỗng."]})
+        raise ValidationFailed(N_("Tệp rỗng."), {"file": ["Tệp rỗng."]})
     with unit_of_work(session):
         stored = _store(session, filename, data)
         payload = {
@@ -97,7 +98,7 @@ def request_import(
 def _own_import(session: Session, actor: Any, job_id: int) -> Job:
     job = jobs_service.find(session, job_id)
     if job is None or job.kind != KIND or job.created_by != getattr(actor, "id", None):
-        raise NotFound("Không tìm thấy lượt nhập này.")
+        raise NotFound(N_("Không tìm thấy lượt nhập này."))
     return job
 
 
@@ -114,11 +115,11 @@ def import_checked(
         checked_ok = bool(payload.get("dry_run")) and bool(result.get("created"))
         held = not payload.get("dry_run") and bool(result.get("held"))
         if checked.status != JobStatus.DONE or result.get("errors") or not (checked_ok or held):
-            raise Conflict("Chỉ nhập được tệp đã kiểm tra xong và không có lỗi.")
+            raise Conflict(N_("Chỉ nhập được tệp đã kiểm tra xong và không có lỗi."))
         if result.get("imported_by"):
             raise Conflict(f"Tệp này đã được đưa vào nhập (lượt #{result['imported_by']}).")
         if not _stored_path(payload["file"]).exists():
-            raise Conflict("Tệp đã kiểm tra không còn trên máy chủ; vui lòng tải lên lại.")
+            raise Conflict(N_("Tệp đã kiểm tra không còn trên máy chủ; vui lòng tải lên lại."))
         job = jobs.enqueue(
             session,
             KIND,
@@ -207,7 +208,7 @@ def run_import(context: jobs.JobContext) -> dict[str, Any]:
     with unit_of_work(session):
         try:
             if actor is None or not actor.active:
-                raise NotFound("Người yêu cầu không còn hoạt động.")
+                raise NotFound(N_("Người yêu cầu không còn hoạt động."))
             result = importer.import_ideas(
                 session,
                 actor,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.forms import shown_all
 from ideadb.extensions import db
 from ideadb.ideas import bulk_submit, import_jobs, importer
 from ideadb.ideas.forms import ActionForm, ImportForm
@@ -112,7 +113,7 @@ def bulk_submit_page():
         try:
             done = bulk_submit.submit_drafts(db.session(), current_user, chosen)
         except ValidationFailed as exc:
-            errors = [exc.message, *exc.fields.get("idea_ids", [])]
+            errors = shown_all([exc.message, *exc.fields.get("idea_ids", [])])
             status = 422
         else:
             flash(_("Đã nộp %(n)s hồ sơ.", n=len(done)), "success")

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import ValidationFailed
@@ -47,7 +47,7 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
     if len(values["message"]) > 4000:
         errors["message"] = ["Tối đa 4000 ký tự."]
     if errors:
-        raise ValidationFailed("Thông tin đăng ký áp dụng chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đăng ký áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):
         interest = AdoptionInterest(
             idea_id=idea.id,
@@ -68,9 +68,13 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
             None,
             {"interest_id": interest.id, "organisation": interest.organisation},
         )
-        text = f"{interest.organisation} đăng ký áp dụng sáng kiến {idea_label(idea.title, idea.code)}."
+        text = N_("%(organisation)s đăng ký áp dụng sáng kiến %(label)s.")
+        values = {
+            "organisation": interest.organisation,
+            "label": idea_label(idea.title, idea.code),
+        }
         for user_id in dict.fromkeys(people_of(idea) + officers_to_notify(session, idea.unit)):
-            notify(session, user_id, text, idea_target(idea))
+            notify(session, user_id, text, idea_target(idea), values)
     return interest
 
 

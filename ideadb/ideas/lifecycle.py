@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ideadb.core.errors import InvalidTransition
-from ideadb.ideas.labels import SCOPE_NAMES, STATUS_NAMES
+from ideadb.core.text import N_
+from ideadb.ideas.labels import STATUS_NAMES
 from ideadb.ideas.models import IdeaStatus
 
 S = IdeaStatus
@@ -58,9 +59,23 @@ SCREEN_DECISIONS: dict[str, str] = {
     "needs_revision": "screen_needs_revision",
 }
 SCREEN_MESSAGES: dict[str, str] = {
-    "eligible": "Hồ sơ {label} đã được xác nhận đủ điều kiện xét chọn.",
-    "ineligible": "Hồ sơ {label} không đủ điều kiện xét chọn.",
-    "needs_revision": "Hồ sơ {label} cần bổ sung, vui lòng xem yêu cầu và nộp lại.",
+    "eligible": N_("Hồ sơ %(label)s đã được xác nhận đủ điều kiện xét chọn."),
+    "ineligible": N_("Hồ sơ %(label)s không đủ điều kiện xét chọn."),
+    "needs_revision": N_("Hồ sơ %(label)s cần bổ sung, vui lòng xem yêu cầu và nộp lại."),
+}
+SCREEN_MESSAGES_WITH_NOTE: dict[str, str] = {
+    "eligible": N_("Hồ sơ %(label)s đã được xác nhận đủ điều kiện xét chọn. Ghi chú: %(note)s"),
+    "ineligible": N_("Hồ sơ %(label)s không đủ điều kiện xét chọn. Ghi chú: %(note)s"),
+    "needs_revision": N_(
+        "Hồ sơ %(label)s cần bổ sung, vui lòng xem yêu cầu và nộp lại. Ghi chú: %(note)s"
+    ),
+}
+# How a recognition notice names its level (a message itself, translated when shown).
+RECOGNISED_AT: dict[str, str] = {
+    "co_so": N_("cấp cơ sở"),
+    "huyen": N_("cấp huyện"),
+    "tinh": N_("cấp tỉnh"),
+    "trung_uong": N_("cấp trung ương"),
 }
 
 # The fields a revision snapshot records, in the order of the registration form.
@@ -140,9 +155,18 @@ class Notice:
     actor left out; ``people``: the registrant and the authors with an account."""
 
     audience: Audience
-    text: str
+    #: The Vietnamese message (a msgid), its %(name)s places filled from ``params``.
+    message: str
     #: The page it leads to when not the idea's own page (an endpoint taking ``idea_id``).
     endpoint: str | None = None
+    params: Mapping[str, Any] | None = None
+    #: The params that are messages too (translated when shown).
+    translate: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The notice as a Vietnamese reader gets it."""
+        return self.message % dict(self.params) if self.params is not None else self.message
 
 
 @dataclass(frozen=True)
@@ -201,18 +225,20 @@ def plan_transition(
         changes["submitted_at"] = now
         label = idea_label(idea.title, code)
         text = (
-            f"Hồ sơ {label} đã được nộp và đang chờ sàng lọc."
+            N_("Hồ sơ %(label)s đã được nộp và đang chờ sàng lọc.")
             if first
-            else f"Hồ sơ {label} đã được bổ sung và nộp lại."
+            else N_("Hồ sơ %(label)s đã được bổ sung và nộp lại.")
         )
-        notices.append(Notice("officers", text))
+        notices.append(Notice("officers", text, params={"label": label}))
     elif action.startswith("screen_"):
         decision = action.removeprefix("screen_")
         changes.update(screening_note=note, screened_at=now, screened_by_id=actor_id)
-        text = SCREEN_MESSAGES[decision].format(label=idea_label(idea.title, code))
+        label = idea_label(idea.title, code)
         if note:
-            text += f" Ghi chú: {note}"
-        notices.append(Notice("people", text))
+            text = SCREEN_MESSAGES_WITH_NOTE[decision]
+            notices.append(Notice("people", text, params={"label": label, "note": note}))
+        else:
+            notices.append(Notice("people", SCREEN_MESSAGES[decision], params={"label": label}))
     elif action in ("start_review", "release"):
         extra = {"round_id": round_id}
     elif action == "recognize":
@@ -225,10 +251,17 @@ def plan_transition(
             recognized_round_id=round_id,
             recognized_at=now,
         )
-        scope_name = SCOPE_NAMES[scope].lower()
         label = idea_label(idea.title, code)
-        text = f"Sáng kiến {label} đã được công nhận ({scope_name}). Xem điểm và lý do."
-        notices.append(Notice("people", text, RESULTS_PAGE if round_id else None))
+        text = N_("Sáng kiến %(label)s đã được công nhận (%(scope)s). Xem điểm và lý do.")
+        notices.append(
+            Notice(
+                "people",
+                text,
+                RESULTS_PAGE if round_id else None,
+                params={"label": label, "scope": RECOGNISED_AT.get(scope, scope)},
+                translate=("scope",),
+            )
+        )
     elif action == "not_recognize":
         extra = {"round_id": round_id, "scope": scope}
         if idea.status == S.RECOGNIZED:  # withdrawn by an upheld appeal
@@ -239,8 +272,10 @@ def plan_transition(
                 recognized_at=None,
             )
         label = idea_label(idea.title, code)
-        text = f"Hồ sơ {label} chưa được công nhận trong đợt xét chọn này. Xem điểm và lý do."
-        notices.append(Notice("people", text, RESULTS_PAGE if round_id else None))
+        text = N_("Hồ sơ %(label)s chưa được công nhận trong đợt xét chọn này. Xem điểm và lý do.")
+        notices.append(
+            Notice("people", text, RESULTS_PAGE if round_id else None, params={"label": label})
+        )
     changes.update(status=transition.target, version=idea.version + 1, updated_at=now)
     before = {"status": idea.status, "code": code}
     after: dict[str, Any] = {"status": transition.target, "code": code}

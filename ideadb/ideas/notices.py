@@ -83,7 +83,14 @@ def send(
             recipients = [o for o in officers() if o != actor_id]
         target = (notice.endpoint, {"idea_id": idea_id}) if notice.endpoint else link
         for user_id in recipients:
-            notify(session, user_id, notice.text, target)
+            notify(
+                session,
+                user_id,
+                notice.message,
+                target,
+                dict(notice.params or {}),
+                notice.translate,
+            )
 
 
 def send_for_idea(session: Session, actor: Any, idea: Idea, notices: Iterable[Notice]) -> None:

@@ -36,6 +36,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import require
+from ideadb.core.text import N_
 from ideadb.ideas import adoption, coauthors, notices
 from ideadb.ideas.access import (
     can_edit,
@@ -324,14 +325,14 @@ def update_idea(
     require(actor, "idea.edit", idea)
     if idea.status not in EDITABLE_STATES:
         raise InvalidTransition(
-            "Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc yêu cầu bổ sung.",
+            N_("Chỉ sửa được hồ sơ ở trạng thái bản nháp hoặc yêu cầu bổ sung."),
         )
     if expected_version is not None and expected_version != idea.version:
-        raise StaleVersion("Hồ sơ đã được thay đổi ở nơi khác. Vui lòng tải lại trang.")
+        raise StaleVersion(N_("Hồ sơ đã được thay đổi ở nơi khác. Vui lòng tải lại trang."))
     values, authors = clean_idea(session, data, idea)
     if authors is not None and not authors:
         raise ValidationFailed(
-            "Thông tin ý tưởng chưa hợp lệ.", {"authors": ["Cần ít nhất một tác giả."]}
+            N_("Thông tin ý tưởng chưa hợp lệ."), {"authors": ["Cần ít nhất một tác giả."]}
         )
     with unit_of_work(session):
         before = snapshot(idea)
@@ -552,17 +553,17 @@ def screen_idea(
     action = SCREEN_DECISIONS.get(decision)
     if action is None:
         raise ValidationFailed(
-            "Quyết định không hợp lệ.",
+            N_("Quyết định không hợp lệ."),
             {"decision": ["Chọn một trong: eligible, ineligible, needs_revision."]},
         )
     require(actor, "idea.screen", idea)
     if decision == "needs_revision" and not note and transition_for(idea.status, action):
         raise ValidationFailed(
-            "Cần ghi rõ nội dung yêu cầu bổ sung.",
+            N_("Cần ghi rõ nội dung yêu cầu bổ sung."),
             {"note": ["Vui lòng ghi rõ nội dung cần bổ sung."]},
         )
     if note and len(note) > MAX_TEXT:
-        raise ValidationFailed("Ghi chú quá dài.", {"note": [f"Tối đa {MAX_TEXT} ký tự."]})
+        raise ValidationFailed(N_("Ghi chú quá dài."), {"note": [f"Tối đa {MAX_TEXT} ký tự."]})
     with unit_of_work(session):
         _apply(session, actor, idea, action, note=note)
     return idea
@@ -627,10 +628,12 @@ def record_recognition(
     """A finalised round's decision: recognised at ``level_code`` in ``scope``, or not (None)."""
     require(actor, "idea.review")
     if scope not in SCOPES:
-        raise ValidationFailed("Cấp công nhận không hợp lệ.", {"scope": [f"Một trong {SCOPES}."]})
+        raise ValidationFailed(
+            N_("Cấp công nhận không hợp lệ."), {"scope": [f"Một trong {SCOPES}."]}
+        )
     idea = session.get(Idea, idea_id)
     if idea is None:
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     with unit_of_work(session):
         if level_code:
             _apply(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.ideas.models import Idea
 from ideadb.units.models import Area, Unit
@@ -47,7 +47,7 @@ def clean_authors(
     if raw is None:
         return None
     if not isinstance(raw, list):
-        errors["authors"] = ["Danh sách tác giả không hợp lệ."]
+        errors["authors"] = [N_("Danh sách tác giả không hợp lệ.")]
         return None
     if len(raw) > MAX_AUTHORS:
         errors["authors"] = [f"Tối đa {MAX_AUTHORS} tác giả."]
@@ -55,31 +55,31 @@ def clean_authors(
     out = []
     for i, row in enumerate(raw):
         if not isinstance(row, dict):
-            errors[f"authors.{i}"] = ["Thông tin tác giả không hợp lệ."]
+            errors[f"authors.{i}"] = [N_("Thông tin tác giả không hợp lệ.")]
             continue
         name = nfc(row.get("name") or "")
         unit = nfc(row.get("unit") or "")
         share = row.get("share")
         if not name:
-            errors[f"authors.{i}.name"] = ["Vui lòng nhập họ tên tác giả."]
+            errors[f"authors.{i}.name"] = [N_("Vui lòng nhập họ tên tác giả.")]
         elif len(name) > 255:
-            errors[f"authors.{i}.name"] = ["Họ tên tối đa 255 ký tự."]
+            errors[f"authors.{i}.name"] = [N_("Họ tên tối đa 255 ký tự.")]
         if len(unit) > 255:
-            errors[f"authors.{i}.unit"] = ["Tên đơn vị tối đa 255 ký tự."]
+            errors[f"authors.{i}.unit"] = [N_("Tên đơn vị tối đa 255 ký tự.")]
         if isinstance(share, str) and share.strip().isdigit():
             share = int(share.strip())
         if isinstance(share, bool) or not isinstance(share, int):
-            errors[f"authors.{i}.share"] = ["Tỷ lệ đóng góp phải là số nguyên phần trăm."]
+            errors[f"authors.{i}.share"] = [N_("Tỷ lệ đóng góp phải là số nguyên phần trăm.")]
             share = None
         elif not 1 <= share <= 100:
-            errors[f"authors.{i}.share"] = ["Tỷ lệ đóng góp phải từ 1 đến 100%."]
+            errors[f"authors.{i}.share"] = [N_("Tỷ lệ đóng góp phải từ 1 đến 100%.")]
         # A link request (an invitation), never checked against the accounts: whether an id
         # names someone must not show in the answer.
         user_id = row.get("user_id")
         if user_id is not None and (
             isinstance(user_id, bool) or not isinstance(user_id, int) or not 1 <= user_id <= MAX_ID
         ):
-            errors[f"authors.{i}.user_id"] = ["Mã người dùng không hợp lệ."]
+            errors[f"authors.{i}.user_id"] = [N_("Mã người dùng không hợp lệ.")]
             user_id = None
         out.append({"name": name, "unit": unit, "share": share, "user_id": user_id})
     shares = [a["share"] for a in out]
@@ -129,24 +129,24 @@ def clean_idea(
     if "title" in values or idea is None:
         title = values.get("title") or ""
         if not title:
-            errors["title"] = ["Vui lòng nhập tên ý tưởng, sáng kiến."]
+            errors["title"] = [N_("Vui lòng nhập tên ý tưởng, sáng kiến.")]
         elif len(title) > 500:
-            errors["title"] = ["Tên tối đa 500 ký tự."]
+            errors["title"] = [N_("Tên tối đa 500 ký tự.")]
     for key in TEXT_FIELDS:
         if key in values:
             if values[key] is None:
                 values[key] = ""
             if not isinstance(values[key], str):
-                errors[key] = ["Giá trị không hợp lệ."]
+                errors[key] = [N_("Giá trị không hợp lệ.")]
             elif len(values[key]) > MAX_TEXT:
                 errors[key] = [f"Tối đa {MAX_TEXT} ký tự."]
     if "owner_name" in values:
         values["owner_name"] = values["owner_name"] or None
         if values["owner_name"] and len(values["owner_name"]) > 255:
-            errors["owner_name"] = ["Tối đa 255 ký tự."]
+            errors["owner_name"] = [N_("Tối đa 255 ký tự.")]
     if values.get("area"):
         if session.get(Area, values["area"]) is None:
-            errors["area"] = ["Lĩnh vực không hợp lệ."]
+            errors["area"] = [N_("Lĩnh vực không hợp lệ.")]
     elif "area" in values:
         values["area"] = None
     if values.get("year") is not None:
@@ -158,21 +158,21 @@ def clean_idea(
         values["publish_consent"] = bool(values["publish_consent"])
     if "applied_from" in values and values["applied_from"] is not None:
         if not isinstance(values["applied_from"], date):
-            errors["applied_from"] = ["Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."]
+            errors["applied_from"] = [N_("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")]
         elif values["applied_from"] > datetime.now(LOCAL_TZ).date():
-            errors["applied_from"] = ["Ngày áp dụng không thể ở tương lai."]
+            errors["applied_from"] = [N_("Ngày áp dụng không thể ở tương lai.")]
 
     unit = None
     if values.get("unit_id") is not None:
         unit = session.get(Unit, values["unit_id"])
         if unit is None:
-            errors["unit_id"] = ["Đơn vị không tồn tại."]
+            errors["unit_id"] = [N_("Đơn vị không tồn tại.")]
     elif "unit_id" in values:
         values["unit_id"] = None
     if values.get("district_id") is not None:
         district = session.get(Unit, values["district_id"])
         if district is None or district.kind != "district":
-            errors["district_id"] = ["Huyện không tồn tại."]
+            errors["district_id"] = [N_("Huyện không tồn tại.")]
     elif "district_id" in values:
         values["district_id"] = None
     if "unit_id" not in errors:
@@ -185,14 +185,14 @@ def clean_idea(
         if district is not None:
             given = values.get("district_id")
             if given is not None and given != district.id and "district_id" not in errors:
-                errors["district_id"] = ["Đơn vị không thuộc huyện đã chọn."]
+                errors["district_id"] = [N_("Đơn vị không thuộc huyện đã chọn.")]
             values["district_id"] = district.id
         elif "district_id" not in values:
             values["district_id"] = None
 
     authors = clean_authors(session, data.get("authors"), errors)
     if errors:
-        raise ValidationFailed("Thông tin ý tưởng chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin ý tưởng chưa hợp lệ."), errors)
     return values, authors
 
 
@@ -200,19 +200,19 @@ def check_complete(idea: Idea) -> None:
     """What a dossier needs before it can be submitted."""
     errors: dict[str, list[str]] = {}
     required = {
-        "title": "Vui lòng nhập tên ý tưởng, sáng kiến.",
-        "summary": "Vui lòng nhập tóm tắt.",
-        "description": "Vui lòng mô tả nội dung giải pháp.",
-        "area": "Vui lòng chọn lĩnh vực.",
-        "year": "Vui lòng nhập năm.",
-        "unit_id": "Vui lòng chọn đơn vị.",
+        "title": N_("Vui lòng nhập tên ý tưởng, sáng kiến."),
+        "summary": N_("Vui lòng nhập tóm tắt."),
+        "description": N_("Vui lòng mô tả nội dung giải pháp."),
+        "area": N_("Vui lòng chọn lĩnh vực."),
+        "year": N_("Vui lòng nhập năm."),
+        "unit_id": N_("Vui lòng chọn đơn vị."),
     }
     for key, message in required.items():
         if getattr(idea, key) in (None, ""):
             errors[key] = [message]
     if not idea.authors:
-        errors["authors"] = ["Cần ít nhất một tác giả."]
+        errors["authors"] = [N_("Cần ít nhất một tác giả.")]
     elif sum(a.share for a in idea.authors) != 100:
-        errors["authors"] = ["Tổng tỷ lệ đóng góp của các tác giả phải bằng 100%."]
+        errors["authors"] = [N_("Tổng tỷ lệ đóng góp của các tác giả phải bằng 100%.")]
     if errors:
-        raise ValidationFailed("Hồ sơ chưa đủ thông tin để nộp.", errors)
+        raise ValidationFailed(N_("Hồ sơ chưa đủ thông tin để nộp."), errors)

@@ -24,7 +24,7 @@ from ideadb.accounts import notify
 from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import BadRequest, DomainError, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
-from ideadb.core.forms import apply_errors, choices
+from ideadb.core.forms import apply_errors, choices, shown, shown_all
 from ideadb.core.permissions import can, require
 from ideadb.core.web import paginate_select
 from ideadb.extensions import db, limiter
@@ -68,7 +68,8 @@ def _unit_choices(idea=None) -> list[tuple[int, str]]:
 
 def _prepare(form: IdeaForm, idea=None) -> IdeaForm:
     form.area.choices = choices(
-        [("", _("— Chọn lĩnh vực —"))] + [(a.code, a.name) for a in units.areas(db.session())]
+        [("", _("— Chọn lĩnh vực —"))]
+        + [(code, name) for code, name in units.area_names(db.session()).items()]
     )
     form.unit_id.choices = choices(_unit_choices(idea))
     return form
@@ -130,19 +131,19 @@ def _place_errors(form: IdeaForm, exc: DomainError) -> None:
             index = int(parts[1])
             if index < len(form.authors.entries) and parts[2] in ("name", "unit", "share"):
                 field = form.authors.entries[index].form[parts[2]]
-                field.errors = list(field.errors) + list(messages)
+                field.errors = list(field.errors) + shown_all(messages)
                 continue
         if parts[0] == "authors":
-            form.author_errors = getattr(form, "author_errors", []) + list(messages)
+            form.author_errors = getattr(form, "author_errors", []) + shown_all(messages)
             continue
         if parts[0] == "file":
-            form.files.errors = list(form.files.errors) + list(messages)
+            form.files.errors = list(form.files.errors) + shown_all(messages)
             continue
         rest[name] = messages
     if rest:
         apply_errors(form, ValidationFailed(exc.message, rest))
     elif not exc.fields:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(shown(exc.message))
 
 
 def _uploads(form: IdeaForm) -> list[service.Upload]:
@@ -367,7 +368,8 @@ def submit(idea_id: int):
         idea = service.submit_idea(db.session(), current_user, idea_id)
     except ValidationFailed as exc:
         flash(
-            _("Hồ sơ chưa nộp được: ") + " ".join(m for ms in exc.fields.values() for m in ms),
+            _("Hồ sơ chưa nộp được: ")
+            + " ".join(shown(m) for ms in exc.fields.values() for m in ms),
             "danger",
         )
         return redirect(url_for("ideas.edit", idea_id=idea_id))
@@ -507,7 +509,12 @@ def adoption_interest(idea_id: int):
 @login_required
 def notifications():
     page = paginate_select(db.session(), notify.list_notifications(db.session(), current_user))
-    return render_template("ideas/notifications.html", page=page, form=ActionForm())
+    return render_template(
+        "ideas/notifications.html",
+        page=page,
+        form=ActionForm(),
+        notification_text=notify.shown_text,
+    )
 
 
 @bp.post("/thong-bao/da-doc")

@@ -19,6 +19,7 @@ from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.jobs import Job, JobFile, JobStatus
 from ideadb.core.permissions import Role, can, require, roles_rule
+from ideadb.core.text import N_
 
 roles_rule("job.list", Role.ADMIN, Role.AUDITOR)
 roles_rule("job.retry", Role.ADMIN)
@@ -94,7 +95,7 @@ def list_jobs(
     require(actor, "job.list")
     if status and status not in STATUSES:
         raise ValidationFailed(
-            "Trạng thái không hợp lệ.", {"status": ["Một trong: " + ", ".join(STATUSES) + "."]}
+            N_("Trạng thái không hợp lệ."), {"status": ["Một trong: " + ", ".join(STATUSES) + "."]}
         )
     stmt = sa.select(Job).order_by(Job.id.desc()).limit(limit)
     if status:
@@ -115,7 +116,7 @@ def _load(session: Session, actor: Any, job_id: int) -> Job:
     if job is None or not (
         can(actor, "job.list") or (job.created_by is not None and job.created_by == actor.id)
     ):
-        raise NotFound("Không tìm thấy công việc.")
+        raise NotFound(N_("Không tìm thấy công việc."))
     return job
 
 
@@ -129,7 +130,7 @@ def job_file(session: Session, actor: Any, job_id: int) -> JobFile:
     job = _load(session, actor, job_id)
     found = session.scalar(sa.select(JobFile).where(JobFile.job_id == job.id).limit(1))
     if found is None:
-        raise NotFound("Công việc này chưa có tệp để tải về.")
+        raise NotFound(N_("Công việc này chưa có tệp để tải về."))
     return found
 
 
@@ -139,9 +140,9 @@ def retry(session: Session, actor: Any, job_id: int) -> JobView:
     with unit_of_work(session):
         job = find(session, job_id)
         if job is None:
-            raise NotFound("Không tìm thấy công việc.")
+            raise NotFound(N_("Không tìm thấy công việc."))
         if job.status != JobStatus.FAILED:
-            raise Conflict("Chỉ chạy lại được công việc bị lỗi.")
+            raise Conflict(N_("Chỉ chạy lại được công việc bị lỗi."))
         before = {"status": job.status, "attempts": job.attempts, "error": job.last_error}
         job.status, job.attempts, job.run_after = JobStatus.PENDING, 0, utcnow()
         job.finished_at = None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ideadb.ideas.adoption import STATUS_LABELS, STATUSES, AdoptionReport, adoption_report
 from ideadb.ideas.models import AdoptionInterest
 from ideadb.reports.documents import INT, MONEY, TEXT, Column
+from ideadb.units.labels import area_label
 from ideadb.units.models import Area
 
 NO_AREA = "Chưa ghi lĩnh vực"
@@ -37,7 +38,7 @@ class AdoptionTable:
 
 
 def adoption_table(
-    session: Session, year: int | None, unit_ids: set[int] | None = None
+    session: Session, year: int | None, unit_ids: set[int] | None = None, *, page: bool = False
 ) -> AdoptionTable:
     report = adoption_report(session, year, unit_ids)
     areas = list(session.scalars(sa.select(Area).order_by(Area.position, Area.code)))
@@ -45,7 +46,8 @@ def adoption_table(
     for area in areas:
         got = report.by_area.get(area.code)
         if got:
-            rows.append(AdoptionAreaRow(area.code, area.name, **got))
+            name = area_label(area.code, area.name) if page else area.name
+            rows.append(AdoptionAreaRow(area.code, name, **got))
     known = {a.code for a in areas}
     for code, got in sorted(report.by_area.items(), key=lambda kv: kv[0] or ""):
         if code not in known:

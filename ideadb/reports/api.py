@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request, send_file
 
 from ideadb.core.api import api_actor, doc
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.text import N_
 from ideadb.extensions import db
 from ideadb.ideas import adoption
 from ideadb.reports import service
@@ -32,7 +33,7 @@ def _year() -> int:
         return int(raw)
     except ValueError:
         raise ValidationFailed(
-            "Tham số báo cáo không hợp lệ.", {"year": ["Phải là số nguyên."]}
+            N_("Tham số báo cáo không hợp lệ."), {"year": ["Phải là số nguyên."]}
         ) from None
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, request, send_file
 
 from ideadb.core.api import doc, signed_in_actor
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.text import N_
 from ideadb.extensions import db
 from ideadb.reports import decisions
 from ideadb.reports.service import ExportFile
@@ -32,9 +33,11 @@ def _int_arg(name: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationFailed("Tham số không hợp lệ.", {name: ["Phải là số nguyên."]}) from None
+        raise ValidationFailed(
+            N_("Tham số không hợp lệ."), {name: ["Phải là số nguyên."]}
+        ) from None
     if not 0 < value < 2**63:
-        raise ValidationFailed("Tham số không hợp lệ.", {name: ["Ngoài phạm vi."]})
+        raise ValidationFailed(N_("Tham số không hợp lệ."), {name: ["Ngoài phạm vi."]})
     return value
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.forms import shown
 from ideadb.extensions import db
 from ideadb.reports import decisions
 from ideadb.reports.service import ExportFile
@@ -49,7 +50,9 @@ def _filters() -> tuple[int | None, str | None]:
 @login_required
 def register_page():
     year, scope = _filters()
-    lines = decisions.register_lines(db.session(), current_user, year, scope, history=True)
+    lines = decisions.register_lines(
+        db.session(), current_user, year, scope, history=True, page=True
+    )
     return render_template(
         "reports/register.html",
         lines=lines,
@@ -72,7 +75,7 @@ def _document(make, back: str):
     try:
         return _send(make())
     except decisions.PdfUnavailable as exc:
-        flash(exc.message, "warning")
+        flash(shown(exc.message), "warning")
         return redirect(back)
 
 

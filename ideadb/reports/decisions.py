@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ideadb.core.errors import Conflict, DomainError, NotFound
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import can, has_role, is_signed_in, reads_everything, rule
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.ideas.models import Idea
 from ideadb.reports.documents import AuthorShare, DocumentSettings
 from ideadb.reports.service import ExportFile, document_settings
@@ -115,7 +117,7 @@ def _file(docx: bytes, fmt: str, stem: str) -> ExportFile:
     if fmt not in FORMATS:
         from ideadb.core.errors import ValidationFailed
 
-        raise ValidationFailed("Định dạng không hỗ trợ.", {"format": ["docx hoặc pdf."]})
+        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": ["docx hoặc pdf."]})
     if fmt == "pdf":
         return ExportFile(f"{stem}.pdf", PDF, io.BytesIO(to_pdf(docx)))
     return ExportFile(f"{stem}.docx", DOCX, io.BytesIO(docx))
@@ -158,10 +160,10 @@ def _settings(rnd: Round) -> DocumentSettings:
 def decision_document(session: Session, actor: Any, round_id: int) -> DecisionDocument:
     rnd = session.get(Round, round_id) if 0 < round_id < 2**63 else None
     if rnd is None or not can(actor, "round.view", rnd):
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     require_rule(actor, "decision.read", rnd)
     if not policy.is_finalized(rnd):
-        raise Conflict("Quyết định công nhận chỉ có sau khi đợt xét chọn đã công bố kết quả.")
+        raise Conflict(N_("Quyết định công nhận chỉ có sau khi đợt xét chọn đã công bố kết quả."))
     entries = register_service.round_entries(session, rnd.id)
     ideas = {
         i.id: i
@@ -192,7 +194,7 @@ def certificate(
 ) -> Certificate:
     idea = session.get(Idea, idea_id) if 0 < idea_id < 2**63 else None
     if idea is None or not can(actor, "certificate.read", idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     stmt = sa.select(RegisterEntry).where(
         RegisterEntry.idea_id == idea.id,
         RegisterEntry.superseded_at.is_(None),
@@ -202,7 +204,7 @@ def certificate(
         stmt = stmt.where(RegisterEntry.round_id == round_id)
     entry = session.scalar(stmt.order_by(RegisterEntry.decided_at.desc(), RegisterEntry.id.desc()))
     if entry is None:
-        raise Conflict("Ý tưởng chưa được công nhận nên chưa có giấy chứng nhận.")
+        raise Conflict(N_("Ý tưởng chưa được công nhận nên chưa có giấy chứng nhận."))
     rnd = session.get_one(Round, entry.round_id)
     settings = _settings(rnd)
     registrant = idea.registrant
@@ -236,12 +238,26 @@ def missing_settings(session: Session, actor: Any, round_id: int) -> list[str]:
 
 # --- the register ---------------------------------------------------------------------------------
 
-STATUS_TEXT = {"recognized": "Công nhận", "revoked": "Thu hồi"}
+STATUS_TEXT = {"recognized": _l("Công nhận"), "revoked": _l("Thu hồi")}
 
 
 def register_lines(
-    session: Session, actor: Any, year: int | None, scope: str | None, history: bool = False
+    session: Session,
+    actor: Any,
+    year: int | None,
+    scope: str | None,
+    history: bool = False,
+    *,
+    page: bool = False,
 ) -> list[RegisterLine]:
+    """The register's lines; their labels in Vietnamese as documents print them, or for a
+    ``page`` in the reader's language."""
+
+    def label(table: Any, code: str) -> str:
+        if page:
+            return str(table.get(code, code))
+        return in_documents(table, code)
+
     entries = register_service.register(session, actor, year=year, scope=scope, history=history)
     ideas = {
         i.id: i
@@ -262,12 +278,12 @@ def register_lines(
             RegisterLine(
                 number=register_service.number_text(e),
                 version=e.version,
-                status=STATUS_TEXT.get(e.status, e.status),
+                status=label(STATUS_TEXT, e.status),
                 code=idea.code or "",
                 title=idea.title,
                 authors=tuple(AuthorShare(a.name, a.share, a.unit or "") for a in idea.authors),
                 unit=_unit_name(session, idea.unit_id),
-                scope_label=in_documents(LEVEL_LABELS, e.scope),
+                scope_label=label(LEVEL_LABELS, e.scope),
                 level_name=e.level_name,
                 round_name=rounds[e.round_id].name,
                 decided_on=e.decided_at.astimezone(LOCAL_TZ).date(),

@@ -15,6 +15,7 @@ from typing import Any
 
 import scoring
 from ideadb.core.fmt import fmt_date, fmt_number
+from ideadb.core.text import N_
 from ideadb.core.text import nfc as text_nfc
 
 # --- settings of an official document (Nghị định 30/2020/NĐ-CP) ------------------------------
@@ -480,20 +481,20 @@ def export_filename(ranked: RankedList, extension: str) -> str:
 # --- the yearly summary ---------------------------------------------------------------------------
 
 GROUP_LABELS = {
-    "district": "Huyện",
-    "unit": "Đơn vị",
-    "member_org": "Tổ chức thành viên",
-    "area": "Lĩnh vực",
+    "district": N_("Huyện"),
+    "unit": N_("Đơn vị"),
+    "member_org": N_("Tổ chức thành viên"),
+    "area": N_("Lĩnh vực"),
 }
 METRICS = ("registered", "submitted", "eligible", "reviewed", "recognized")
 METRIC_LABELS = {
-    "registered": "Đăng ký",
-    "submitted": "Đã nộp",
-    "eligible": "Đủ điều kiện",
-    "reviewed": "Đã đưa vào xét chọn",
-    "recognized": "Được công nhận",
+    "registered": N_("Đăng ký"),
+    "submitted": N_("Đã nộp"),
+    "eligible": N_("Đủ điều kiện"),
+    "reviewed": N_("Đã đưa vào xét chọn"),
+    "recognized": N_("Được công nhận"),
 }
-TOTAL_LABEL = "Tổng cộng"
+TOTAL_LABEL = N_("Tổng cộng")
 
 
 @dataclass
@@ -589,26 +590,26 @@ def summary_notes(s: Summary) -> list[str]:
 # --- open data ------------------------------------------------------------------------------------
 
 OPEN_DATA_FIELDS: list[tuple[str, str]] = [
-    ("id", "Số hiệu nội bộ của ý tưởng trong cơ sở dữ liệu"),
-    ("code", "Số đăng ký, ví dụ BK-2021-0042"),
-    ("title", "Tên sáng kiến, ý tưởng"),
-    ("summary", "Tóm tắt"),
-    ("description", "Mô tả giải pháp"),
-    ("novelty", "Tính mới"),
-    ("benefits", "Lợi ích, hiệu quả đạt được"),
-    ("field_of_application", "Lĩnh vực có thể áp dụng"),
-    ("application_conditions", "Điều kiện cần thiết để áp dụng"),
-    ("area", "Mã lĩnh vực của phong trào (hanh_chinh, san_xuat_kinh_doanh, ...)"),
-    ("area_name", "Tên lĩnh vực"),
-    ("year", "Năm đăng ký"),
-    ("district", "Huyện (theo địa giới tại thời điểm đăng ký)"),
-    ("unit", "Đơn vị (tại thời điểm đăng ký)"),
-    ("authors", "Tác giả và tỷ lệ đóng góp (%)"),
-    ("applied_from", "Ngày áp dụng lần đầu hoặc áp dụng thử (yyyy-mm-dd)"),
-    ("recognized_scope", "Cấp công nhận: co_so, huyen, tinh, trung_uong"),
-    ("recognized_level", "Mã mức công nhận của bộ tiêu chí"),
-    ("recognized_at", "Ngày công nhận (yyyy-mm-dd)"),
-    ("url", "Trang công khai của sáng kiến"),
+    ("id", N_("Số hiệu nội bộ của ý tưởng trong cơ sở dữ liệu")),
+    ("code", N_("Số đăng ký, ví dụ BK-2021-0042")),
+    ("title", N_("Tên sáng kiến, ý tưởng")),
+    ("summary", N_("Tóm tắt")),
+    ("description", N_("Mô tả giải pháp")),
+    ("novelty", N_("Tính mới")),
+    ("benefits", N_("Lợi ích, hiệu quả đạt được")),
+    ("field_of_application", N_("Lĩnh vực có thể áp dụng")),
+    ("application_conditions", N_("Điều kiện cần thiết để áp dụng")),
+    ("area", N_("Mã lĩnh vực của phong trào (hanh_chinh, san_xuat_kinh_doanh, ...)")),
+    ("area_name", N_("Tên lĩnh vực")),
+    ("year", N_("Năm đăng ký")),
+    ("district", N_("Huyện (theo địa giới tại thời điểm đăng ký)")),
+    ("unit", N_("Đơn vị (tại thời điểm đăng ký)")),
+    ("authors", N_("Tác giả và tỷ lệ đóng góp (%)")),
+    ("applied_from", N_("Ngày áp dụng lần đầu hoặc áp dụng thử (yyyy-mm-dd)")),
+    ("recognized_scope", N_("Cấp công nhận: co_so, huyen, tinh, trung_uong")),
+    ("recognized_level", N_("Mã mức công nhận của bộ tiêu chí")),
+    ("recognized_at", N_("Ngày công nhận (yyyy-mm-dd)")),
+    ("url", N_("Trang công khai của sáng kiến")),
 ]
 
 

@@ -18,11 +18,14 @@ from decimal import Decimal
 from typing import IO, Any
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ, fmt_date
 from ideadb.core.permissions import Role, can, has_role, is_staff, require, roles_rule
+from ideadb.core.text import N_
 from ideadb.criteria import guidelines
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.ideas.service import published_clause
@@ -46,6 +49,7 @@ from ideadb.reports.documents import (
     export_filename,
     nfc,
 )
+from ideadb.units.labels import area_label
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import jurisdiction_ids
 
@@ -60,11 +64,17 @@ GROUP_BY = ("district", "unit", "member_org", "area")
 ELIGIBLE = (S.ELIGIBLE, S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
 REVIEWED = (S.IN_REVIEW, S.RECOGNIZED, S.NOT_RECOGNIZED)
 NO_GROUP = {
-    "district": "Không thuộc huyện nào (cấp tỉnh)",
-    "unit": "Chưa ghi đơn vị",
-    "member_org": "Không thuộc tổ chức thành viên",
-    "area": "Chưa ghi lĩnh vực",
+    "district": N_("Không thuộc huyện nào (cấp tỉnh)"),
+    "unit": N_("Chưa ghi đơn vị"),
+    "member_org": N_("Không thuộc tổ chức thành viên"),
+    "area": N_("Chưa ghi lĩnh vực"),
 }
+
+
+def shown(message: str, page: bool = True) -> str:
+    """A message of this module in the reader's language on a page; as written (Vietnamese)
+    in files and outside a request."""
+    return gettext(message) if page and has_request_context() else message
 
 
 def vn_sort_key(text: str) -> tuple:
@@ -151,13 +161,16 @@ def _counts_by_key(session: Session, years: Iterable[int], scope: set[int] | Non
     return out
 
 
-def _successor_note(unit: Unit | None) -> str:
+def _successor_note(unit: Unit | None, page: bool = False) -> str:
     if unit is None or unit.valid_to is None:
         return ""
     since = fmt_date(unit.valid_to + timedelta(days=1))
     if unit.successor is not None:
-        return f"Từ {since} đã sáp nhập vào {unit.successor.name}"
-    return f"Không còn hoạt động từ {since}"
+        return shown(N_("Từ %(since)s đã sáp nhập vào %(name)s"), page) % {
+            "since": since,
+            "name": unit.successor.name,
+        }
+    return shown(N_("Không còn hoạt động từ %(since)s"), page) % {"since": since}
 
 
 class _UnitIndex:
@@ -177,9 +190,13 @@ class _UnitIndex:
         return None
 
 
-def summary(session: Session, actor: Any, year: int, group_by: str = "district") -> Summary:
+def summary(
+    session: Session, actor: Any, year: int, group_by: str = "district", *, page: bool = False
+) -> Summary:
     """Registered, submitted, eligible, reviewed and recognised ideas of ``year`` per group,
-    with the previous year's counts and a total row."""
+    with the previous year's counts and a total row. For a ``page`` the names the application
+    writes (areas, "no unit", the total, notes) are in the reader's language; files keep them
+    in Vietnamese."""
     require(actor, "report.summary")
     errors = {}
     if group_by not in GROUP_BY:
@@ -187,15 +204,18 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     if not isinstance(year, int) or not 1900 <= year <= 2200:
         errors["year"] = ["Năm không hợp lệ."]
     if errors:
-        raise ValidationFailed("Tham số báo cáo không hợp lệ.", errors)
+        raise ValidationFailed(N_("Tham số báo cáo không hợp lệ."), errors)
     scope = _scope_ids(session, actor)
     counts = _counts_by_key(session, (year, year - 1), scope)
     units = _UnitIndex(session)
-    area_names = {a.code: a.name for a in session.scalars(sa.select(Area))}
+    area_names = {
+        a.code: area_label(a.code, a.name) if page else a.name
+        for a in session.scalars(sa.select(Area))
+    }
 
     def group_of(unit_id, district_id, area) -> tuple[Any, str, str]:
         if group_by == "area":
-            return (area, area_names.get(area, area) if area else NO_GROUP["area"], "")
+            return (area, area_names.get(area, area) if area else shown(NO_GROUP["area"], page), "")
         if group_by == "unit":
             unit = units.units.get(unit_id) if unit_id is not None else None
         elif group_by == "district":
@@ -204,8 +224,8 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
         else:
             unit = units.ancestor_of_kind(unit_id, "member_org")
         if unit is None:
-            return (None, NO_GROUP[group_by], "")
-        return (unit.id, unit.name, _successor_note(unit))
+            return (None, shown(NO_GROUP[group_by], page), "")
+        return (unit.id, unit.name, _successor_note(unit, page))
 
     current: dict[Any, dict[str, int]] = defaultdict(_zero)
     previous: dict[Any, dict[str, int]] = defaultdict(_zero)
@@ -223,7 +243,7 @@ def summary(session: Session, actor: Any, year: int, group_by: str = "district")
     ]
     rows.sort(key=lambda r: (r.group_id is None, vn_sort_key(r.group)))
     total = SummaryRow(
-        TOTAL_LABEL,
+        shown(TOTAL_LABEL, page),
         None,
         {m: sum(r.counts[m] for r in rows) for m in METRICS},
         {m: sum(r.previous[m] for r in rows) for m in METRICS},
@@ -274,7 +294,9 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
     years.sort()
     where = [submitted] + ([Idea.year == year] if year is not None else [])
 
-    area_names = {a.code: (a.position, a.name) for a in session.scalars(sa.select(Area))}
+    area_names = {
+        a.code: (a.position, area_label(a.code, a.name)) for a in session.scalars(sa.select(Area))
+    }
     by_area_raw = {
         code: n
         for code, n in session.execute(
@@ -286,7 +308,7 @@ def statistics(session: Session, year: int | None = None, *, top: int = 10) -> S
         for code, (_, name) in sorted(area_names.items(), key=lambda kv: kv[1][0])
     ]
     if by_area_raw.get(None):
-        by_area.append((NO_GROUP["area"], int(by_area_raw[None])))
+        by_area.append((shown(NO_GROUP["area"]), int(by_area_raw[None])))
 
     units = _UnitIndex(session)
     per_district: dict[int | None, int] = defaultdict(int)
@@ -650,7 +672,8 @@ def check_summary_format(fmt: str) -> None:
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise ValidationFailed(
-            "Định dạng không được hỗ trợ.", {"format": ["Một trong: " + ", ".join(allowed) + "."]}
+            N_("Định dạng không được hỗ trợ."),
+            {"format": ["Một trong: " + ", ".join(allowed) + "."]},
         )
 
 

@@ -68,7 +68,7 @@ def summary():
     group_by = form.group_by.data if not form.group_by.errors else "district"
     report = None
     try:
-        report = service.summary(db.session(), current_user, year, group_by)
+        report = service.summary(db.session(), current_user, year, group_by, page=True)
     except ValidationFailed as exc:
         apply_errors(form, exc)
     form.year.data = year
@@ -79,8 +79,8 @@ def summary():
         form=form,
         report=report,
         metrics=METRICS,
-        metric_labels=METRIC_LABELS,
-        group_label=GROUP_LABELS.get(group_by, ""),
+        metric_labels={m: _(label) for m, label in METRIC_LABELS.items()},
+        group_label=_(GROUP_LABELS[group_by]) if group_by in GROUP_LABELS else "",
         args=args,
     )
 
@@ -160,7 +160,7 @@ def statistics():
             css="bar-warning",
         ),
     }
-    adoption = adoption_table(db.session(), year)
+    adoption = adoption_table(db.session(), year, page=True)
     stats.years = sorted(set(stats.years) | set(adoption_years(db.session())))
     return render_template(
         "reports/statistics.html",
@@ -176,7 +176,7 @@ def statistics():
 def open_data():
     return render_template(
         "reports/open_data.html",
-        fields=service.OPEN_DATA_FIELDS,
+        fields=[(name, _(text)) for name, text in service.OPEN_DATA_FIELDS],
         license=service.OPEN_DATA_LICENSE,
         count=service.open_data_count(db.session()),
     )

@@ -27,7 +27,7 @@ from ideadb.core.permissions import (
     rule,
 )
 from ideadb.core.permissions import require as require_rule
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea
 from ideadb.reviews import labels, policy
@@ -155,7 +155,7 @@ def load_round(session: Session, round_id: int, *, lock: bool = False) -> Round:
         stmt = stmt.with_for_update()
     rnd = session.scalar(stmt)
     if rnd is None:
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     return rnd
 
 
@@ -163,7 +163,7 @@ def get_round(session: Session, actor: Any, round_id: int) -> Round:
     """A round for staff, its chair and its reviewers; 404 for everyone else."""
     rnd = load_round(session, round_id)
     if not can(actor, "round.view", rnd):
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     return rnd
 
 
@@ -173,7 +173,7 @@ def load_assignment(session: Session, assignment_id: int, *, lock: bool = False)
         stmt = stmt.with_for_update()
     a = session.scalar(stmt)
     if a is None:
-        raise NotFound("Không tìm thấy phân công.")
+        raise NotFound(N_("Không tìm thấy phân công."))
     return a
 
 
@@ -191,7 +191,7 @@ def visible_assignment(
     a = load_assignment(session, assignment_id)
     if not can(actor, permission, a):
         # Another reviewer's sheet does not exist as far as this caller can tell.
-        raise NotFound("Không tìm thấy phân công.")
+        raise NotFound(N_("Không tìm thấy phân công."))
     return a
 
 

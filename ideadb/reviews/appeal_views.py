@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict, ValidationFailed
-from ideadb.core.forms import choices
+from ideadb.core.forms import choices, shown_all
 from ideadb.extensions import db
 from ideadb.reviews import access, appeals, forms, issuance
 from ideadb.reviews.rounds import DOCUMENT_KEYS
@@ -43,7 +43,7 @@ def _document_label(key: str) -> str:
 
 
 def _refused(exc: Conflict | ValidationFailed) -> None:
-    messages = [exc.message] + [m for ms in exc.fields.values() for m in ms]
+    messages = shown_all([exc.message] + [m for ms in exc.fields.values() for m in ms])
     flash(" ".join(dict.fromkeys(messages)), "danger")
 
 

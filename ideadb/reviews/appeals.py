@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.accounts.service import users_with_role
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
@@ -54,7 +54,7 @@ def appeal_snapshot(appeal: Appeal) -> dict[str, Any]:
 def _load_idea(session: Session, idea_id: int) -> Idea:
     idea = session.get(Idea, idea_id) if 0 < idea_id < 2**63 else None
     if idea is None:
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     return idea
 
 
@@ -105,7 +105,7 @@ def require_may_file(session: Session, actor: Any, idea_id: int) -> Idea:
     """The idea, once ``actor`` is its owner (404 to those who may not see it, 403 else)."""
     idea = _load_idea(session, idea_id)
     if not can(actor, "idea.view_confidential", idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     require_rule(actor, "appeal.file", idea)
     return idea
 
@@ -116,15 +116,15 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
     text = nfc(reason) if isinstance(reason, str) else ""
     if not text:
         raise ValidationFailed(
-            "Vui lòng nêu lý do khiếu nại.", {"reason": ["Lý do khiếu nại là bắt buộc."]}
+            N_("Vui lòng nêu lý do khiếu nại."), {"reason": ["Lý do khiếu nại là bắt buộc."]}
         )
     if len(text) > MAX_REASON:
         raise ValidationFailed(
-            "Lý do khiếu nại quá dài.", {"reason": [f"Tối đa {MAX_REASON} ký tự."]}
+            N_("Lý do khiếu nại quá dài."), {"reason": [f"Tối đa {MAX_REASON} ký tự."]}
         )
     rnd = contested_round(session, idea_id)
     if rnd is None:
-        raise Conflict("Ý tưởng chưa có kết quả xét chọn được công bố để khiếu nại.")
+        raise Conflict(N_("Ý tưởng chưa có kết quả xét chọn được công bố để khiếu nại."))
     rnd = load_round(session, rnd.id, lock=True)
     closes = window_closes(rnd)
     if closes is None or utcnow() > closes:
@@ -132,7 +132,7 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
             f"Đã hết thời hạn khiếu nại ({rnd.appeal_days} ngày kể từ ngày công bố kết quả)."
         )
     if open_appeal(session, rnd.id, idea_id) is not None:
-        raise Conflict("Ý tưởng đã có một khiếu nại đang chờ giải quyết.")
+        raise Conflict(N_("Ý tưởng đã có một khiếu nại đang chờ giải quyết."))
     decision = session.scalar(
         sa.select(Decision).where(Decision.round_id == rnd.id, Decision.idea_id == idea_id)
     )
@@ -156,11 +156,12 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
                 notify(
                     session,
                     user.id,
-                    f"Có khiếu nại mới về kết quả xét chọn của {label} ({rnd.name}).",
+                    N_("Có khiếu nại mới về kết quả xét chọn của %(label)s (%(round)s)."),
                     ("appeals.round_appeals", {"round_id": rnd.id}),
+                    {"label": label, "round": rnd.name},
                 )
     except IntegrityError:
-        raise Conflict("Ý tưởng đã có một khiếu nại đang chờ giải quyết.") from None
+        raise Conflict(N_("Ý tưởng đã có một khiếu nại đang chờ giải quyết.")) from None
     return appeal
 
 
@@ -176,7 +177,7 @@ def list_appeals(session: Session, actor: Any, round_id: int) -> list[Appeal]:
 def get_appeal(session: Session, appeal_id: int) -> Appeal:
     appeal = session.get(Appeal, appeal_id) if 0 < appeal_id < 2**63 else None
     if appeal is None:
-        raise NotFound("Không tìm thấy khiếu nại.")
+        raise NotFound(N_("Không tìm thấy khiếu nại."))
     return appeal
 
 
@@ -197,7 +198,7 @@ def resolve(
         session.scalar(sa.select(Appeal).where(Appeal.id == appeal.id).with_for_update()) or appeal
     )
     if appeal.status != S.OPEN:
-        raise Conflict("Khiếu nại này đã được giải quyết.")
+        raise Conflict(N_("Khiếu nại này đã được giải quyết."))
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = ["Một trong: upheld (chấp nhận), rejected (không chấp nhận)."]
@@ -209,7 +210,7 @@ def resolve(
     if decision is not None and decision not in names:
         errors["decision"] = ["Mức công nhận không có trong bộ tiêu chí: " + ", ".join(names)]
     if errors:
-        raise ValidationFailed("Thông tin giải quyết khiếu nại chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin giải quyết khiếu nại chưa hợp lệ."), errors)
     upheld = outcome == S.UPHELD
     if upheld and decision is not None:
         earlier = recognised_at_or_above(session, appeal.idea_id, rnd.level, exclude=rnd.id)
@@ -231,13 +232,21 @@ def resolve(
             session, actor, "appeal.resolve", "appeal", appeal.id, before, appeal_snapshot(appeal)
         )
         label = idea.code or idea.title
-        answer = "được chấp nhận" if upheld else "không được chấp nhận"
+        message = (
+            N_("Khiếu nại về kết quả xét chọn của %(label)s được chấp nhận. Trả lời: %(answer)s")
+            if upheld
+            else N_(
+                "Khiếu nại về kết quả xét chọn của %(label)s không được chấp nhận. "
+                "Trả lời: %(answer)s"
+            )
+        )
         for user_id in {idea.registrant_id, appeal.filed_by_id} - {None}:
             notify(
                 session,
                 user_id,
-                f"Khiếu nại về kết quả xét chọn của {label} {answer}. Trả lời: {text}",
+                message,
                 ("reviews.idea_results", {"idea_id": idea.id}),
+                {"label": label, "answer": text},
             )
     return appeal
 

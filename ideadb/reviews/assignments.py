@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -81,8 +81,9 @@ def _notify_assigned(session: Session, rnd: Round, a: Assignment) -> None:
     notify(
         session,
         a.reviewer_id,
-        f"Bạn được phân công chấm một ý tưởng trong {rnd.name}.",
+        N_("Bạn được phân công chấm một ý tưởng trong %(round)s."),
         ("reviews.sheet", {"assignment_id": a.id}),
+        {"round": rnd.name},
     )
 
 
@@ -137,7 +138,7 @@ def auto_assign(session: Session, actor: Any, round_id: int) -> list[Assignment]
     ideas = [i.id for i in ideas_of(session, rnd)]
     reviewers = [u.id for u in panel_of(session, rnd)]
     if not ideas:
-        raise Conflict("Đợt xét chọn chưa có ý tưởng nào.")
+        raise Conflict(N_("Đợt xét chọn chưa có ý tưởng nào."))
     existing = [(a.idea_id, a.reviewer_id) for a in live_assignments(session, rnd)]
     try:
         pairs = assignment_algorithm.assign(
@@ -240,10 +241,10 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
     ):
         errors["reviewer_id"] = ["Người này không thuộc hội đồng của đợt."]
     if errors:
-        raise ValidationFailed("Phân công chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Phân công chưa hợp lệ."), errors)
     sync_conflicts(session, rnd)
     if (idea_id, reviewer_id) in conflicted_pairs(session, rnd):
-        raise Conflict("Thành viên này có xung đột lợi ích với ý tưởng.")
+        raise Conflict(N_("Thành viên này có xung đột lợi ích với ý tưởng."))
     if (
         session.scalar(
             sa.select(Assignment.id).where(
@@ -255,7 +256,7 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
         )
         is not None
     ):
-        raise Conflict("Thành viên này đã được phân công chấm ý tưởng.")
+        raise Conflict(N_("Thành viên này đã được phân công chấm ý tưởng."))
 
 
 def add_assignment(
@@ -269,7 +270,7 @@ def add_assignment(
         try:
             return create_assignment(session, actor, rnd, idea_id, reviewer_id, "manual")
         except IntegrityError as exc:
-            raise Conflict("Thành viên này đã được phân công chấm ý tưởng.") from exc
+            raise Conflict(N_("Thành viên này đã được phân công chấm ý tưởng.")) from exc
 
 
 def withdraw_assignment(
@@ -280,7 +281,7 @@ def withdraw_assignment(
     rnd = load_round(session, a.round_id)
     require_in_phase(actor, "round.manage", rnd, rnd, "assign")
     if not policy.can_withdraw(a):
-        raise Conflict("Chỉ rút được phân công chưa nộp phiếu.")
+        raise Conflict(N_("Chỉ rút được phân công chưa nộp phiếu."))
     reason = nfc(reason) or "Thư ký rút phân công"
     with unit_of_work(session):
         end_assignment(session, actor, a, reason)
@@ -310,8 +311,9 @@ def replace_reviewer(session: Session, actor: Any, rnd: Round, idea_id: int) -> 
             notify(
                 session,
                 secretary_id,
-                f"Không còn thành viên nào để chấm thay một ý tưởng trong {rnd.name}.",
+                N_("Không còn thành viên nào để chấm thay một ý tưởng trong %(round)s."),
                 ("reviews.assignments", {"round_id": rnd.id}),
+                {"round": rnd.name},
             )
         return None
     return create_assignment(session, actor, rnd, idea_id, choice, "replacement")
@@ -348,7 +350,7 @@ def declare_conflict(
     )
     require_rule(actor, "round.conflict", (rnd, user_id))
     if not is_secretary(actor) and reviewer_on_panel is None:
-        raise NotFound("Không tìm thấy đợt xét chọn.")
+        raise NotFound(N_("Không tìm thấy đợt xét chọn."))
     require_phase(rnd, "conflict")
     reason = nfc(reason)
     errors: dict[str, list[str]] = {}
@@ -362,7 +364,7 @@ def declare_conflict(
     if in_round is None:
         errors["idea_id"] = ["Ý tưởng không thuộc đợt này."]
     if errors:
-        raise ValidationFailed("Khai báo xung đột chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Khai báo xung đột chưa hợp lệ."), errors)
     kind = ConflictKind.REVIEWER if actor.id == user_id else ConflictKind.SECRETARY
     with unit_of_work(session):
         row = session.scalar(
@@ -449,7 +451,13 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
     for a in live_assignments(session, rnd):
         if policy.is_open(a) and (reviewer_id is None or a.reviewer_id == reviewer_id):
             pending[a.reviewer_id].append(a)
-    deadline = f" trước ngày {rnd.deadline.strftime('%d/%m/%Y')}" if rnd.deadline else ""
+    message = N_("Nhắc việc: bạn còn %(n)s phiếu chấm chưa nộp trong %(round)s.")
+    values: dict[str, Any] = {"round": rnd.name}
+    if rnd.deadline:
+        message = N_(
+            "Nhắc việc: bạn còn %(n)s phiếu chấm chưa nộp trong %(round)s trước ngày %(deadline)s."
+        )
+        values["deadline"] = rnd.deadline.strftime("%d/%m/%Y")
     with unit_of_work(session):
         now = utcnow()
         for rid, items in sorted(pending.items()):
@@ -458,8 +466,9 @@ def remind(session: Session, actor: Any, round_id: int, reviewer_id: int | None 
             notify(
                 session,
                 rid,
-                f"Nhắc việc: bạn còn {len(items)} phiếu chấm chưa nộp trong {rnd.name}{deadline}.",
+                message,
                 ("reviews.my_assignments", {}),
+                {**values, "n": len(items)},
             )
         record(
             session, actor, "round.remind", "round", rnd.id, None, {"reviewer_ids": sorted(pending)}

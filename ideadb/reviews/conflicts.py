@@ -22,6 +22,7 @@ from ideadb.core.errors import (
     ValidationFailed,
 )
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.reviews import policy
 from ideadb.reviews.access import (
     ideas_of,
@@ -172,14 +173,14 @@ def dismiss_conflict(
     require_in_phase(actor, "round.manage", rnd, rnd, "conflict")
     row = session.get(ConflictRow, conflict_id)
     if row is None or row.round_id != rnd.id:
-        raise NotFound("Không tìm thấy xung đột.")
+        raise NotFound(N_("Không tìm thấy xung đột."))
     if row.kind not in policy.AUTOMATIC_CONFLICTS:
-        raise Conflict("Chỉ bỏ qua được xung đột phát hiện tự động.")
+        raise Conflict(N_("Chỉ bỏ qua được xung đột phát hiện tự động."))
     if row.dismissed_at is not None:
-        raise Conflict("Xung đột này đã được bỏ qua.")
+        raise Conflict(N_("Xung đột này đã được bỏ qua."))
     reason = nfc(reason)
     if not reason:
-        raise ValidationFailed("Vui lòng ghi lý do.", {"reason": ["Vui lòng ghi lý do."]})
+        raise ValidationFailed(N_("Vui lòng ghi lý do."), {"reason": ["Vui lòng ghi lý do."]})
     with unit_of_work(session):
         before = conflict_snapshot(row)
         row.dismissed_at, row.dismissed_by_id, row.dismiss_reason = utcnow(), actor.id, reason

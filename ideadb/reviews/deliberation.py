@@ -14,6 +14,7 @@ from ideadb.core.errors import (
     Conflict,
     ValidationFailed,
 )
+from ideadb.core.text import N_
 from ideadb.ideas import service as ideas_service
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.reviews import policy, register
@@ -89,7 +90,7 @@ def add_discussion(
     _in_round(session, rnd, idea_id)
     note = nfc(note)
     if not note:
-        raise ValidationFailed("Vui lòng ghi nội dung thảo luận.", {"note": ["Bắt buộc."]})
+        raise ValidationFailed(N_("Vui lòng ghi nội dung thảo luận."), {"note": ["Bắt buộc."]})
     with unit_of_work(session):
         row = Discussion(round_id=rnd.id, idea_id=idea_id, note=note, author_id=actor.id)
         session.add(row)
@@ -125,7 +126,9 @@ def _in_round(session: Session, rnd: Round, idea_id: int) -> None:
         )
         is None
     ):
-        raise ValidationFailed("Ý tưởng không thuộc đợt này.", {"idea_id": ["Không thuộc đợt."]})
+        raise ValidationFailed(
+            N_("Ý tưởng không thuộc đợt này."), {"idea_id": ["Không thuộc đợt."]}
+        )
 
 
 def _already_recognised(session: Session, rnd: Round, idea_id: int) -> None:
@@ -158,14 +161,14 @@ def stage_decision(
     codes = {lv.code for lv in rubric.levels}
     if level is not None and level not in codes:
         raise ValidationFailed(
-            "Mức công nhận không có trong bộ tiêu chí.",
+            N_("Mức công nhận không có trong bộ tiêu chí."),
             {"level": ["Một trong: " + ", ".join(sorted(codes))]},
         )
     note = nfc(note)
     proposed = result.item(idea_id).proposed_level
     if level != proposed and not note:
         raise ValidationFailed(
-            "Quyết định khác mức đề xuất cần ghi lý do.", {"note": ["Vui lòng ghi lý do."]}
+            N_("Quyết định khác mức đề xuất cần ghi lý do."), {"note": ["Vui lòng ghi lý do."]}
         )
     if level is not None:
         _already_recognised(session, rnd, idea_id)

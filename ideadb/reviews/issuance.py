@@ -11,6 +11,7 @@ from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work
 from ideadb.core.errors import ValidationFailed
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.reviews.access import load_round, nfc
 from ideadb.reviews.models import Round
 from ideadb.reviews.rounds import DOCUMENT_KEYS
@@ -32,7 +33,7 @@ def update_document(session: Session, actor: Any, round_id: int, data: Any) -> R
     require_rule(actor, "round.manage", rnd)
     if not isinstance(data, dict):
         raise ValidationFailed(
-            "Thông tin văn bản phải là một đối tượng.", {"document": ["Sai kiểu dữ liệu."]}
+            N_("Thông tin văn bản phải là một đối tượng."), {"document": ["Sai kiểu dữ liệu."]}
         )
     errors: dict[str, list[str]] = {}
     values = dict(rnd.document or {})
@@ -50,7 +51,7 @@ def update_document(session: Session, actor: Any, round_id: int, data: Any) -> R
         else:
             values.pop(key, None)
     if errors:
-        raise ValidationFailed("Thông tin văn bản chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin văn bản chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = dict(rnd.document or {})
         rnd.document = values

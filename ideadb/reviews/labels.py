@@ -12,6 +12,25 @@ from ideadb.ideas.labels import SCOPE_LABELS
 
 # The scope ladder is the ideas feature's vocabulary: one set of labels for both.
 LEVEL_LABELS = SCOPE_LABELS
+# The council's reading of Krippendorff's alpha, by verdict (``scoring.reliability.describe``).
+RELIABILITY_MESSAGES = {
+    "undefined": _l(
+        "Chưa tính được độ tin cậy giữa các thành viên hội đồng: cần ít nhất hai ý tưởng "
+        "có từ hai phiếu chấm trở lên và các tổng điểm không trùng hết nhau."
+    ),
+    "reliable": _l(
+        "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+        "các thành viên hội đồng chấm nhất quán."
+    ),
+    "tentative": _l(
+        "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+        "mức nhất quán chấp nhận được, nên thận trọng khi kết luận."
+    ),
+    "unreliable": _l(
+        "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+        "các thành viên hội đồng chấm chưa nhất quán, nên xem lại các ý tưởng chênh lệch lớn."
+    ),
+}
 STATUS_LABELS = {
     "draft": _l("Đang chuẩn bị"),
     "reviewing": _l("Đang chấm điểm"),

@@ -22,6 +22,7 @@ from ideadb.core.errors import ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import can, is_staff, reads_everything, rule
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.ideas.access import is_author_user, is_owner
 from ideadb.ideas.models import SCOPES, Idea, IdeaStatus
 from ideadb.reviews.models import (
@@ -250,7 +251,7 @@ def register(
     if scope not in (None, "") and scope not in SCOPES:
         errors["scope"] = ["Cấp công nhận phải là một trong: " + ", ".join(SCOPES) + "."]
     if errors:
-        raise ValidationFailed("Bộ lọc sổ công nhận không hợp lệ.", errors)
+        raise ValidationFailed(N_("Bộ lọc sổ công nhận không hợp lệ."), errors)
     stmt = sa.select(RegisterEntry).order_by(
         RegisterEntry.year.desc(), RegisterEntry.number, RegisterEntry.version
     )

@@ -17,6 +17,7 @@ from ideadb.core.errors import (
     ValidationFailed,
 )
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.ideas.models import Idea
 from ideadb.reviews import policy, votes
 from ideadb.reviews.access import (
@@ -134,7 +135,7 @@ def ranking(
     check_ranking(session, actor, rnd)
     if aggregation is not None and aggregation not in AGGREGATIONS:
         raise ValidationFailed(
-            "Cách tổng hợp không hợp lệ.", {"aggregation": [", ".join(AGGREGATIONS)]}
+            N_("Cách tổng hợp không hợp lệ."), {"aggregation": [", ".join(AGGREGATIONS)]}
         )
     rubric, reviews, inputs, ideas, result, public = compute(session, rnd, aggregation)
     normalised = result
@@ -227,11 +228,11 @@ def results_for_idea(session: Session, actor: Any, idea_id: int) -> list[dict[st
     when the round allows it, per-criterion means and the comments, without reviewer names."""
     idea = session.get(Idea, idea_id)
     if idea is None:
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     from ideadb.core.permissions import can
 
     if not can(actor, "idea.view_confidential", idea):
-        raise NotFound("Không tìm thấy ý tưởng.")
+        raise NotFound(N_("Không tìm thấy ý tưởng."))
     rounds = list(
         session.scalars(
             sa.select(Round)

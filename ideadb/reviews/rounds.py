@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ideadb.accounts.models import User
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -193,7 +193,7 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
     if "public_vote" in data:
         out.update(votes.clean_public_vote(data["public_vote"], rnd, errors))
     if errors:
-        raise ValidationFailed("Thông tin đợt xét chọn chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đợt xét chọn chưa hợp lệ."), errors)
     return out
 
 
@@ -250,8 +250,10 @@ def update_round(session: Session, actor: Any, round_id: int, data: dict[str, An
     frozen = policy.late_change(rnd, set(values))
     if frozen:
         raise InvalidTransition(
-            "Sau khi mở chấm chỉ được đổi tên, hạn chấm, chủ tịch hội đồng, thông tin văn bản "
-            "và phần kết quả người nộp được xem.",
+            N_(
+                "Sau khi mở chấm chỉ được đổi tên, hạn chấm, chủ tịch hội đồng, thông tin văn bản "
+                "và phần kết quả người nộp được xem."
+            ),
             {k: ["Không thể đổi khi đợt đã mở."] for k in sorted(frozen)},
         )
     with unit_of_work(session):
@@ -295,7 +297,7 @@ def add_ideas(session: Session, actor: Any, round_id: int, idea_ids: Iterable[in
     require_in_phase(actor, "round.manage", rnd, rnd, "add_ideas")
     ids = list(dict.fromkeys(int(i) for i in idea_ids))
     if not ids:
-        raise ValidationFailed("Chưa chọn ý tưởng nào.", {"idea_ids": ["Chọn ít nhất một."]})
+        raise ValidationFailed(N_("Chưa chọn ý tưởng nào."), {"idea_ids": ["Chọn ít nhất một."]})
     present = set(session.scalars(sa.select(RoundIdea.idea_id).where(RoundIdea.round_id == rnd.id)))
     ideas = {i.id: i for i in session.scalars(sa.select(Idea).where(Idea.id.in_(ids)))}
     missing = [i for i in ids if i not in ideas]
@@ -337,14 +339,14 @@ def add_reviewers(session: Session, actor: Any, round_id: int, user_ids: Iterabl
     require_in_phase(actor, "round.manage", rnd, rnd, "add_reviewers")
     ids = list(dict.fromkeys(int(i) for i in user_ids))
     if not ids:
-        raise ValidationFailed("Chưa chọn thành viên nào.", {"user_ids": ["Chọn ít nhất một."]})
+        raise ValidationFailed(N_("Chưa chọn thành viên nào."), {"user_ids": ["Chọn ít nhất một."]})
     users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(ids)))}
     bad = [
         i for i in ids if i not in users or not users[i].active or "reviewer" not in users[i].roles
     ]
     if bad:
         raise ValidationFailed(
-            "Chỉ thêm được người dùng có vai trò thành viên hội đồng (reviewer).",
+            N_("Chỉ thêm được người dùng có vai trò thành viên hội đồng (reviewer)."),
             {"user_ids": [f"Người dùng {i} không có vai trò reviewer." for i in bad]},
         )
     present = set(
@@ -378,7 +380,7 @@ def remove_reviewer(session: Session, actor: Any, round_id: int, user_id: int) -
         )
     )
     if row is None:
-        raise NotFound("Thành viên không thuộc hội đồng của đợt này.")
+        raise NotFound(N_("Thành viên không thuộc hội đồng của đợt này."))
     with unit_of_work(session):
         for a in session.scalars(
             sa.select(Assignment).where(
@@ -387,7 +389,7 @@ def remove_reviewer(session: Session, actor: Any, round_id: int, user_id: int) -
                 Assignment.status.in_(policy.LIVE),
             )
         ):
-            end_assignment(session, actor, a, "Rút khỏi hội đồng")
+            end_assignment(session, actor, a, N_("Rút khỏi hội đồng"))
         session.delete(row)
         record(session, actor, "round.remove_reviewer", "round", rnd.id, {"user_id": user_id}, None)
     return rnd
@@ -401,7 +403,7 @@ def remove_idea(session: Session, actor: Any, round_id: int, idea_id: int) -> Ro
         sa.select(RoundIdea).where(RoundIdea.round_id == rnd.id, RoundIdea.idea_id == idea_id)
     )
     if row is None:
-        raise NotFound("Ý tưởng không thuộc đợt này.")
+        raise NotFound(N_("Ý tưởng không thuộc đợt này."))
     with unit_of_work(session):
         for a in session.scalars(
             sa.select(Assignment).where(
@@ -410,7 +412,7 @@ def remove_idea(session: Session, actor: Any, round_id: int, idea_id: int) -> Ro
                 Assignment.status.in_(policy.LIVE),
             )
         ):
-            end_assignment(session, actor, a, "Ý tưởng được rút khỏi đợt")
+            end_assignment(session, actor, a, N_("Ý tưởng được rút khỏi đợt"))
         idea = session.get(Idea, idea_id)
         if idea is not None and idea.status == IdeaStatus.IN_REVIEW:
             ideas_service.release_from_review(session, actor, [idea_id], rnd.id)
@@ -425,7 +427,7 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
     require_in_phase(actor, "round.manage", rnd, rnd, "open")
     ideas = ideas_of(session, rnd)
     if not ideas:
-        raise Conflict("Đợt xét chọn chưa có ý tưởng nào.")
+        raise Conflict(N_("Đợt xét chọn chưa có ý tưởng nào."))
     live = live_assignments(session, rnd)
     per_idea = Counter(a.idea_id for a in live)
     short = [i for i in ideas if per_idea.get(i.id, 0) < rnd.reviewers_per_idea]
@@ -445,8 +447,9 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
             notify(
                 session,
                 reviewer_id,
-                f"{rnd.name} đã mở chấm: bạn được phân công {n} ý tưởng.",
+                N_("%(round)s đã mở chấm: bạn được phân công %(n)s ý tưởng."),
                 ("reviews.my_assignments", {}),
+                {"round": rnd.name, "n": n},
             )
     return rnd
 
@@ -465,7 +468,7 @@ def recognised_ideas(
     ]
     if bad:
         raise Conflict(
-            "Chỉ đề nghị lên cấp trên từ các đợt đã công bố kết quả.",
+            N_("Chỉ đề nghị lên cấp trên từ các đợt đã công bố kết quả."),
             {"source_round_ids": [str(i) for i in bad]},
         )
     if level is not None:
@@ -478,7 +481,7 @@ def recognised_ideas(
         )
         if level not in known:
             raise ValidationFailed(
-                "Mức đề nghị không có trong bộ tiêu chí của các đợt nguồn.",
+                N_("Mức đề nghị không có trong bộ tiêu chí của các đợt nguồn."),
                 {"nominate_level": ["Một trong: " + ", ".join(sorted(known)) + "."]},
             )
     wanted = [
@@ -511,7 +514,7 @@ def create_next_round(
     sources = list(dict.fromkeys(int(i) for i in source_round_ids))
     if not sources:
         raise ValidationFailed(
-            "Chọn ít nhất một đợt đã công bố.", {"source_round_ids": ["Bắt buộc."]}
+            N_("Chọn ít nhất một đợt đã công bố."), {"source_round_ids": ["Bắt buộc."]}
         )
     ideas = recognised_ideas(session, actor, sources, nominate_level or None)
     top = max(
@@ -523,11 +526,11 @@ def create_next_round(
     )
     if level_rank(data.get("level")) <= top:
         raise ValidationFailed(
-            "Đợt đề nghị phải ở cấp cao hơn các đợt nguồn.",
+            N_("Đợt đề nghị phải ở cấp cao hơn các đợt nguồn."),
             {"level": ["Chọn cấp cao hơn."]},
         )
     if not ideas:
-        raise Conflict("Các đợt đã chọn không có sáng kiến nào được công nhận ở mức đề nghị.")
+        raise Conflict(N_("Các đợt đã chọn không có sáng kiến nào được công nhận ở mức đề nghị."))
     with unit_of_work(session):
         rnd = create_round(session, actor, {**data, "source_round_ids": sources})
         add_ideas(session, actor, rnd.id, [i.id for i in ideas])

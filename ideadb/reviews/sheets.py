@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import scoring
-from ideadb.accounts.notify import notify
+from ideadb.accounts.notify import N_, notify
 from ideadb.audit.service import record
 from ideadb.core.db import rowcount, unit_of_work, utcnow
 from ideadb.core.errors import (
@@ -113,7 +113,7 @@ def get_assignment(session: Session, actor: Any, assignment_id: int) -> Assignme
     if a.reviewer_id == getattr(actor, "id", None) and (
         policy.is_draft(a.round) or policy.has_ended(a)
     ):
-        raise NotFound("Không tìm thấy phân công.")
+        raise NotFound(N_("Không tìm thấy phân công."))
     return a
 
 
@@ -125,7 +125,7 @@ def confirm(
     rnd = a.round
     require_phase(rnd, "score")
     if not policy.needs_confirmation(a):
-        raise Conflict("Phân công này đã được xác nhận.")
+        raise Conflict(N_("Phân công này đã được xác nhận."))
     if conflict:
         declare_conflict(
             session, actor, rnd.id, user_id=actor.id, idea_id=a.idea_id, reason=reason or ""
@@ -155,11 +155,11 @@ def review_total(rubric: scoring.Rubric, scores: dict[str, Any]) -> float | None
 
 def _clean_points(rubric: scoring.Rubric, scores: Any, *, complete: bool) -> dict[str, str]:
     if not isinstance(scores, dict):
-        raise ValidationFailed("Điểm không hợp lệ.", {"scores": ["Phải là bảng mã → điểm."]})
+        raise ValidationFailed(N_("Điểm không hợp lệ."), {"scores": ["Phải là bảng mã → điểm."]})
     cleaned = {k: v for k, v in scores.items() if v is not None and v != ""}
     problems = scoring.validate_sheet(rubric, cleaned, complete=complete)
     if problems:
-        raise ValidationFailed("Phiếu chấm chưa hợp lệ.", scoring.problems_to_fields(problems))
+        raise ValidationFailed(N_("Phiếu chấm chưa hợp lệ."), scoring.problems_to_fields(problems))
     return {code: str(scoring.round_half_up(scoring.to_fraction(v))) for code, v in cleaned.items()}
 
 
@@ -176,11 +176,11 @@ def review_snapshot(review: Review) -> dict[str, Any]:
 def _editable(a: Assignment) -> None:
     require_phase(a.round, "score")
     if policy.needs_confirmation(a):
-        raise Conflict("Hãy xác nhận không có xung đột lợi ích trước khi chấm.")
+        raise Conflict(N_("Hãy xác nhận không có xung đột lợi ích trước khi chấm."))
     if policy.is_submitted(a):
-        raise Conflict("Phiếu chấm đã nộp; chỉ thư ký mới mở lại được.")
+        raise Conflict(N_("Phiếu chấm đã nộp; chỉ thư ký mới mở lại được."))
     if not policy.can_score(a, a.round):
-        raise Conflict("Phân công này không còn hiệu lực.")
+        raise Conflict(N_("Phân công này không còn hiệu lực."))
 
 
 STALE_MESSAGE = (
@@ -213,7 +213,7 @@ def save_review(
     }
     text = nfc(comment)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise ValidationFailed("Phiên bản không hợp lệ.", {"version": ["Số nguyên ≥ 0."]})
+        raise ValidationFailed(N_("Phiên bản không hợp lệ."), {"version": ["Số nguyên ≥ 0."]})
     now = utcnow()
     with unit_of_work(session):
         existing = session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
@@ -274,7 +274,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
     problems = scoring.validate_sheet(rubric, _review_points(review), complete=True)
     if problems:
         raise ValidationFailed(
-            "Phiếu chấm chưa đủ điểm mọi tiêu chí.", scoring.problems_to_fields(problems)
+            N_("Phiếu chấm chưa đủ điểm mọi tiêu chí."), scoring.problems_to_fields(problems)
         )
     assert review is not None
     now = utcnow()
@@ -292,7 +292,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             .execution_options(synchronize_session=False)
         )
         if rowcount(result) != 1:
-            raise Conflict("Phiếu chấm đã được nộp.")
+            raise Conflict(N_("Phiếu chấm đã được nộp."))
         changed = session.execute(
             sa.update(Assignment)
             .where(Assignment.id == a.id, Assignment.status == A.ACTIVE)
@@ -300,7 +300,7 @@ def submit_review(session: Session, actor: Any, assignment_id: int) -> Review:
             .execution_options(synchronize_session=False)
         )
         if rowcount(changed) != 1:
-            raise Conflict("Phân công này không còn hiệu lực.")
+            raise Conflict(N_("Phân công này không còn hiệu lực."))
         session.refresh(review)
         session.refresh(a)
         record(
@@ -342,10 +342,12 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
     require_in_phase(actor, "round.manage", rnd, rnd, "reopen")
     review = session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
     if not policy.is_submitted(a) or review is None:
-        raise Conflict("Chỉ mở lại được phiếu đã nộp.")
+        raise Conflict(N_("Chỉ mở lại được phiếu đã nộp."))
     reason = nfc(reason)
     if not reason:
-        raise ValidationFailed("Vui lòng ghi lý do mở lại.", {"reason": ["Vui lòng ghi lý do."]})
+        raise ValidationFailed(
+            N_("Vui lòng ghi lý do mở lại."), {"reason": ["Vui lòng ghi lý do."]}
+        )
     with unit_of_work(session):
         before = review_snapshot(review)
         review.status = ReviewStatus.DRAFT
@@ -364,8 +366,9 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
         notify(
             session,
             a.reviewer_id,
-            f"Thư ký đã mở lại một phiếu chấm của bạn trong {rnd.name}: {reason}",
+            N_("Thư ký đã mở lại một phiếu chấm của bạn trong %(round)s: %(reason)s"),
             ("reviews.sheet", {"assignment_id": a.id}),
+            {"round": rnd.name, "reason": reason},
         )
     return review
 
@@ -402,7 +405,13 @@ def idea_for_reviewer(session: Session, a: Assignment) -> dict[str, Any]:
     files = [att for att in idea.attachments if att.removed_at is None]
     if a.round.blind:
         out["attachments"] = [
-            {"id": att.id, "name": f"Tệp {n}{_extension(att.original_name)}", "size": att.size}
+            {
+                "id": att.id,
+                "name": f"Tệp {n}{_extension(att.original_name)}",
+                "size": att.size,
+                "blind_number": n,
+                "extension": _extension(att.original_name),
+            }
             for n, att in enumerate(files, start=1)
         ]
     else:
@@ -437,7 +446,7 @@ def attachment_for_reviewer(
         if att.id == attachment_id:
             name = f"tep-{n}{_extension(att.original_name)}" if a.round.blind else att.original_name
             return att, name
-    raise NotFound("Không tìm thấy tệp.")
+    raise NotFound(N_("Không tìm thấy tệp."))
 
 
 def similar_for_reviewer(session: Session, actor: Any, a: Assignment) -> list[dict[str, Any]]:

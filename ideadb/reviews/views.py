@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from ideadb.accounts.service import users_with_role
 from ideadb.core.confirm import confirmation_page, is_confirmed
 from ideadb.core.errors import Conflict, NotAllowed, StaleVersion, ValidationFailed
-from ideadb.core.forms import apply_errors, choices
+from ideadb.core.forms import apply_errors, choices, shown, shown_all
 from ideadb.core.permissions import can, require
 from ideadb.criteria.service import active_sets
 from ideadb.extensions import db
@@ -46,6 +46,7 @@ def _labels() -> dict[str, Any]:
         "assignment_labels": labels.ASSIGNMENT_LABELS,
         "conflict_labels": labels.CONFLICT_LABELS,
         "aggregation_labels": labels.AGGREGATION_LABELS,
+        "reliability_messages": labels.RELIABILITY_MESSAGES,
         "review_policy": policy,
         "recognition_name": lambda idea: results.recognition_name(db.session(), idea),
     }
@@ -97,7 +98,7 @@ def _do(
     try:
         change()
     except (Conflict, ValidationFailed) as exc:
-        messages = [exc.message] + [m for ms in exc.fields.values() for m in ms]
+        messages = shown_all([exc.message] + [m for ms in exc.fields.values() for m in ms])
         flash(" ".join(dict.fromkeys(messages)), "danger")
     else:
         flash(done, "success")
@@ -563,15 +564,15 @@ def sheet(assignment_id: int):
         try:
             sheets.save_sheet(db.session(), current_user, assignment_id, posted, submit=submit)
         except StaleVersion as exc:
-            stale = exc.message
+            stale = shown(exc.message)
             data = pages.sheet_view(db.session(), current_user, assignment_id)
             # Keep what was typed; the next save knowingly replaces the newer sheet.
             form.version.data = data["review"].version if data["review"] else 0
         except ValidationFailed as exc:
-            problems = {k.removeprefix("scores."): v for k, v in exc.fields.items()}
-            flash(exc.message, "danger")
+            problems = {k.removeprefix("scores."): shown_all(v) for k, v in exc.fields.items()}
+            flash(shown(exc.message), "danger")
         except Conflict as exc:
-            flash(exc.message, "danger")
+            flash(shown(exc.message), "danger")
         else:
             if submit:
                 flash(_("Đã nộp phiếu chấm."), "success")
@@ -610,7 +611,10 @@ def confirm(assignment_id: int):
             reason=form.reason.data or "",
         )
     except (Conflict, ValidationFailed) as exc:
-        flash(" ".join([exc.message] + [m for ms in exc.fields.values() for m in ms]), "danger")
+        flash(
+            " ".join(shown_all([exc.message] + [m for ms in exc.fields.values() for m in ms])),
+            "danger",
+        )
         return redirect(url_for("reviews.sheet", assignment_id=assignment_id))
     if conflict:
         flash(_("Đã ghi nhận xung đột lợi ích; ý tưởng sẽ được giao cho người khác."), "success")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict
+from ideadb.core.forms import shown
 from ideadb.core.permissions import can
 from ideadb.extensions import db, limiter
 from ideadb.reviews import votes
@@ -65,7 +66,7 @@ def vote(round_id: int, idea_id: int):
     try:
         n = votes.cast_vote(db.session(), current_user._get_current_object(), round_id, idea_id)
     except Conflict as exc:  # not open, or a second vote; a refused voter is answered 403
-        flash(exc.message, "warning")
+        flash(shown(exc.message), "warning")
     else:
         flash(_("Cảm ơn bạn đã bình chọn! Ý tưởng hiện có %(n)s lượt bình chọn.", n=n), "success")
     return redirect(url_for("votes.round_page", round_id=round_id) + f"#idea-{idea_id}")
@@ -84,5 +85,5 @@ def open_or_close(round_id: int, what: str):
                 votes.close_vote(db.session(), actor, round_id)
                 flash(_("Đã kết thúc bình chọn công khai."), "success")
         except Conflict as exc:  # only the secretary gets here: others are refused (403)
-            flash(exc.message, "warning")
+            flash(shown(exc.message), "warning")
     return redirect(url_for("votes.round_page", round_id=round_id))

@@ -31,6 +31,7 @@ from ideadb.core.errors import (
 )
 from ideadb.core.permissions import Role, has_role, is_signed_in
 from ideadb.core.permissions import require as require_rule
+from ideadb.core.text import N_
 from ideadb.ideas.models import Idea
 from ideadb.reviews import policy
 from ideadb.reviews.access import load_round, round_snapshot
@@ -144,9 +145,9 @@ def open_vote(session: Session, actor: Any, round_id: int) -> Round:
     if rnd.public_vote_weight is None:
         raise Conflict(NO_VOTE)
     if policy.is_finalized(rnd):
-        raise InvalidTransition("Đợt xét chọn đã công bố kết quả: không mở bình chọn được nữa.")
+        raise InvalidTransition(N_("Đợt xét chọn đã công bố kết quả: không mở bình chọn được nữa."))
     if is_open(rnd):
-        raise Conflict("Bình chọn công khai đang mở.")
+        raise Conflict(N_("Bình chọn công khai đang mở."))
     now = utcnow()
     with unit_of_work(session):
         before = round_snapshot(rnd)
@@ -179,7 +180,7 @@ def _idea_of_round(session: Session, rnd: Round, idea_id: int) -> Idea:
         .where(RoundIdea.round_id == rnd.id, Idea.id == idea_id)
     )
     if idea is None:
-        raise NotFound("Ý tưởng không thuộc đợt bình chọn này.")
+        raise NotFound(N_("Ý tưởng không thuộc đợt bình chọn này."))
     return idea
 
 
@@ -213,7 +214,7 @@ def vote_count(session: Session, round_id: int, idea_id: int) -> int:
 def cast_vote(session: Session, actor: Any, round_id: int, idea_id: int) -> int:
     """One vote of ``actor`` for an idea of the round; returns the idea's votes now."""
     if not is_signed_in(actor):
-        raise NotAuthenticated("Vui lòng đăng nhập để bình chọn.")
+        raise NotAuthenticated(N_("Vui lòng đăng nhập để bình chọn."))
     rnd = load_round(session, round_id)
     if rnd.public_vote_weight is None:
         raise NotFound(NO_VOTE)

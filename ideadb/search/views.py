@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ideadb.core.forms import shown
 from ideadb.extensions import db
 from ideadb.search import service
 from ideadb.search.forms import SearchForm
@@ -18,7 +19,7 @@ def _page(public: bool):
         data = service.search_page(db.session(), current_user, request.args, public=public)
     except service.SearchUnavailable as exc:
         return render_template(
-            "search/index.html", form=form, public=public, unavailable=exc.message
+            "search/index.html", form=form, public=public, unavailable=shown(exc.message)
         ), 503
     args = request.args.to_dict()
 

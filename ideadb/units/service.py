@@ -14,8 +14,9 @@ from ideadb.core.db import unit_of_work
 from ideadb.core.errors import NotFound, ValidationFailed
 from ideadb.core.fmt import LOCAL_TZ
 from ideadb.core.permissions import SYSTEM, require
-from ideadb.core.text import clean
+from ideadb.core.text import N_, clean
 from ideadb.units import reference
+from ideadb.units.labels import area_label
 from ideadb.units.models import KIND_VALUES, Area, Unit
 
 UNIT_FIELDS = ("name", "kind", "code", "parent_id", "valid_from", "valid_to", "successor_id")
@@ -28,7 +29,7 @@ def snapshot(unit: Unit) -> dict[str, Any]:
 def get_unit(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
+        raise NotFound(N_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -97,7 +98,7 @@ def create_unit(session: Session, actor: Any, data: dict[str, Any]) -> Unit:
         data["code"] = None
     errors = _validate(session, data)
     if errors:
-        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đơn vị chưa hợp lệ."), errors)
     with unit_of_work(session):
         unit = Unit(**data)
         session.add(unit)
@@ -116,7 +117,7 @@ def update_unit(session: Session, actor: Any, unit_id: int, data: dict[str, Any]
         data["code"] = None
     errors = _validate(session, data, unit)
     if errors:
-        raise ValidationFailed("Thông tin đơn vị chưa hợp lệ.", errors)
+        raise ValidationFailed(N_("Thông tin đơn vị chưa hợp lệ."), errors)
     with unit_of_work(session):
         before = snapshot(unit)
         for key, value in data.items():
@@ -243,7 +244,8 @@ def areas(session: Session) -> list[Area]:
 
 
 def area_names(session: Session) -> dict[str, str]:
-    return {a.code: a.name for a in areas(session)}
+    """Code → name in the reader's language (the reference names translated, see labels)."""
+    return {a.code: area_label(a.code, a.name) for a in areas(session)}
 
 
 def load_reference_data(session: Session) -> int:

@@ -141,11 +141,9 @@ def test_a_transition_plan_sets_fields_audit_and_notices_without_a_database():
         {"status": "draft", "code": "BK-2024-0009"},
         {"status": "submitted", "code": "BK-2024-0009"},
     )
-    assert plan.notices == (
-        lifecycle.Notice(
-            "officers", "Hồ sơ “Lò sấy quế” (BK-2024-0009) đã được nộp và đang chờ sàng lọc."
-        ),
-    )
+    assert [(n.audience, n.text) for n in plan.notices] == [
+        ("officers", "Hồ sơ “Lò sấy quế” (BK-2024-0009) đã được nộp và đang chờ sàng lọc.")
+    ]
     submitted = lifecycle.IdeaState("submitted", "BK-2024-0009", "Lò sấy quế", 4)
     plan = lifecycle.plan_transition(
         submitted, "screen_needs_revision", now=now, actor_id=8, note="Bổ sung số liệu."
