@@ -18,6 +18,7 @@ from ideadb.core.text import N_, clean
 from ideadb.units import reference
 from ideadb.units.labels import area_label
 from ideadb.units.models import KIND_VALUES, Area, Unit
+from scoring.messages import Message
 
 UNIT_FIELDS = ("name", "kind", "code", "parent_id", "valid_from", "valid_to", "successor_id")
 
@@ -172,24 +173,56 @@ def valid_units(session: Session, day: date) -> list[Unit]:
     ]
 
 
+# (the unit itself ended?, whose successor is named) → message
+_ENDED = {
+    (True, "own"): N_(
+        "Đơn vị “%(unit)s” đã hết hiệu lực từ ngày %(end)s, trước ngày %(day)s của hồ sơ; "
+        "không thể đăng ký ý tưởng mới cho đơn vị này. Hãy chọn đơn vị kế thừa: "
+        "“%(successor)s”."
+    ),
+    (True, "above"): N_(
+        "Đơn vị “%(unit)s” đã hết hiệu lực từ ngày %(end)s, trước ngày %(day)s của hồ sơ; "
+        "không thể đăng ký ý tưởng mới cho đơn vị này. Hãy chọn đơn vị kế thừa: "
+        "“%(successor)s” hoặc đơn vị trực thuộc."
+    ),
+    (True, None): N_(
+        "Đơn vị “%(unit)s” đã hết hiệu lực từ ngày %(end)s, trước ngày %(day)s của hồ sơ; "
+        "không thể đăng ký ý tưởng mới cho đơn vị này."
+    ),
+    (False, "own"): N_(
+        "Đơn vị “%(unit)s” thuộc “%(ended)s”, đã hết hiệu lực từ ngày %(end)s, trước ngày "
+        "%(day)s của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này. Hãy chọn đơn vị "
+        "kế thừa: “%(successor)s”."
+    ),
+    (False, "above"): N_(
+        "Đơn vị “%(unit)s” thuộc “%(ended)s”, đã hết hiệu lực từ ngày %(end)s, trước ngày "
+        "%(day)s của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này. Hãy chọn đơn vị "
+        "kế thừa: “%(successor)s” hoặc đơn vị trực thuộc."
+    ),
+    (False, None): N_(
+        "Đơn vị “%(unit)s” thuộc “%(ended)s”, đã hết hiệu lực từ ngày %(end)s, trước ngày "
+        "%(day)s của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này."
+    ),
+}
+
+
 def ended_message(unit: Unit, ended: Unit, day: date) -> str:
     """Why a unit cannot take a record dated ``day`` (Vietnamese, names the successor)."""
     end = ended.valid_to.fromordinal(ended.valid_to.toordinal() + 1) if ended.valid_to else day
-    where = (
-        f"Đơn vị “{unit.name}” thuộc “{ended.name}”, đã"
-        if ended.id != unit.id
-        else f"Đơn vị “{unit.name}” đã"
-    )
-    text = (
-        f"{where} hết hiệu lực từ ngày {end:%d/%m/%Y}, trước ngày "
-        f"{day:%d/%m/%Y} của hồ sơ; không thể đăng ký ý tưởng mới cho đơn vị này."
-    )
     # The unit's own successor (Xã Nam Mẫu → Xã Ba Bể), else the ended unit's (the province).
+    successor, whose = None, None
     if unit.successor is not None and unit.successor.id != unit.id:
-        text += f" Hãy chọn đơn vị kế thừa: “{unit.successor.name}”."
+        successor, whose = unit.successor.name, "own"
     elif ended.successor is not None:
-        text += f" Hãy chọn đơn vị kế thừa: “{ended.successor.name}” hoặc đơn vị trực thuộc."
-    return text
+        successor, whose = ended.successor.name, "above"
+    return Message(
+        _ENDED[(ended.id == unit.id, whose)],
+        unit=unit.name,
+        ended=ended.name,
+        end=f"{end:%d/%m/%Y}",
+        day=f"{day:%d/%m/%Y}",
+        successor=successor,
+    )
 
 
 def _reach(edges: dict[int | None, list[int]], start: int) -> set[int]:
