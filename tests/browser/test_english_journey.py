@@ -40,7 +40,7 @@ def check(page, live_server, where: str) -> None:
 
 def test_citizen_registers_and_submits_an_idea_in_english(live_server, browser_page, screenshot):
     with live_server.app.app_context():
-        unit = db.session.scalar(sa.select(Unit.id).where(Unit.code == "BK-BB-NM"))
+        unit = db.session.scalar(sa.select(Unit.id).where(Unit.code == "TN-XBB"))  # a unit of today
         accounts.create_user(
             db.session,
             SYSTEM,

@@ -35,7 +35,7 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
     live_server, browser_page, screenshot
 ):
     with live_server.app.app_context():
-        district = db.session.scalar(sa.select(Unit.id).where(Unit.code == "BK-BB"))
+        commune = db.session.scalar(sa.select(Unit.id).where(Unit.code == "TN-XBB"))
         accounts.create_user(
             db.session,
             SYSTEM,
@@ -43,7 +43,7 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
             password=OFFICER_PASSWORD,
             full_name="Đàm Văn Khánh",
             roles=["unit_officer"],
-            unit_id=district,
+            unit_id=commune,
         )
     page = browser_page
 
@@ -52,7 +52,7 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
     page.get_by_label("Họ và tên").fill("Hoàng Thị Dung")
     page.get_by_label("Tên đăng nhập").fill("dung.ht")
     page.get_by_label("Thư điện tử").fill("dung@example.vn")
-    page.get_by_label("Đơn vị / nơi công tác (nếu có)").select_option(label="Xã Nam Mẫu")
+    page.get_by_label("Đơn vị / nơi công tác (nếu có)").select_option(label="Xã Ba Bể")
     page.get_by_label("Mật khẩu", exact=True).fill(CITIZEN_PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(CITIZEN_PASSWORD)
     page.get_by_role("button", name="Tạo tài khoản").click()
