@@ -47,6 +47,14 @@ def test_each_role_home_page_leads_to_its_next_action(demo_site, browser_page, s
         page.goto(live_server("/"))
         page.get_by_text(expected).first.wait_for()
         assert page.locator(".home-section").count() >= 1
+        # at 1280 px every menu entry stays on one line (never "Englis" / "h")
+        broken = page.evaluate(
+            "[...document.querySelectorAll('.site-nav .nav-link')]"
+            ".filter(a => a.getClientRects().length > 1"
+            " || a.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(a).lineHeight))"
+            ".map(a => a.textContent.trim())"
+        )
+        assert not broken, (role, broken)
         shots.append(screenshot(page, f"home-{role}"))
         first = page.locator(".next-action").first
         label = first.inner_text()
