@@ -93,7 +93,7 @@ def prepare(workdir: Path, index_from: Path | None) -> int:
     with app.app_context():
         db.create_all()
         load_reference_data(db.session)
-        unit = db.session.scalar(db.select(Unit.id).where(Unit.code == "BK-BB-NM"))
+        unit = db.session.scalar(db.select(Unit.id).where(Unit.code == "TN-XBB"))  # a unit of today
         owner = accounts.create_user(
             db.session,
             SYSTEM,
