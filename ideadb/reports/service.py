@@ -425,40 +425,8 @@ def open_data_count(session: Session) -> int:
     )
 
 
-# --- the reports index ---------------------------------------------------------------------------
-
-
-@dataclass
-class ReportsIndex:
-    can_summarise: bool
-    scope: str  # the unit an officer reports for, "" for the whole database
-    rounds: list[Any]  # rounds whose ranked list this actor may export
-
-
-def reports_index(session: Session, actor: Any) -> ReportsIndex:
-    """What the reports page offers this actor."""
-    scope = ""
-    if can(actor, "report.summary") and not (is_staff(actor) or has_role(actor, Role.SECRETARY)):
-        unit = session.get(Unit, actor.unit_id) if actor.unit_id else None
-        scope = unit.name if unit else ""
-    return ReportsIndex(can(actor, "report.summary"), scope, exportable_rounds(session, actor))
-
-
-def exportable_rounds(session: Session, actor: Any) -> list[Any]:
-    """Rounds in deliberation or finalized whose ranking this actor may export."""
-    from ideadb.reviews.models import Round
-
-    rounds = session.scalars(
-        sa.select(Round)
-        .where(Round.status.in_(EXPORTABLE_STATUSES))
-        .order_by(Round.year.desc(), Round.id.desc())
-    ).all()
-    return [r for r in rounds if can(actor, "round.ranking", r)]
-
-
 # --- a round's ranked list -----------------------------------------------------------------------
 
-EXPORTABLE_STATUSES = ("deliberation", "finalized")
 ROUND_FORMATS = ("xlsx", "csv", "docx", "sheets")
 DEFAULT_TITLE = "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN, Ý TƯỞNG"
 

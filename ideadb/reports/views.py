@@ -12,7 +12,7 @@ from ideadb.core.fmt import fmt_number
 from ideadb.core.forms import apply_errors
 from ideadb.extensions import db
 from ideadb.ideas.labels import ADOPTION_STATUS_LABELS
-from ideadb.reports import charts, export_jobs, service
+from ideadb.reports import charts, export_jobs, offers, service
 from ideadb.reports.adoption import adoption_table, adoption_years
 from ideadb.reports.documents import GROUP_LABELS, METRIC_LABELS, METRICS, DocumentSettings
 from ideadb.reports.forms import SummaryForm
@@ -33,7 +33,7 @@ def send(export: service.ExportFile):
 @bp.get("/bao-cao/")
 @login_required
 def index():
-    page = service.reports_index(db.session(), current_user)
+    page = offers.reports_index(db.session(), current_user)
     return render_template("reports/index.html", page=page)
 
 
