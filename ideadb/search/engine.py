@@ -79,19 +79,24 @@ class Engine:
             if self._searcher is not None:
                 with contextlib.suppress(Exception):
                     self._searcher.close()
-            self._searcher = self._ix = self._snap = None
-            self._gen = self._marker = None
-            self._loaded.clear()
+            self._drop()
+
+    def _drop(self) -> None:
+        """Forget the searcher without closing it: a search of another thread may still read
+        its snapshot; its files are closed when the last reference goes."""
+        self._searcher = self._ix = self._snap = None
+        self._gen = self._marker = None
+        self._loaded.clear()
 
     def _ensure(self) -> Any:
         """The current searcher: reopened after a swap, refreshed after a commit."""
         mark = storage.marker(self.root)
         if mark is None:
-            self.close()
+            self._drop()
             raise SearchUnavailable("no search index: run ideadb reindex")
         gen = mark.split()[0]
         if mark != self._marker or self._searcher is None:
-            self.close()
+            self._drop()
             try:
                 ix = storage.open_index(self.root, gen)
                 searcher = ix.searcher()
@@ -108,7 +113,7 @@ class Engine:
                 # A commit of another process or thread changed the segments under the reused
                 # readers (Whoosh then fails with ReaderClosed): open the generation afresh.
                 log.info("search index refresh failed; reopening", exc_info=True)
-                self.close()
+                self._drop()
                 return self._ensure()
             self._snap = None
             self.refreshes += 1
@@ -180,28 +185,29 @@ class Engine:
         visibility = visibility or Visibility.anonymous()
         page = max(1, int(page))
         per_page = max(1, min(100, int(per_page)))
-        with self.lock:
-            self._ensure()
-            snap = self._snapshot()
-            segs = snap.segs
-            masks = [seg.data.mask(visibility, filters) for seg in segs]
-            scores: evaluation.Scores | None
-            if pq.empty:
-                match = "none" if pq.excluded else "all"
-                per_seg, scores = evaluation.browse(snap, pq, masks)
-            else:
-                match, per_seg, scores = evaluation.evaluate(snap, pq, masks)
-            assert scores is not None
-            total = sum(len(m) for m in per_seg)
-            counts = evaluation.facets(segs, per_seg, facets)
-            top = evaluation.order(segs, per_seg, scores, sort, page * per_page)
-            window = top[(page - 1) * per_page : page * per_page]
-            marker = Marker(pq) if highlight else None
-            items = [evaluation.hit(segs[i], d, score, marker) for score, i, d in window]
-            suggestion = None
-            if not pq.empty and total < SUGGEST_BELOW:
+        snap = self.snapshot()
+        # Searches of several threads run at once on their snapshot: its arrays never change,
+        # its caches are filled under locks and Whoosh's readers are read under ``snap.io``.
+        segs = snap.segs
+        masks = [seg.data.mask(visibility, filters) for seg in segs]
+        scores: evaluation.Scores | None
+        if pq.empty:
+            match = "none" if pq.excluded else "all"
+            per_seg, scores = evaluation.browse(snap, pq, masks)
+        else:
+            match, per_seg, scores = evaluation.evaluate(snap, pq, masks)
+        assert scores is not None
+        total = sum(len(m) for m in per_seg)
+        counts = evaluation.facets(segs, per_seg, facets)
+        top = evaluation.order(segs, per_seg, scores, sort, page * per_page)
+        window = top[(page - 1) * per_page : page * per_page]
+        marker = Marker(pq) if highlight else None
+        items = [evaluation.hit(segs[i], d, score, marker) for score, i, d in window]
+        suggestion = None
+        if not pq.empty and total < SUGGEST_BELOW:
+            with snap.io:
                 suggestion = suggest(snap, pq, masks)
-            unmatched = evaluation.unmatched_marks(snap, pq, per_seg) if not pq.empty else []
+        unmatched = evaluation.unmatched_marks(snap, pq, per_seg) if not pq.empty else []
         return SearchResult(items, total, page, per_page, counts, suggestion, match, unmatched)
 
     def suggest(self, query: str, visibility: Visibility | None = None) -> str | None:
@@ -210,10 +216,9 @@ class Engine:
         if pq.empty:
             return None
         visibility = visibility or Visibility.anonymous()
-        with self.lock:
-            self._ensure()
-            snap = self._snapshot()
-            masks = [seg.data.mask(visibility, Filters()) for seg in snap.segs]
+        snap = self.snapshot()
+        masks = [seg.data.mask(visibility, Filters()) for seg in snap.segs]
+        with snap.io:
             return suggest(snap, pq, masks)
 
     def similar(
@@ -226,9 +231,8 @@ class Engine:
     ) -> list[SimilarItem]:
         """Ideas sharing the most distinctive adjacent-syllable pairs with an idea or a text."""
         visibility = visibility or Visibility.anonymous()
-        with self.lock:
-            self._ensure()
-            snap = self._snapshot()
+        snap = self.snapshot()
+        with snap.io:
             texts: list[str] | None
             if idea_id is not None:
                 texts = snap.stored_texts(idea_id)

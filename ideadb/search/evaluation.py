@@ -1,22 +1,23 @@
 """BM25F evaluation of a parsed query over a snapshot: matching tiers, scores, facets, order.
 
 Term-at-a-time: every scored unit (a syllable or an adjacent pair, folded or exact) is
-accumulated once per segment into ``{docnum: weighted term frequency}``; tiers (phrase,
-all words, most words) are set operations over those accumulators.
+accumulated once per segment into two arrays, the docnums holding it (ascending) and their
+weighted term frequencies; tiers (phrase, all words, most words) are set operations over those
+arrays and scores are computed for all matched documents at once (numpy), in the same order of
+floating-point operations as one document at a time.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import mul
 from typing import Any
 
-from ideadb.search import whoosh_internals
+import numpy as np
+
 from ideadb.search.documents import FACETS, Hit
 from ideadb.search.highlight import Marker
 from ideadb.search.lexicon import lexicon
@@ -49,11 +50,16 @@ GENERIC = 0.5
 # other documents hold it as typed: its score × LOOKALIKE per such word.
 LOOKALIKE = 0.3
 
-Accumulator = dict[int, float]
+# Docnums holding a unit (ascending) and its length-normalised, field-weighted frequency there.
+Accumulator = tuple[np.ndarray, np.ndarray]
 Cache = dict[tuple[int, str], Accumulator]
-# Per segment: the matched docnums, and their scores (None when not scored).
-Matched = list[list[int]]
-Scores = list[dict[int, float] | None]
+# Per segment: the matched docnums (an int64 array), and their scores in the same order (None
+# when not scored).
+Matched = list[np.ndarray]
+Scores = list[np.ndarray | None]
+_NO_DOCS = np.empty(0, dtype=np.int64)
+_NO_DOCS.flags.writeable = False
+_NOTHING: Accumulator = (_NO_DOCS, np.empty(0))
 
 
 @dataclass
@@ -75,34 +81,57 @@ def _body_first(spec: Spec) -> int:
 
 
 def accumulate(snap: Snapshot, seg: Seg, unit: Unit, cache: Cache) -> Accumulator:
-    """Docnum → length-normalised, field-weighted frequency of ``unit`` in ``seg``."""
+    """Docnums holding ``unit`` in ``seg`` and its length-normalised, field-weighted frequency."""
     key = (id(seg), unit.key)
     found = cache.get(key)
     if found is not None:
         return found
-    acc: Accumulator = {}
-    # the body field first: its (largest) list fills the empty dict at C speed
-    for n, (field, term) in enumerate(sorted(unit.specs, key=_body_first)):
-        matcher = seg.matcher(field, term)
-        if matcher is None:
+    parts = []
+    # the body field first, as the frequencies of several fields are summed in that order
+    for field, term in sorted(unit.specs, key=_body_first):
+        found_arrays = seg.arrays(field, term)
+        if found_arrays is None or not len(found_arrays[0]):
             continue
-        norm = seg.data.norm(field, snap.avg(field))
-        factor = norm.__getitem__
-        get = acc.get
-        for ids, weights in whoosh_internals.blocks(matcher, seg.deleted):
-            if not acc or n == 0:
-                if weights is None:
-                    acc.update(zip(ids, map(factor, ids), strict=True))
-                else:
-                    acc.update(zip(ids, map(mul, weights, map(factor, ids)), strict=True))
-            elif weights is None:
-                for d in ids:
-                    acc[d] = get(d, 0.0) + norm[d]
-            else:
-                for d, w in zip(ids, weights, strict=True):
-                    acc[d] = get(d, 0.0) + w * norm[d]
+        ids, weights = found_arrays
+        if not len(ids):
+            continue
+        norm = seg.data.norm_array(field, snap.avg(field))[ids]
+        parts.append((ids, norm if weights is None else weights * norm))
+    if not parts:
+        acc = _NOTHING
+    elif len(parts) == 1:
+        acc = parts[0]
+    else:
+        dense = np.zeros(seg.data.size)
+        for ids, values in parts:
+            dense[ids] += values
+        ids = np.flatnonzero(dense)
+        acc = (ids, dense[ids])
     cache[key] = acc
     return acc
+
+
+def holds(acc: Accumulator, docs: np.ndarray) -> np.ndarray:
+    """Whether each of ``docs`` holds the unit (a boolean array)."""
+    ids = acc[0]
+    if not len(ids) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+    return ids[at] == docs
+
+
+def frequencies(acc: Accumulator, docs: np.ndarray) -> np.ndarray:
+    """The unit's weighted frequency in each of ``docs`` (0.0 where absent)."""
+    ids, values = acc
+    if not len(ids) or not len(docs):
+        return np.zeros(len(docs))
+    at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+    return np.where(ids[at] == docs, values[at], 0.0)
+
+
+def as_dict(acc: Accumulator) -> dict[int, float]:
+    """An accumulator as ``{docnum: frequency}``."""
+    return dict(zip(acc[0].tolist(), acc[1].tolist(), strict=True))
 
 
 def units_for(snap: Snapshot, part: Part, pairs: bool) -> tuple[list[Unit], list[Unit]]:
@@ -188,14 +217,13 @@ def evaluate(
         total = 0
         for seg, mask in zip(segs, masks, strict=True):
             matched = _match(snap, seg, req_units, need, phrase_req, cache)
-            drop: set[int] = set()
-            for group in excluded if matched else ():
-                accs = sorted((accumulate(snap, seg, u, cache) for u in group), key=len)
-                drop.update(d for d in accs[0] if all(d in acc for acc in accs[1:]))
-            if drop:
-                matched = [d for d in matched if mask[d] and d not in drop]
-            else:
-                matched = [d for d in matched if mask[d]]
+            if len(matched):
+                matched = matched[np.frombuffer(mask, dtype=np.uint8)[matched] != 0]
+            for group in excluded if len(matched) else ():
+                keep = np.zeros(len(matched), dtype=bool)
+                for acc in (accumulate(snap, seg, u, cache) for u in group):
+                    keep |= ~holds(acc, matched)  # a document lacking one pair keeps
+                matched = matched[keep]
             total += len(matched)
             per_seg.append(matched)
         result = (name, per_seg, score_units + phrase_score)
@@ -208,38 +236,30 @@ def evaluate(
     scores: Scores = []
     lookalike_units = _lookalike_units(snap, pq) if LOOKALIKE < 1.0 else []
     for seg, matched in zip(segs, per_seg, strict=True):
-        sc = dict.fromkeys(matched, 0.0)
+        sc = np.zeros(len(matched))
+        if not len(matched):
+            scores.append(sc)
+            continue
         for unit in score_units:
-            acc = accumulate(snap, seg, unit, cache)
-            c = unit.boost * unit.idf
-            if len(acc) <= len(sc):
-                for d, t in acc.items():
-                    if d in sc:
-                        sc[d] += c * t / (K1 + t)
-            else:
-                get = acc.get
-                for d in matched:
-                    tf = get(d)
-                    if tf:
-                        sc[d] += c * tf / (K1 + tf)
+            t = frequencies(accumulate(snap, seg, unit, cache), matched)
+            sc += unit.boost * unit.idf * t / (K1 + t)
         if name == "some" and (long_query or IDF_COORD) and LONG_COORD:
-            present = [(accumulate(snap, seg, u, cache), u.idf * u.boost) for u in coord_units]
-            whole = sum(w for _, w in present) or 1.0
-            for d in matched:
-                share = sum(w for acc, w in present if d in acc) / whole
-                sc[d] *= share**LONG_COORD
+            whole = sum(u.idf * u.boost for u in coord_units) or 1.0
+            share = np.zeros(len(matched))
+            for u in coord_units:
+                share += np.where(
+                    holds(accumulate(snap, seg, u, cache), matched), u.idf * u.boost, 0.0
+                )
+            sc *= (share / whole) ** LONG_COORD
         elif name == "some" and COORD:
-            present_accs = [accumulate(snap, seg, u, cache) for u in coord_units]
-            n_units = len(present_accs)
-            for d in matched:
-                k = sum(1 for acc in present_accs if d in acc)
-                sc[d] *= (k / n_units) ** COORD
+            k = np.zeros(len(matched))
+            for u in coord_units:
+                k += holds(accumulate(snap, seg, u, cache), matched)
+            sc *= (k / len(coord_units)) ** COORD
         for fu, xu in lookalike_units:
-            folded_acc = accumulate(snap, seg, fu, cache)
-            exact_acc = accumulate(snap, seg, xu, cache)
-            for d in matched:
-                if d in folded_acc and d not in exact_acc:
-                    sc[d] *= LOOKALIKE
+            look = holds(accumulate(snap, seg, fu, cache), matched)
+            look &= ~holds(accumulate(snap, seg, xu, cache), matched)
+            sc[look] *= LOOKALIKE
         scores.append(sc)
     return name, per_seg, scores
 
@@ -293,7 +313,7 @@ def _lookalike_units(snap: Snapshot, pq: ParsedQuery) -> list[tuple[Unit, Unit]]
 
 def unmatched_marks(snap: Snapshot, pq: ParsedQuery, per_seg: Matched) -> list[str]:
     """Syllables typed with marks that no matched document holds as typed."""
-    if not any(per_seg):
+    if not any(len(m) for m in per_seg):
         return []
     cache: Cache = snap.terms
     out = []
@@ -301,11 +321,9 @@ def unmatched_marks(snap: Snapshot, pq: ParsedQuery, per_seg: Matched) -> list[s
         _, xu = _exact_units(snap, e, f)
         found = False
         for seg, matched in zip(snap.segs, per_seg, strict=True):
-            if matched:
-                acc = accumulate(snap, seg, xu, cache)
-                if acc and any(d in acc for d in matched):
-                    found = True
-                    break
+            if len(matched) and holds(accumulate(snap, seg, xu, cache), matched).any():
+                found = True
+                break
         if not found:
             out.append(e)
     return out
@@ -313,24 +331,24 @@ def unmatched_marks(snap: Snapshot, pq: ParsedQuery, per_seg: Matched) -> list[s
 
 def _match(
     snap: Snapshot, seg: Seg, units: list[Unit], need: int, phrase_req: list[Unit], cache: Cache
-) -> Sequence[int]:
-    """Docnums of a segment meeting the tier: ``need`` of ``units`` and every phrase pair.
-
-    Membership tests go against the accumulators themselves (no copies into sets).
-    """
+) -> np.ndarray:
+    """Docnums of a segment meeting the tier: ``need`` of ``units`` and every phrase pair."""
     accs = [accumulate(snap, seg, u, cache) for u in units]
     required = [accumulate(snap, seg, u, cache) for u in phrase_req]
-    candidates: Any
     if accs and need < len(accs):
-        counts = Counter(itertools.chain.from_iterable(accs))
-        candidates = [d for d, c in counts.items() if c >= need]
+        counts = np.zeros(seg.data.size, dtype=np.int32)
+        for ids, _ in accs:
+            counts[ids] += 1
+        candidates = np.flatnonzero(counts >= need)
     else:
-        required = sorted(accs + required, key=len)
+        required = sorted(accs + required, key=lambda acc: len(acc[0]))
         if not required:
-            return []
-        candidates, required = required[0], required[1:]
+            return _NO_DOCS
+        candidates, required = required[0][0], required[1:]
     for acc in required:
-        candidates = [d for d in candidates if d in acc]
+        if not len(candidates):
+            break
+        candidates = candidates[holds(acc, candidates)]
     return candidates
 
 
@@ -340,22 +358,24 @@ def browse(snap: Snapshot, pq: ParsedQuery, masks: Sequence[bytearray]) -> tuple
     scores: Scores = []
     cache: Cache = snap.terms
     for seg, mask in zip(snap.segs, masks, strict=True):
-        matched = [d for d in itertools.compress(range(seg.data.size), mask)]
-        if seg.deleted:
-            matched = [d for d in matched if d not in seg.deleted]
-        if pq.excluded:
-            drop: set[int] = set()
-            for p in pq.excluded:
-                fields = EXACT_FIELDS if p.accented else FOLDED_FIELDS
-                terms = p.exact if p.accented else p.folded
-                if len(terms) == 1:
-                    unit = Unit("e:" + terms[0], tuple((f, terms[0]) for f in fields), 0, 0)
-                    drop |= set(accumulate(snap, seg, unit, cache))
-                else:
-                    fo, _ = units_for(snap, p, pairs=True)
-                    sets = [set(accumulate(snap, seg, u, cache)) for u in fo]
-                    drop |= set.intersection(*sets)
-            matched = [d for d in matched if d not in drop]
+        visible = np.frombuffer(mask, dtype=np.uint8) != 0 if len(mask) else np.zeros(0, bool)
+        if seg.dead is not None:
+            visible &= ~seg.dead
+        matched = np.flatnonzero(visible)
+        for p in pq.excluded:
+            if not len(matched):
+                break
+            fields = EXACT_FIELDS if p.accented else FOLDED_FIELDS
+            terms = p.exact if p.accented else p.folded
+            if len(terms) == 1:
+                unit = Unit("e:" + terms[0], tuple((f, terms[0]) for f in fields), 0, 0)
+                matched = matched[~holds(accumulate(snap, seg, unit, cache), matched)]
+            else:
+                fo, _ = units_for(snap, p, pairs=True)
+                drop = np.ones(len(matched), dtype=bool)
+                for u in fo:
+                    drop &= holds(accumulate(snap, seg, u, cache), matched)
+                matched = matched[~drop]
         per_seg.append(matched)
         scores.append(None)
     return per_seg, scores
@@ -379,8 +399,11 @@ def facets(
         attr, missing = _FACET_COLUMNS[name]
         counter: Counter[Any] = Counter()
         for seg, matched in zip(segs, per_seg, strict=True):
-            if matched:
-                counter.update(map(getattr(seg.data, attr).__getitem__, matched))
+            if len(matched):
+                codes, values = seg.data.coded(attr)
+                counts = np.bincount(codes[matched], minlength=len(values))
+                for code in np.flatnonzero(counts).tolist():
+                    counter[values[code]] += int(counts[code])
         items = [(str(k), v) for k, v in counter.items() if k != missing]
         if name == "year":
             items.sort(reverse=True)
@@ -399,34 +422,28 @@ def order(
     """
     candidates = []
     for i, (seg, matched) in enumerate(zip(segs, per_seg, strict=True)):
-        if not matched:
+        if not len(matched):
             continue
         sc = scores[i]
         data = seg.data
-        first: Callable[[int], float]
+        rel = sc if sc is not None else np.zeros(len(matched))
+        created = np.frombuffer(data.created, dtype=np.float64)[matched]
         if sort == "newest" or (sort != "score" and sc is None):
-            first = data.created.__getitem__
+            first = created
         elif sort == "score":
-            first = data.final.__getitem__
+            first = np.frombuffer(data.final, dtype=np.float64)[matched]
         else:
-            assert sc is not None
-            first = sc.__getitem__
-        top = heapq.nlargest(k + 1, matched, key=first)
-        if len(top) > k:
-            if first(top[k]) == first(top[k - 1]):  # keep every tie at the boundary
-                threshold = first(top[k - 1])
-                top = [d for d in matched if first(d) >= threshold]
-            else:
-                top = top[:k]
-        for d in top:
-            rel = sc[d] if sc is not None else 0.0
-            if sort == "newest":
-                key = (data.created[d], rel)
-            elif sort == "score":
-                key = (data.final[d], rel)
-            else:
-                key = (rel, data.created[d])
-            candidates.append((key, -data.ids[d], rel, i, d))
+            first = rel
+        if len(first) > k:  # the k largest, and every tie of the k-th
+            threshold = np.partition(first, len(first) - k)[len(first) - k]
+            top = np.flatnonzero(first >= threshold)
+        else:
+            top = np.arange(len(first))
+        docs, firsts = matched[top].tolist(), first[top].tolist()
+        rels, news = rel[top].tolist(), created[top].tolist()
+        for d, f, r, c in zip(docs, firsts, rels, news, strict=True):
+            key = (c, r) if sort == "newest" else (f, r) if sort == "score" else (r, c)
+            candidates.append((key, -data.ids[d], r, i, d))
     top_k = heapq.nlargest(k, candidates)
     return [(rel, i, d) for _, _, rel, i, d in top_k]
 

@@ -7,12 +7,15 @@ row column) are loaded once per process and reused by every searcher that still 
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
+import numpy as np
 from whoosh.reading import TermNotFound  # type: ignore[import-untyped]
 
 from ideadb.search import whoosh_internals
@@ -77,21 +80,42 @@ class SegmentData:
         self.status, self.area, self.level, self.stamps = status, area, level, stamps
         self.lens = lens
         self.total = {f: sum(lens[f]) for f in TEXT_FIELDS}
-        self._norms: dict[str, tuple[float, array[float]]] = {}
+        self._norms: dict[str, tuple[float, array[float], np.ndarray]] = {}
+        self._coded: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._masks: dict[tuple[Visibility, Filters], bytearray] = {}
         self._forms: dict[str, dict[str, int]] | None = None
 
     def norm(self, field: str, avg: float) -> array[float]:
         """``weight / (1 - b + b * length / avg)`` per document (BM25F length factor)."""
+        return self._norm(field, avg)[1]
+
+    def norm_array(self, field: str, avg: float) -> np.ndarray:
+        """:meth:`norm` as a numpy array (the same memory)."""
+        return self._norm(field, avg)[2]
+
+    def _norm(self, field: str, avg: float) -> tuple[float, array[float], np.ndarray]:
         cached = self._norms.get(field)
         if cached and abs(cached[0] - avg) <= 0.02 * avg:
-            return cached[1]
+            return cached
         w, b = FIELD_WEIGHT[field], FIELD_B[field]
         avg = avg or 1.0
         c1, c2 = 1.0 - b, b / avg
         values = array("d", [w / (c1 + c2 * length) for length in self.lens[field]])
-        self._norms[field] = (avg, values)
-        return values
+        found = (avg, values, np.frombuffer(values, dtype=np.float64) if values else np.empty(0))
+        self._norms[field] = found
+        return found
+
+    def coded(self, attr: str) -> tuple[np.ndarray, list[Any]]:
+        """A per-document column as (code per document, value per code), for counting."""
+        found = self._coded.get(attr)
+        if found is None:
+            codes: dict[Any, int] = {}
+            column = getattr(self, attr)
+            values = np.fromiter(
+                (codes.setdefault(v, len(codes)) for v in column), dtype=np.int32, count=self.size
+            )
+            found = self._coded[attr] = (values, list(codes))
+        return found
 
     def mask(self, visibility: Visibility, filters: Filters) -> bytearray:
         """1 for documents the caller may see and the filters keep."""
@@ -159,17 +183,37 @@ class Seg:
     offset: int
     data: SegmentData
     deleted: frozenset[int]
+    dead: np.ndarray | None = None  # ``deleted`` as a boolean per docnum
+    # Whoosh's readers are not safe for several threads at once (a file is read by seek and
+    # read): every read of this snapshot's readers holds its lock.
+    io: Any = dataclass_field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        if self.deleted and self.dead is None:
+            dead = np.zeros(self.data.size, dtype=bool)
+            dead[np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))] = True
+            self.dead = dead
 
     def postings(self, field: str, term: str) -> Iterator[whoosh_internals.Block]:
         """Runs of (docnums, weights) of a term in this segment (none when absent)."""
-        try:
-            matcher = self.reader.postings(field, term)
-        except TermNotFound:
-            return iter(())
-        return whoosh_internals.blocks(matcher, self.deleted)
+        with self.io:
+            try:
+                matcher = self.reader.postings(field, term)
+            except TermNotFound:
+                return iter(())
+            return iter(list(whoosh_internals.blocks(matcher, self.deleted)))
+
+    def arrays(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """Docnums and weights of a term in this segment (None when absent)."""
+        with self.io:
+            try:
+                matcher = self.reader.postings(field, term)
+            except TermNotFound:
+                return None
+            return whoosh_internals.arrays(matcher, self.dead)
 
     def matcher(self, field: str, term: str) -> Any:
-        """Whoosh's public matcher of a term (None when absent)."""
+        """Whoosh's public matcher of a term (None when absent); read it under ``io``."""
         try:
             return self.reader.postings(field, term)
         except TermNotFound:
@@ -177,8 +221,14 @@ class Seg:
 
     def stored(self, d: int) -> dict[str, Any]:
         """The stored original texts of document ``d``."""
-        stored: dict[str, Any] = self.reader.stored_fields(d).get("doc", {})
+        with self.io:
+            stored: dict[str, Any] = self.reader.stored_fields(d).get("doc", {})
         return stored
+
+
+# Document entries the term cache of a snapshot holds: 12–16 bytes each (docnum and value
+# arrays), about 50 MB at most per process.
+TERM_CACHE_ENTRIES = 3_000_000
 
 
 class TermCache(dict):
@@ -190,24 +240,30 @@ class TermCache(dict):
     by the number of document entries held; the oldest terms go first.
     """
 
-    def __init__(self, limit: int = 400_000) -> None:
+    def __init__(self, limit: int = TERM_CACHE_ENTRIES) -> None:
         super().__init__()
         self.limit = limit
         self.entries = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def size(value: Any) -> int:
+        """Document entries of an accumulator ((docnums, values) arrays or a dict), plus one."""
+        return (len(value[0]) if isinstance(value, tuple) else len(value)) + 1
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if self.limit <= 0:
             return
-        size = len(value) + 1
-        while self and self.entries + size > self.limit:
-            oldest = next(iter(self))
-            self.entries -= len(dict.pop(self, oldest)) + 1
-        if size <= self.limit:
-            dict.__setitem__(self, key, value)
-            self.entries += size
-
-
-TERM_CACHE_ENTRIES = 400_000
+        size = self.size(value)
+        with self._lock:  # searches of several threads share one snapshot
+            while self and self.entries + size > self.limit:
+                oldest = next(iter(self))
+                self.entries -= self.size(dict.pop(self, oldest))
+            if size <= self.limit:
+                if key in self:
+                    self.entries -= self.size(dict.__getitem__(self, key))
+                dict.__setitem__(self, key, value)
+                self.entries += size
 
 
 class Snapshot:
@@ -221,6 +277,7 @@ class Snapshot:
         """Read the segments of ``searcher``; ``loaded`` caches SegmentData by segment id
         across snapshots (entries of segments that are gone are dropped)."""
         self.searcher = searcher
+        self.io = threading.RLock()  # see Seg.io
         segs = []
         live = set()
         for reader, offset in searcher.reader().leaf_readers():
@@ -233,7 +290,7 @@ class Snapshot:
             if data is None:
                 data = loaded[segid] = SegmentData(reader)
             deleted = frozenset(segment.deleted_docs()) if segment.has_deletions() else frozenset()
-            segs.append(Seg(reader, offset, data, deleted))
+            segs.append(Seg(reader, offset, data, deleted, io=self.io))
         for segid in list(loaded):
             if segid not in live:
                 del loaded[segid]
@@ -245,11 +302,13 @@ class Snapshot:
 
     def doc_count_all(self) -> int:
         """Documents including deleted ones (the N of idf, as Whoosh counts it)."""
-        count: int = self.searcher.doc_count_all()
+        with self.io:
+            count: int = self.searcher.doc_count_all()
         return count
 
     def doc_count(self) -> int:
-        count: int = self.searcher.doc_count()
+        with self.io:
+            count: int = self.searcher.doc_count()
         return count
 
     def avg(self, field: str) -> float:
@@ -269,7 +328,8 @@ class Snapshot:
         found = self._df.get(key)
         if found is None:
             s = self.searcher
-            found = max((s.doc_frequency(f, t) for f, t in specs), default=0)
+            with self.io:
+                found = max((s.doc_frequency(f, t) for f, t in specs), default=0)
             if len(self._df) > 50_000:
                 self._df.clear()
             self._df[key] = found
@@ -291,8 +351,9 @@ class Snapshot:
         cache = self._dominant
         if folded not in cache:
             totals: Counter[str] = Counter()
-            for seg in self.segs:
-                totals.update(seg.data.forms(seg.reader).get(folded, {}))
+            with self.io:
+                for seg in self.segs:
+                    totals.update(seg.data.forms(seg.reader).get(folded, {}))
             best = max(totals.items(), key=lambda kv: (kv[1], kv[0]), default=(folded, 0))
             # written without marks in more documents than any marked form ("than" is coal,
             # not "thần"): no form to lean towards

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ideadb.search.documents import Filters, SimilarItem, Visibility
-from ideadb.search.evaluation import K1, Cache, Unit, accumulate, idf
+from ideadb.search.evaluation import K1, Cache, Unit, accumulate, as_dict, idf
 from ideadb.search.postings import Snapshot
 from ideadb.search.text import folded_pairs
 
@@ -59,7 +59,7 @@ def similar(
         mask = seg.data.mask(visibility, filters)
         sc: dict[int, float] = {}
         for unit in units:
-            for d, t in accumulate(snap, seg, unit, cache).items():
+            for d, t in as_dict(accumulate(snap, seg, unit, cache)).items():
                 sc[d] = sc.get(d, 0.0) + unit.idf * t * (K1 + 1) / (K1 + t)
         for d, s in sc.items():
             if mask[d] and seg.data.ids[d] != idea_id:

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from whoosh import __version__ as whoosh_version  # type: ignore[import-untyped]
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher  # type: ignore[import-untyped]
 from whoosh.index import FileIndex  # type: ignore[import-untyped]
@@ -93,10 +94,56 @@ def _w3_blocks(m: Any, deleted: frozenset[int]) -> Iterator[Block]:
         m._next_block()
 
 
+def arrays(matcher: Any, dead: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """All postings of a term as (docnums, weights) arrays in docnum order (weights None: every
+    weight is 1.0); documents marked in ``dead`` (a boolean array per docnum) left out.
+
+    The decoded block arrays of :data:`FAST_POSTINGS`, else :func:`public_blocks`.
+    """
+    m = matcher
+    if FAST_POSTINGS and type(m) is FilterMatcher:
+        m = m.children()[0]
+    if FAST_POSTINGS and type(m) is W3LeafMatcher and not m._byteids:
+        id_runs: list[np.ndarray] = []
+        weight_runs: list[np.ndarray] = []
+        ones = True
+        while m.is_active():
+            if m._data is None:
+                m._read_data()
+            ids = np.cumsum(np.asarray(m._data[0], dtype=np.int64))  # delta-coded docnums
+            weights = m._data[1]
+            if m._i:
+                ids = ids[m._i :]
+            if weights is None:
+                w = None
+            elif isinstance(weights, int | float):
+                w = np.full(len(ids), float(weights))
+            else:
+                w = np.asarray(weights, dtype=np.float64)[m._i :]
+            if w is not None and ones:
+                ones = False
+                weight_runs = [np.ones(len(r)) for r in id_runs]
+            id_runs.append(ids)
+            if not ones:
+                weight_runs.append(np.ones(len(ids)) if w is None else w)
+            m._next_block()
+        all_ids = np.concatenate(id_runs) if id_runs else np.empty(0, np.int64)
+        all_w = None if ones else np.concatenate(weight_runs)
+    else:
+        (ids_list, weights_list), *_ = list(public_blocks(matcher)) or [([], [])]
+        all_ids = np.asarray(ids_list, dtype=np.int64)
+        all_w = np.asarray(weights_list, dtype=np.float64)
+    if dead is not None and len(all_ids):
+        keep = ~dead[all_ids]
+        all_ids = all_ids[keep]
+        all_w = None if all_w is None else all_w[keep]
+    return all_ids, all_w
+
+
 def refresh(searcher: Any) -> Any:
     """A searcher over the latest commit, reusing the readers of unchanged segments.
 
-    Like ``Searcher.refresh`` (the old searcher must not be used afterwards); the public
+    Like ``Searcher.refresh``, except that the old searcher stays readable; the public
     ``Searcher.refresh`` is the fallback. A segment whose deletions changed is reopened.
     """
     if not FAST_REFRESH:
@@ -118,8 +165,8 @@ def refresh(searcher: Any) -> Any:
             readers.append(hit[0])
         else:
             readers.append(SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation))
-    for leaf, _deleted in old.values():
-        leaf.close()
+    # The readers of segments that are gone are not closed here: a search of another thread may
+    # still read them through the old searcher; they close when its last reference goes.
     searcher.is_closed = True
     if not readers:
         return ix.searcher()

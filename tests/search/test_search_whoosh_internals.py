@@ -49,6 +49,16 @@ def test_the_block_reader_and_the_public_matcher_read_the_same_postings(index_wi
                 for d, w in zip(ids, weights or [], strict=True)
             ]
             assert fast_postings == public_postings
+            ids, weights = whoosh_internals.arrays(seg.matcher(field, term), seg.dead)
+            as_arrays = [
+                (d, 1.0 if weights is None else w)
+                for d, w in zip(
+                    ids.tolist(),
+                    [None] * len(ids) if weights is None else weights.tolist(),
+                    strict=True,
+                )
+            ]
+            assert as_arrays == public_postings
             assert not {d for d, _ in fast_postings} & seg.deleted
             compared += len(fast_postings)
     assert compared > 100
