@@ -54,7 +54,7 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
             {"idea_ids": [N_("Chọn ít hơn.")]},
         )
     ideas = [service.get_idea(session, actor, i) for i in ids]
-    problems = []
+    problems: list[str] = []
     for idea in ideas:
         if idea.status != IdeaStatus.DRAFT or not can(actor, "idea.submit", idea):
             problems.append(
