@@ -23,6 +23,7 @@ from ideadb.core.errors import Conflict, NotFound, ValidationFailed
 from ideadb.core.permissions import ALL_ROLES, Role, require
 from ideadb.core.text import N_, clean
 from ideadb.units.models import Unit
+from scoring.messages import Message
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures cost the same time.
@@ -74,21 +75,25 @@ def user_snapshot(user: User) -> dict[str, Any]:
     }
 
 
+def _password_too_short() -> str:
+    return Message(N_("Mật khẩu phải có ít nhất %(min)s ký tự."), min=MIN_PASSWORD_LENGTH)
+
+
 def _validate_new_user(
     session: Session, username: str, password: str, roles: Iterable[str], unit_id: int | None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not username or len(username) < 3 or len(username) > 80:
-        errors["username"] = ["Tên đăng nhập phải có từ 3 đến 80 ký tự."]
+        errors["username"] = [N_("Tên đăng nhập phải có từ 3 đến 80 ký tự.")]
     elif not all(ch.isalnum() or ch in "._-@" for ch in username):
-        errors["username"] = ["Tên đăng nhập chỉ gồm chữ, số và các ký tự . _ - @."]
+        errors["username"] = [N_("Tên đăng nhập chỉ gồm chữ, số và các ký tự . _ - @.")]
     elif session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        errors["username"] = ["Tên đăng nhập đã được sử dụng."]
+        errors["username"] = [N_("Tên đăng nhập đã được sử dụng.")]
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."]
+        errors["password"] = [_password_too_short()]
     unknown = [r for r in roles if r not in ALL_ROLES]
     if unknown:
-        errors["roles"] = ["Vai trò không hợp lệ: " + ", ".join(unknown)]
+        errors["roles"] = [Message(N_("Vai trò không hợp lệ: %(roles)s"), roles=", ".join(unknown))]
     if unit_id is not None and session.get(Unit, unit_id) is None:
         errors["unit_id"] = ["Đơn vị không tồn tại."]
     return errors
@@ -138,9 +143,9 @@ def _create(session, actor, username, password, full_name, roles, email, unit_id
     roles = sorted(set(roles))
     errors = _validate_new_user(session, username, password, roles, unit_id)
     if not full_name:
-        errors["full_name"] = ["Vui lòng nhập họ và tên."]
+        errors["full_name"] = [N_("Vui lòng nhập họ và tên.")]
     if not roles:
-        errors.setdefault("roles", []).append("Cần ít nhất một vai trò.")
+        errors.setdefault("roles", []).append(N_("Cần ít nhất một vai trò."))
     if errors:
         raise ValidationFailed(N_("Thông tin tài khoản chưa hợp lệ."), errors)
     with unit_of_work(session):
@@ -193,7 +198,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
             {"current_password": ["Mật khẩu hiện tại không đúng."]},
         )
     if len(new or "") < MIN_PASSWORD_LENGTH:
-        msg = f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."
+        msg = _password_too_short()
         raise ValidationFailed(msg, {"new_password": [msg]})
     with unit_of_work(session):
         user.password_hash = hash_password(new)
@@ -226,13 +231,13 @@ def update_user(
         roles = sorted(set(roles))
         bad = [r for r in roles if r not in ALL_ROLES]
         if bad or not roles:
-            errors["roles"] = ["Cần ít nhất một vai trò hợp lệ."]
+            errors["roles"] = [N_("Cần ít nhất một vai trò hợp lệ.")]
     if unit_id is not None and session.get(Unit, unit_id) is None:
         errors["unit_id"] = ["Đơn vị không tồn tại."]
     if active is False and getattr(actor, "id", None) == user.id:
-        errors["active"] = ["Không thể tự khóa tài khoản của chính mình."]
+        errors["active"] = [N_("Không thể tự khóa tài khoản của chính mình.")]
     if full_name is not None and not full_name.strip():
-        errors["full_name"] = ["Vui lòng nhập họ và tên."]
+        errors["full_name"] = [N_("Vui lòng nhập họ và tên.")]
     if errors:
         raise ValidationFailed(N_("Thông tin tài khoản chưa hợp lệ."), errors)
     with unit_of_work(session):

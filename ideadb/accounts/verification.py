@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 SALT = "ideadb-email-verification"
 DEFAULT_HOURS = 72
-BAD_LINK = "Liên kết xác nhận không hợp lệ hoặc đã được thay bằng liên kết mới hơn."
-EXPIRED_LINK = "Liên kết xác nhận đã hết hạn. Hãy yêu cầu gửi lại thư xác nhận."
+BAD_LINK = N_("Liên kết xác nhận không hợp lệ hoặc đã được thay bằng liên kết mới hơn.")
+EXPIRED_LINK = N_("Liên kết xác nhận đã hết hạn. Hãy yêu cầu gửi lại thư xác nhận.")
 
 
 def _config() -> Any:
@@ -69,7 +69,8 @@ def send_verification(session: Session, user: User) -> bool:
     mail, False when no mail server is configured (the link is then logged)."""
     if not user.email:
         raise ValidationFailed(
-            N_("Tài khoản chưa có địa chỉ thư điện tử."), {"email": ["Cần địa chỉ thư điện tử."]}
+            N_("Tài khoản chưa có địa chỉ thư điện tử."),
+            {"email": [N_("Cần địa chỉ thư điện tử.")]},
         )
     if user.email_verified:
         raise Conflict(N_("Địa chỉ thư điện tử đã được xác nhận."))
@@ -127,7 +128,8 @@ def mark_verified(session: Session, actor: Any, user_id: int) -> User:
         raise NotFound(N_("Không tìm thấy người dùng."))
     if not user.email:
         raise ValidationFailed(
-            N_("Tài khoản chưa có địa chỉ thư điện tử."), {"email": ["Cần địa chỉ thư điện tử."]}
+            N_("Tài khoản chưa có địa chỉ thư điện tử."),
+            {"email": [N_("Cần địa chỉ thư điện tử.")]},
         )
     if user.email_verified_at is None:
         with unit_of_work(session):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ideadb.core.db import request_session
 from ideadb.core.errors import BadRequest, NotAuthenticated, NotFound, ValidationFailed
 from ideadb.core.text import N_, nfc_deep
+from scoring.messages import Message
 
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
@@ -104,7 +105,7 @@ def page_args() -> tuple[int, int]:
         if values[name] < 1:
             fields[name] = ["Phải lớn hơn hoặc bằng 1."]
     if "per_page" in values and values["per_page"] > MAX_PER_PAGE:
-        fields["per_page"] = [f"Tối đa {MAX_PER_PAGE}."]
+        fields["per_page"] = [Message(N_("Tối đa %(max)s."), max=MAX_PER_PAGE)]
     if values.get("page", 0) > MAX_PAGE:
         fields["page"] = ["Số quá lớn."]
     if fields:

@@ -15,7 +15,9 @@ def shown(message: str) -> str:
     """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language;
     a message the catalogue does not hold (one with values written in) stays as it is."""
     if isinstance(message, Message):
-        return gettext(message.msgid, **message.params)
+        # A value that is a message itself (a status's name, a joined list) is translated too.
+        params = {k: shown(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+        return gettext(message.msgid, **params)
     return gettext(message) if isinstance(message, str) and message else message
 
 

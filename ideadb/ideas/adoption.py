@@ -28,7 +28,8 @@ from ideadb.ideas.access import can_view, get_idea, get_public_idea, is_owner, i
 from ideadb.ideas.lifecycle import RECOGNISED_AT, idea_label
 from ideadb.ideas.models import AdoptionInterest, Idea, IdeaFollower
 from ideadb.ideas.notices import idea_target
-from ideadb.ideas.validation import nfc
+from ideadb.ideas.validation import at_most_chars, nfc
+from scoring.messages import Message
 
 STATUSES = ("new", "contacted", "agreed", "applying", "applied", "declined")
 # Forward order of the open path; declined may follow any status before applied.
@@ -85,15 +86,15 @@ def _outcome(data: dict[str, Any] | None, errors: dict[str, list[str]]) -> dict[
     raw_day = data.get("applied_at")
     day = _parse_date(raw_day)
     if raw_day not in (None, "") and day is None:
-        errors["outcome.applied_at"] = ["Ngày áp dụng không hợp lệ (yyyy-mm-dd)."]
+        errors["outcome.applied_at"] = [N_("Ngày áp dụng không hợp lệ (yyyy-mm-dd).")]
     elif day is not None and day > date.today():
-        errors["outcome.applied_at"] = ["Ngày áp dụng không thể ở tương lai."]
+        errors["outcome.applied_at"] = [N_("Ngày áp dụng không thể ở tương lai.")]
     out["applied_at"] = day
     benefit = data.get("benefit_vnd")
     if benefit in (None, ""):
         out["benefit_vnd"] = None
     elif isinstance(benefit, bool) or not isinstance(benefit, int | float | str):
-        errors["outcome.benefit_vnd"] = ["Lợi ích phải là số đồng (số nguyên không âm)."]
+        errors["outcome.benefit_vnd"] = [N_("Lợi ích phải là số đồng (số nguyên không âm).")]
     else:
         try:
             number = (
@@ -104,12 +105,12 @@ def _outcome(data: dict[str, Any] | None, errors: dict[str, list[str]]) -> dict[
         except ValueError:
             number = None
         if number is None or number != int(number) or number < 0 or number > MAX_BENEFIT:
-            errors["outcome.benefit_vnd"] = ["Lợi ích phải là số đồng (số nguyên không âm)."]
+            errors["outcome.benefit_vnd"] = [N_("Lợi ích phải là số đồng (số nguyên không âm).")]
         else:
             out["benefit_vnd"] = int(number)
     description = nfc(data.get("description") or "")
     if len(description) > 4000:
-        errors["outcome.description"] = ["Tối đa 4000 ký tự."]
+        errors["outcome.description"] = [at_most_chars(4000)]
     out["description"] = description or None
     return out
 
@@ -134,24 +135,30 @@ def update_interest(
     status = data.get("status") or interest.status
     errors: dict[str, list[str]] = {}
     if status not in STATUSES:
-        errors["status"] = ["Một trong: " + ", ".join(STATUSES) + "."]
+        errors["status"] = [Message(N_("Một trong: %(values)s."), values=", ".join(STATUSES))]
         raise ValidationFailed(N_("Trạng thái đăng ký áp dụng không hợp lệ."), errors)
     if status not in allowed_next(interest.status):
         raise Conflict(
-            f"Không thể chuyển đăng ký áp dụng từ “{STATUS_LABELS[interest.status]}” "
-            f"về “{STATUS_LABELS[status]}”: trạng thái chỉ đi tiếp (hoặc sang “Từ chối”)."
+            Message(
+                N_(
+                    "Không thể chuyển đăng ký áp dụng từ “%(before)s” về “%(after)s”: trạng thái "
+                    "chỉ đi tiếp (hoặc sang “Từ chối”)."
+                ),
+                before=Message(STATUS_LABELS[interest.status]),
+                after=Message(STATUS_LABELS[status]),
+            )
         )
     note = nfc(data["note"]) if data.get("note") is not None else interest.note
     if note and len(note) > 4000:
-        errors["note"] = ["Tối đa 4000 ký tự."]
+        errors["note"] = [at_most_chars(4000)]
     outcome_given = data.get("outcome") is not None
     outcome = _outcome(data.get("outcome"), errors) if outcome_given else None
     if outcome_given and status != "applied":
-        errors["outcome"] = ["Chỉ ghi kết quả khi đã áp dụng."]
+        errors["outcome"] = [N_("Chỉ ghi kết quả khi đã áp dụng.")]
     if status == "applied":
         applied_at = outcome["applied_at"] if outcome else interest.applied_at
         if applied_at is None and "outcome.applied_at" not in errors:
-            errors["outcome.applied_at"] = ["Vui lòng nhập ngày áp dụng."]
+            errors["outcome.applied_at"] = [N_("Vui lòng nhập ngày áp dụng.")]
     if errors:
         raise ValidationFailed(N_("Thông tin áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):

@@ -30,6 +30,7 @@ from ideadb.ideas.schemas import (
     ScreenSchema,
     WithdrawSchema,
 )
+from scoring.messages import Message
 
 bp = Blueprint("ideas_api", __name__)
 TAGS = ["ideas"]
@@ -285,7 +286,7 @@ def add_attachment(idea_id: int):
     actor = signed_in_actor()
     upload = request.files.get("file")
     if upload is None:
-        raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
+        raise BadRequest(N_("Cần gửi tệp trong trường `file` (multipart/form-data)."))
     attachment = service.add_attachment(
         db.session(), actor, idea_id, upload.filename, upload.stream
     )
@@ -331,6 +332,12 @@ def read_notification(notification_id: int):
     return "", 204
 
 
+def _on_row(row: int | None, message: str) -> str:
+    if row is None:
+        return message
+    return Message(N_("Dòng %(row)s: %(message)s"), row=row, message=message)
+
+
 @bp.post("/ideas/import")
 @doc(
     "Import ideas from an .xlsx or .csv file (multipart `file`; `?dry_run=1` only checks); "
@@ -347,7 +354,7 @@ def import_ideas():
     actor = signed_in_actor()
     upload = request.files.get("file")
     if upload is None:
-        raise BadRequest("Cần gửi tệp trong trường `file` (multipart/form-data).")
+        raise BadRequest(N_("Cần gửi tệp trong trường `file` (multipart/form-data)."))
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
     allow = request.args.get("allow_duplicates", "").lower() in ("1", "true", "yes")
     result = importer.import_ideas(
@@ -362,19 +369,23 @@ def import_ideas():
     if result.held:
         body["error"] = {
             "code": "conflict",
-            "message": f"Tệp có {len(result.warnings)} dòng trùng với ý tưởng đã có (cùng tên "
-            "và tác giả); chưa nhập dòng nào. Gửi lại với ?allow_duplicates=1 để vẫn nhập.",
-            "fields": {"title": [f"Dòng {w.row}: {w.message}" for w in result.warnings]},
+            "message": Message(
+                N_(
+                    "Tệp có %(n)s dòng trùng với ý tưởng đã có (cùng tên và tác giả); chưa nhập "
+                    "dòng nào. Gửi lại với ?allow_duplicates=1 để vẫn nhập."
+                ),
+                n=len(result.warnings),
+            ),
+            "fields": {"title": [_on_row(w.row, w.message) for w in result.warnings]},
         }
         return body, 409
     if result.errors:
         fields: dict[str, list[str]] = {}
         for error in result.errors:
-            where = f"Dòng {error.row}: " if error.row is not None else ""
-            fields.setdefault(error.field, []).append(where + error.message)
+            fields.setdefault(error.field, []).append(_on_row(error.row, error.message))
         body["error"] = {
             "code": "validation_failed",
-            "message": f"Tệp có {len(result.errors)} lỗi; chưa nhập dòng nào.",
+            "message": Message(N_("Tệp có %(n)s lỗi; chưa nhập dòng nào."), n=len(result.errors)),
             "fields": fields,
         }
         return body, 422

@@ -26,6 +26,7 @@ from ideadb.ideas import files
 from ideadb.ideas.access import get_idea
 from ideadb.ideas.lifecycle import is_editable
 from ideadb.ideas.models import Attachment, Idea
+from scoring.messages import Message
 
 STAGED_SUFFIX = ".part"  # a file of a transaction not yet committed
 
@@ -68,7 +69,9 @@ def check_file(filename: str | None, data: bytes) -> CheckedFile:
     """Size, emptiness, type by content, and an extension that matches it."""
     max_bytes = int(_config("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
     if len(data) > max_bytes:
-        message = f"Tệp vượt quá dung lượng cho phép ({max_bytes // (1024 * 1024)} MB)."
+        message = Message(
+            N_("Tệp vượt quá dung lượng cho phép (%(mb)s MB)."), mb=max_bytes // (1024 * 1024)
+        )
         raise TooLarge(message, {"file": [message]})
     if not data:
         raise ValidationFailed(N_("Tệp rỗng."), {"file": ["Tệp rỗng."]})
@@ -77,15 +80,19 @@ def check_file(filename: str | None, data: bytes) -> CheckedFile:
     if kind is None:
         raise ValidationFailed(
             N_("Loại tệp không được chấp nhận."),
-            {"file": ["Chỉ nhận tệp PDF, DOC, DOCX, XLS, XLSX, JPG hoặc PNG."]},
+            {"file": [N_("Chỉ nhận tệp PDF, DOC, DOCX, XLS, XLSX, JPG hoặc PNG.")]},
         )
     content_type, extensions = files.ALLOWED_TYPES[kind]
     ext = files.extension_of(name)
     if ext not in extensions:
         message = (
-            f"Nội dung tệp là {kind.upper()}, không khớp với phần mở rộng “.{ext}”."
+            Message(
+                N_("Nội dung tệp là %(kind)s, không khớp với phần mở rộng “.%(ext)s”."),
+                kind=kind.upper(),
+                ext=ext,
+            )
             if ext
-            else f"Tên tệp cần có phần mở rộng .{extensions[0]}."
+            else Message(N_("Tên tệp cần có phần mở rộng .%(ext)s."), ext=extensions[0])
         )
         raise ValidationFailed(N_("Loại tệp không khớp với tên tệp."), {"file": [message]})
     return CheckedFile(name, kind, content_type, data)
@@ -98,11 +105,12 @@ def _check_editable(idea: Idea, message: str) -> None:
 
 def _check_room(actor: Any, idea: Idea) -> None:
     require(actor, "idea.edit", idea)
-    _check_editable(idea, "Chỉ thêm tệp khi hồ sơ ở trạng thái bản nháp hoặc bổ sung.")
+    _check_editable(idea, N_("Chỉ thêm tệp khi hồ sơ ở trạng thái bản nháp hoặc bổ sung."))
     limit = int(_config("ATTACHMENTS_PER_IDEA", 5))
     if len(idea.live_attachments) >= limit:
         raise ValidationFailed(
-            N_("Đã đủ số tệp đính kèm."), {"file": [f"Mỗi hồ sơ có tối đa {limit} tệp đính kèm."]}
+            N_("Đã đủ số tệp đính kèm."),
+            {"file": [Message(N_("Mỗi hồ sơ có tối đa %(max)s tệp đính kèm."), max=limit)]},
         )
 
 
@@ -169,7 +177,7 @@ def remove_attachment(session: Session, actor: Any, idea_id: int, attachment_id:
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
     if attachment is None or attachment.idea_id != idea.id or attachment.removed_at is not None:
         raise NotFound(N_("Không tìm thấy tệp đính kèm."))
-    _check_editable(idea, "Chỉ gỡ tệp khi hồ sơ ở trạng thái bản nháp hoặc bổ sung.")
+    _check_editable(idea, N_("Chỉ gỡ tệp khi hồ sơ ở trạng thái bản nháp hoặc bổ sung."))
     with unit_of_work(session):
         attachment.removed_at = utcnow()
         attachment.removed_by_id = actor.id

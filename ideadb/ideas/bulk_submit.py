@@ -18,7 +18,8 @@ from ideadb.core.permissions import can
 from ideadb.core.text import N_
 from ideadb.ideas import service
 from ideadb.ideas.models import Idea, IdeaStatus
-from ideadb.ideas.validation import check_complete
+from ideadb.ideas.validation import as_message, check_complete, joined
+from scoring.messages import Message
 
 MAX_AT_ONCE = 500
 
@@ -45,21 +46,27 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
     ids = list(dict.fromkeys(int(i) for i in idea_ids))
     if not ids:
         raise ValidationFailed(
-            N_("Chưa chọn hồ sơ nào."), {"idea_ids": ["Chọn ít nhất một hồ sơ."]}
+            N_("Chưa chọn hồ sơ nào."), {"idea_ids": [N_("Chọn ít nhất một hồ sơ.")]}
         )
     if len(ids) > MAX_AT_ONCE:
         raise ValidationFailed(
-            f"Mỗi lần nộp tối đa {MAX_AT_ONCE} hồ sơ.", {"idea_ids": ["Chọn ít hơn."]}
+            Message(N_("Mỗi lần nộp tối đa %(max)s hồ sơ."), max=MAX_AT_ONCE),
+            {"idea_ids": [N_("Chọn ít hơn.")]},
         )
     ideas = [service.get_idea(session, actor, i) for i in ids]
-    problems = []
+    problems: list[str] = []
     for idea in ideas:
         if idea.status != IdeaStatus.DRAFT or not can(actor, "idea.submit", idea):
-            problems.append(f"{idea.title}: hồ sơ không còn là bản nháp bạn nộp được.")
+            problems.append(
+                Message(
+                    N_("%(title)s: hồ sơ không còn là bản nháp bạn nộp được."), title=idea.title
+                )
+            )
             continue
         missing = _missing(idea)
         if missing:
-            problems.append(f"{idea.title}: " + " ".join(missing))
+            listed = joined([as_message(m) for m in missing], N_("%(first)s %(rest)s"))
+            problems.append(Message(N_("%(name)s: %(message)s"), name=idea.title, message=listed))
     if problems:
         raise ValidationFailed(
             N_(

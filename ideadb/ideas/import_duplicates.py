@@ -13,10 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ideadb.core.text import N_
 from ideadb.ideas.import_columns import COLUMN_BY_FIELD
 from ideadb.ideas.import_rows import RowError
 from ideadb.ideas.models import Author, Idea
-from ideadb.ideas.validation import nfc
+from ideadb.ideas.validation import joined, nfc
+from scoring.messages import Message
 
 CHUNK = 500
 
@@ -66,7 +68,7 @@ def _existing(session: Session, titles: Sequence[str]) -> dict[tuple, list[Idea]
 
 
 def _label(idea: Idea) -> str:
-    return idea.code or f"#{idea.id} (bản nháp)"
+    return idea.code or Message(N_("#%(id)s (bản nháp)"), id=idea.id)
 
 
 def find_duplicates(
@@ -81,23 +83,30 @@ def find_duplicates(
         key = duplicate_key(title, (a.get("name") or "" for a in authors))
         matches = existing.get(key, [])
         if matches:
-            listed = ", ".join(_label(i) for i in matches[:5])
-            more = f" và {len(matches) - 5} ý tưởng khác" if len(matches) > 5 else ""
-            warnings.append(
-                RowError(
-                    number,
-                    "title",
-                    column,
-                    f"Trùng với ý tưởng đã có cùng tên và tác giả: {listed}{more}.",
+            listed = joined([_label(i) for i in matches[:5]], N_("%(first)s, %(rest)s"))
+            if len(matches) > 5:
+                message = Message(
+                    N_(
+                        "Trùng với ý tưởng đã có cùng tên và tác giả: %(listed)s "
+                        "và %(more)s ý tưởng khác."
+                    ),
+                    listed=listed,
+                    more=len(matches) - 5,
                 )
-            )
+            else:
+                message = Message(
+                    N_("Trùng với ý tưởng đã có cùng tên và tác giả: %(listed)s."), listed=listed
+                )
+            warnings.append(RowError(number, "title", column, message))
         elif key in seen:
             warnings.append(
                 RowError(
                     number,
                     "title",
                     column,
-                    f"Trùng với dòng {seen[key]} của tệp (cùng tên và tác giả).",
+                    Message(
+                        N_("Trùng với dòng %(row)s của tệp (cùng tên và tác giả)."), row=seen[key]
+                    ),
                 )
             )
         seen.setdefault(key, number)

@@ -34,6 +34,7 @@ from ideadb.ideas import importer
 from ideadb.ideas.import_columns import FILE_COLUMN, FILE_FIELD
 from ideadb.ideas.import_rows import RowError
 from ideadb.jobs import service as jobs_service
+from scoring.messages import Message
 
 KIND = "idea.import"
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
@@ -117,7 +118,11 @@ def import_checked(
         if checked.status != JobStatus.DONE or result.get("errors") or not (checked_ok or held):
             raise Conflict(N_("Chỉ nhập được tệp đã kiểm tra xong và không có lỗi."))
         if result.get("imported_by"):
-            raise Conflict(f"Tệp này đã được đưa vào nhập (lượt #{result['imported_by']}).")
+            raise Conflict(
+                Message(
+                    N_("Tệp này đã được đưa vào nhập (lượt #%(job)s)."), job=result["imported_by"]
+                )
+            )
         if not _stored_path(payload["file"]).exists():
             raise Conflict(N_("Tệp đã kiểm tra không còn trên máy chủ; vui lòng tải lên lại."))
         job = jobs.enqueue(
@@ -170,9 +175,9 @@ def import_status(session: Session, actor: Any, job_id: int) -> ImportStatus:
         filename=str(payload.get("filename") or ""),
         dry_run=bool(payload.get("dry_run")),
         created=int(result.get("created") or 0),
-        errors=[RowError(**e) for e in result.get("errors") or []],
+        errors=[RowError.from_stored(e) for e in result.get("errors") or []],
         imported_by=result.get("imported_by"),
-        warnings=[RowError(**w) for w in result.get("warnings") or []],
+        warnings=[RowError.from_stored(w) for w in result.get("warnings") or []],
         held=bool(result.get("held")),
     )
 
@@ -221,9 +226,9 @@ def run_import(context: jobs.JobContext) -> dict[str, Any]:
             )
             body: dict[str, Any] = {
                 "created": result.created,
-                "errors": [e.as_dict() for e in result.errors],
+                "errors": [e.stored() for e in result.errors],
                 "idea_ids": result.idea_ids,
-                "warnings": [w.as_dict() for w in result.warnings],
+                "warnings": [w.stored() for w in result.warnings],
                 "held": result.held,
             }
         except DomainError as exc:
@@ -232,7 +237,7 @@ def run_import(context: jobs.JobContext) -> dict[str, Any]:
             session.info.pop("after_commit", None)
             body = {
                 "created": 0,
-                "errors": [RowError(None, FILE_FIELD, FILE_COLUMN, exc.message).as_dict()],
+                "errors": [RowError(None, FILE_FIELD, FILE_COLUMN, exc.message).stored()],
                 "idea_ids": [],
             }
         context.finish(body)

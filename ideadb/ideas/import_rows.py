@@ -21,9 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ideadb.core.fmt import LOCAL_TZ
+from ideadb.core.fmt import LOCAL_TZ, fmt_number
 from ideadb.core.permissions import Role, has_role, is_staff, require
-from ideadb.core.text import nfc
+from ideadb.core.text import N_, nfc
 from ideadb.ideas.import_columns import (
     COLUMN_BY_FIELD,
     COLUMNS,
@@ -32,8 +32,10 @@ from ideadb.ideas.import_columns import (
     MAX_ROWS,
     TEXT_COLUMNS,
 )
+from ideadb.ideas.validation import shares_total_message, year_range_message
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import jurisdiction_ids
+from scoring.messages import Message
 
 _EMPTY_RUN_LIMIT = 1000  # stop reading after this many empty rows in a row
 
@@ -52,6 +54,35 @@ class RowError:
             "column": self.column,
             "message": self.message,
         }
+
+    def stored(self) -> dict[str, Any]:
+        """As kept in a job's result: the API's shape, and the message's msgid and values so
+        that the page shows it in its reader's language."""
+        body = self.as_dict()
+        if isinstance(self.message, Message):
+            body["message_id"] = _dump(self.message)
+        return body
+
+    @classmethod
+    def from_stored(cls, body: dict[str, Any]) -> RowError:
+        """Back from :meth:`stored` (a result kept before msgids were: its text as it is)."""
+        message = body.get("message") or ""
+        if isinstance(body.get("message_id"), dict):
+            message = _load(body["message_id"])
+        return cls(body.get("row"), body.get("field") or "", body.get("column") or "", message)
+
+
+def _dump(message: Message) -> dict[str, Any]:
+    params = {k: _dump(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+    return {"msgid": message.msgid, "params": params}
+
+
+def _load(stored: dict[str, Any]) -> Message:
+    params = {
+        k: _load(v) if isinstance(v, dict) and "msgid" in v else v
+        for k, v in (stored.get("params") or {}).items()
+    }
+    return Message(stored["msgid"], **params)
 
 
 @dataclass
@@ -138,6 +169,11 @@ class FileProblem(Exception):
     """The file as a whole cannot be read (wrong type, encoding, no header row...)."""
 
 
+def _problem(exc: FileProblem) -> str:
+    """The message a FileProblem was raised with (a :class:`Message` stays one)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+
+
 def _is_header(values: list[Any]) -> bool:
     fields = {_HEADER_INDEX.get(_header_key(_cell_text(v))) for v in values}
     return "title" in fields and len(fields - {None}) >= 2
@@ -151,7 +187,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.") from exc
+        raise FileProblem(N_("Không đọc được tệp Excel (.xlsx); tệp có thể bị hỏng.")) from exc
     try:
         # The template's first sheet is the guide: use the first sheet with a header row.
         for sheet in book.worksheets:
@@ -165,8 +201,10 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
                 yield number, list(values)
             return
         raise FileProblem(
-            "Không tìm thấy dòng tiêu đề cột (dòng 1 có cột “Tên ý tưởng/sáng kiến”) "
-            "ở trang tính nào của tệp."
+            N_(
+                "Không tìm thấy dòng tiêu đề cột (dòng 1 có cột “Tên ý tưởng/sáng kiến”) "
+                "ở trang tính nào của tệp."
+            )
         )
     finally:
         book.close()
@@ -177,7 +215,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(
-            "Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: Lưu thành → CSV UTF-8)."
+            N_("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: Lưu thành → CSV UTF-8).")
         ) from exc
     first_line = text.split("\n", 1)[0]
     unquoted = re.sub(r'"[^"]*"', "", first_line)
@@ -186,25 +224,31 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        raise FileProblem(f"Tệp CSV không hợp lệ: {exc}.") from exc
+        raise FileProblem(
+            Message(N_("Tệp CSV không hợp lệ: %(problem)s."), problem=str(exc))
+        ) from exc
 
 
 def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cell values) of the data table, header row first; FileProblem if unreadable."""
     name = (filename or "").lower()
     if not data:
-        raise FileProblem("Tệp rỗng.")
+        raise FileProblem(N_("Tệp rỗng."))
     if data[:4] == b"PK\x03\x04":
         if name.endswith(".csv"):
-            raise FileProblem("Tệp có đuôi .csv nhưng nội dung là Excel; hãy đổi đuôi thành .xlsx.")
+            raise FileProblem(
+                N_("Tệp có đuôi .csv nhưng nội dung là Excel; hãy đổi đuôi thành .xlsx.")
+            )
         return _xlsx_rows(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
-        raise FileProblem("Định dạng Excel cũ (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx.")
+        raise FileProblem(
+            N_("Định dạng Excel cũ (.xls) không được hỗ trợ; hãy lưu lại thành .xlsx.")
+        )
     if name.endswith(".xlsx"):
-        raise FileProblem("Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ.")
+        raise FileProblem(N_("Tệp có đuôi .xlsx nhưng không phải tệp Excel hợp lệ."))
     if name.endswith(".csv") or name.endswith(".txt") or not name:
         return _csv_rows(data)
-    raise FileProblem("Chỉ nhận tệp .xlsx hoặc .csv.")
+    raise FileProblem(N_("Chỉ nhận tệp .xlsx hoặc .csv."))
 
 
 # --- reference data ----------------------------------------------------------------------
@@ -285,7 +329,7 @@ def parse_authors(text: str, default_unit: str = "") -> tuple[list[dict[str, Any
     authors: list[dict[str, Any]] = []
     problems: list[str] = []
     if not parts:
-        return [], ["Vui lòng ghi ít nhất một tác giả."]
+        return [], [N_("Vui lòng ghi ít nhất một tác giả.")]
     for part in parts:
         match = _SHARE_PAREN.match(part) or _SHARE_PCT.match(part)
         share: int | None = None
@@ -295,7 +339,14 @@ def parse_authors(text: str, default_unit: str = "") -> tuple[list[dict[str, Any
             raw = match["share"].replace(",", ".")
             if "." in raw and not float(raw).is_integer():
                 problems.append(
-                    f"Tỷ lệ đóng góp của “{body}” phải là số nguyên phần trăm (đang ghi {match['share']}%)."
+                    Message(
+                        N_(
+                            "Tỷ lệ đóng góp của “%(name)s” phải là số nguyên phần trăm "
+                            "(đang ghi %(share)s%%)."
+                        ),
+                        name=body,
+                        share=match["share"],
+                    )
                 )
             else:
                 share = int(float(raw))
@@ -303,12 +354,16 @@ def parse_authors(text: str, default_unit: str = "") -> tuple[list[dict[str, Any
         name = pieces[0].strip()
         unit = pieces[1].strip() if len(pieces) > 1 else ""
         if not name:
-            problems.append(f"Thiếu họ tên tác giả ở “{part}”.")
+            problems.append(Message(N_("Thiếu họ tên tác giả ở “%(part)s”."), part=part))
             continue
         if len(name) > 255:
-            problems.append(f"Họ tên tác giả “{name[:40]}…” dài quá 255 ký tự.")
+            problems.append(
+                Message(N_("Họ tên tác giả “%(name)s…” dài quá 255 ký tự."), name=name[:40])
+            )
         if len(unit) > 255:
-            problems.append(f"Nơi công tác của “{name}” dài quá 255 ký tự.")
+            problems.append(
+                Message(N_("Nơi công tác của “%(name)s” dài quá 255 ký tự."), name=name)
+            )
         authors.append({"name": name, "unit": unit or default_unit, "share": share})
     if problems:
         return authors, problems
@@ -317,16 +372,22 @@ def parse_authors(text: str, default_unit: str = "") -> tuple[list[dict[str, Any
         authors[0]["share"] = 100
     elif missing:
         return authors, [
-            "Thiếu tỷ lệ đóng góp của "
-            + ", ".join(f"“{n}”" for n in missing)
-            + "; ghi theo dạng: Nguyễn Văn A (60%); Trần Thị B (40%)."
+            Message(
+                N_(
+                    "Thiếu tỷ lệ đóng góp của %(names)s; ghi theo dạng: "
+                    "Nguyễn Văn A (60%%); Trần Thị B (40%%)."
+                ),
+                names=", ".join(f"“{n}”" for n in missing),
+            )
         ]
     for a in authors:
         if not 1 <= a["share"] <= 100:
-            problems.append(f"Tỷ lệ đóng góp của “{a['name']}” phải từ 1 đến 100%.")
+            problems.append(
+                Message(N_("Tỷ lệ đóng góp của “%(name)s” phải từ 1 đến 100%%."), name=a["name"])
+            )
     total = sum(a["share"] for a in authors)
     if not problems and total != 100:
-        problems.append(f"Tổng tỷ lệ đóng góp của các tác giả phải bằng 100% (hiện là {total}%).")
+        problems.append(shares_total_message(total))
     return authors, problems
 
 
@@ -373,58 +434,92 @@ def check_row(
     for name in TEXT_COLUMNS:
         row[name] = _cell_text(cells.get(name))
     if not row["title"]:
-        bad("title", "Vui lòng nhập tên ý tưởng, sáng kiến.")
+        bad("title", N_("Vui lòng nhập tên ý tưởng, sáng kiến."))
     elif len(row["title"]) > 500:
-        bad("title", "Tên ý tưởng, sáng kiến tối đa 500 ký tự.")
+        bad("title", N_("Tên ý tưởng, sáng kiến tối đa 500 ký tự."))
     row["owner_name"] = row["owner_name"] or None
 
     area_text = _cell_text(cells.get("area"))
     if not area_text:
-        bad("area", "Vui lòng ghi lĩnh vực (mã hoặc tên).")
+        bad("area", N_("Vui lòng ghi lĩnh vực (mã hoặc tên)."))
     else:
         row["area"] = _match(lookups.areas, area_text)
         if row["area"] is None:
             bad(
                 "area",
-                f"Không có lĩnh vực “{area_text}”; hãy ghi mã hoặc tên như trong bảng hướng dẫn.",
+                Message(
+                    N_(
+                        "Không có lĩnh vực “%(area)s”; hãy ghi mã hoặc tên như trong bảng "
+                        "hướng dẫn."
+                    ),
+                    area=area_text,
+                ),
             )
 
     raw_year = cells.get("year")
     if _cell_text(raw_year) == "":
-        bad("year", "Vui lòng ghi năm (bốn chữ số, ví dụ 2021).")
+        bad("year", N_("Vui lòng ghi năm (bốn chữ số, ví dụ 2021)."))
     else:
         try:
             row["year"] = _parse_year(raw_year)
         except ValueError:
-            bad("year", f"Năm “{_cell_text(raw_year)}” không hợp lệ; ghi bốn chữ số, ví dụ 2021.")
+            bad(
+                "year",
+                Message(
+                    N_("Năm “%(year)s” không hợp lệ; ghi bốn chữ số, ví dụ 2021."),
+                    year=_cell_text(raw_year),
+                ),
+            )
         else:
             this_year = datetime.now(LOCAL_TZ).year
             if not 1990 <= row["year"] <= this_year + 1:
-                bad("year", f"Năm phải từ 1990 đến {this_year + 1}.")
+                bad("year", year_range_message(this_year + 1))
 
     unit_text = _cell_text(cells.get("unit_id"))
     unit_id: int | None = None
     if not unit_text:
         if lookups.own_unit_id is None:
-            bad("unit_id", "Vui lòng ghi đơn vị (mã hoặc tên).")
+            bad("unit_id", N_("Vui lòng ghi đơn vị (mã hoặc tên)."))
         else:
             unit_id = lookups.own_unit_id
     else:
         ids = _match(lookups.units, unit_text)
         if not ids:
-            bad("unit_id", f"Không tìm thấy đơn vị “{unit_text}”; hãy ghi mã hoặc đúng tên đơn vị.")
+            bad(
+                "unit_id",
+                Message(
+                    N_("Không tìm thấy đơn vị “%(unit)s”; hãy ghi mã hoặc đúng tên đơn vị."),
+                    unit=unit_text,
+                ),
+            )
         elif len(ids) > 1:
-            bad("unit_id", f"Có nhiều đơn vị tên “{unit_text}”; hãy ghi mã đơn vị.")
+            bad(
+                "unit_id",
+                Message(N_("Có nhiều đơn vị tên “%(unit)s”; hãy ghi mã đơn vị."), unit=unit_text),
+            )
         else:
             unit_id = next(iter(ids))
     allowed = lookups.allowed_units
     if unit_id is not None and allowed is not None and unit_id not in allowed:
-        own = lookups.own_unit_name or "của mình"
-        bad(
-            "unit_id",
-            f"Bạn chỉ được nhập ý tưởng cho đơn vị {own} và các đơn vị trực thuộc "
-            f"(dòng này ghi “{lookups.unit_names.get(unit_id, unit_text)}”).",
-        )
+        written = lookups.unit_names.get(unit_id, unit_text)
+        if lookups.own_unit_name:
+            outside = Message(
+                N_(
+                    "Bạn chỉ được nhập ý tưởng cho đơn vị %(own)s và các đơn vị trực thuộc "
+                    "(dòng này ghi “%(unit)s”)."
+                ),
+                own=lookups.own_unit_name,
+                unit=written,
+            )
+        else:
+            outside = Message(
+                N_(
+                    "Bạn chỉ được nhập ý tưởng cho đơn vị của mình và các đơn vị trực thuộc "
+                    "(dòng này ghi “%(unit)s”)."
+                ),
+                unit=written,
+            )
+        bad("unit_id", outside)
         unit_id = None
     row["unit_id"] = unit_id
 
@@ -433,16 +528,25 @@ def check_row(
     if district_text:
         ids = _match(lookups.districts, district_text)
         if not ids:
-            bad("district_id", f"Không tìm thấy huyện “{district_text}”.")
+            bad(
+                "district_id",
+                Message(N_("Không tìm thấy huyện “%(district)s”."), district=district_text),
+            )
         elif len(ids) > 1:
-            bad("district_id", f"Có nhiều huyện tên “{district_text}”; hãy ghi mã huyện.")
+            bad(
+                "district_id",
+                Message(
+                    N_("Có nhiều huyện tên “%(district)s”; hãy ghi mã huyện."),
+                    district=district_text,
+                ),
+            )
         else:
             row["district_id"] = next(iter(ids))
 
     authors_text = _cell_text(cells.get("authors"))
     default_unit = lookups.unit_names.get(unit_id, "") if unit_id else ""
     if not authors_text:
-        bad("authors", "Vui lòng ghi tác giả, ví dụ: Nguyễn Văn A (60%); Trần Thị B (40%).")
+        bad("authors", N_("Vui lòng ghi tác giả, ví dụ: Nguyễn Văn A (60%); Trần Thị B (40%)."))
     else:
         authors, problems = parse_authors(authors_text, default_unit)
         for message in problems:
@@ -457,12 +561,14 @@ def check_row(
         except ValueError:
             bad(
                 "applied_from",
-                f"Ngày “{_cell_text(raw_date)}” không hợp lệ; ghi theo dạng dd/mm/yyyy, "
-                "ví dụ 15/03/2021.",
+                Message(
+                    N_("Ngày “%(day)s” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 15/03/2021."),
+                    day=_cell_text(raw_date),
+                ),
             )
         else:
             if row["applied_from"] > datetime.now(LOCAL_TZ).date():
-                bad("applied_from", "Ngày áp dụng không thể ở tương lai.")
+                bad("applied_from", N_("Ngày áp dụng không thể ở tương lai."))
 
     consent = fold(_cell_text(cells.get("publish_consent")))
     if consent in _TRUE:
@@ -470,7 +576,7 @@ def check_row(
     elif consent in _FALSE:
         row["publish_consent"] = False
     else:
-        bad("publish_consent", "Ghi “Có” hoặc “Không”.")
+        bad("publish_consent", N_("Ghi “Có” hoặc “Không”."))
     return row, errors
 
 
@@ -482,7 +588,7 @@ def parse_rows(
     try:
         header = next(rows, None)
         if header is None:
-            result.errors.append(_error(None, FILE_FIELD, "Tệp không có dữ liệu."))
+            result.errors.append(_error(None, FILE_FIELD, N_("Tệp không có dữ liệu.")))
             return result
         _, header_values = header
         positions: dict[str, int] = {}
@@ -494,12 +600,17 @@ def parse_rows(
             if field_name is None:
                 continue  # extra columns (STT, ghi chú...) are ignored
             if field_name in positions:
-                result.errors.append(_error(1, field_name, f"Cột “{text}” xuất hiện hai lần."))
+                twice = Message(N_("Cột “%(column)s” xuất hiện hai lần."), column=text)
+                result.errors.append(_error(1, field_name, twice))
             positions[field_name] = index
         for column in COLUMNS:
             if column.required and column.field not in positions:
                 result.errors.append(
-                    _error(1, column.field, f"Thiếu cột bắt buộc “{column.header}”.")
+                    _error(
+                        1,
+                        column.field,
+                        Message(N_("Thiếu cột bắt buộc “%(column)s”."), column=column.header),
+                    )
                 )
         if result.errors:
             return result
@@ -523,8 +634,9 @@ def parse_rows(
                     _error(
                         None,
                         FILE_FIELD,
-                        f"Tệp có hơn {max_rows:,} dòng dữ liệu; hãy chia thành nhiều tệp.".replace(
-                            ",", "."
+                        Message(
+                            N_("Tệp có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp."),
+                            max=fmt_number(max_rows),
                         ),
                     )
                 )
@@ -534,9 +646,9 @@ def parse_rows(
             if not errors:
                 result.rows.append(row)
         if data_rows == 0 and not result.errors:
-            result.errors.append(_error(None, FILE_FIELD, "Tệp không có dòng dữ liệu nào."))
+            result.errors.append(_error(None, FILE_FIELD, N_("Tệp không có dòng dữ liệu nào.")))
     except FileProblem as exc:
-        result.errors.append(_error(None, FILE_FIELD, str(exc)))
+        result.errors.append(_error(None, FILE_FIELD, _problem(exc)))
     return result
 
 
@@ -545,5 +657,5 @@ def parse_file(filename: str, data: bytes, lookups: Lookups, *, max_rows: int = 
     try:
         rows = read_rows(filename, data)
     except FileProblem as exc:
-        return ImportResult(errors=[_error(None, FILE_FIELD, str(exc))])
+        return ImportResult(errors=[_error(None, FILE_FIELD, _problem(exc))])
     return parse_rows(rows, lookups, max_rows=max_rows)

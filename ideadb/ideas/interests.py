@@ -17,7 +17,7 @@ from ideadb.ideas.access import get_idea, get_public_idea
 from ideadb.ideas.lifecycle import idea_label
 from ideadb.ideas.models import AdoptionInterest
 from ideadb.ideas.notices import idea_target, officers_to_notify, people_of
-from ideadb.ideas.validation import nfc
+from ideadb.ideas.validation import at_most_chars, nfc
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9 +().\-]{6,20}$")
@@ -32,20 +32,20 @@ def add_adoption_interest(session: Session, idea_id: int, data: dict[str, Any]) 
     }
     errors: dict[str, list[str]] = {}
     if not values["organisation"]:
-        errors["organisation"] = ["Vui lòng nhập tên tổ chức, doanh nghiệp."]
+        errors["organisation"] = [N_("Vui lòng nhập tên tổ chức, doanh nghiệp.")]
     if not values["contact_name"]:
-        errors["contact_name"] = ["Vui lòng nhập người liên hệ."]
+        errors["contact_name"] = [N_("Vui lòng nhập người liên hệ.")]
     if not values["email"] and not values["phone"]:
-        errors["email"] = ["Vui lòng nhập thư điện tử hoặc số điện thoại."]
+        errors["email"] = [N_("Vui lòng nhập thư điện tử hoặc số điện thoại.")]
     if values["email"] and not _EMAIL.match(values["email"]):
-        errors["email"] = ["Địa chỉ thư điện tử không hợp lệ."]
+        errors["email"] = [N_("Địa chỉ thư điện tử không hợp lệ.")]
     if values["phone"] and not _PHONE.match(values["phone"]):
-        errors["phone"] = ["Số điện thoại không hợp lệ."]
+        errors["phone"] = [N_("Số điện thoại không hợp lệ.")]
     for key, limit in (("organisation", 255), ("contact_name", 255), ("email", 255)):
         if len(values[key]) > limit:
-            errors[key] = [f"Tối đa {limit} ký tự."]
+            errors[key] = [at_most_chars(limit)]
     if len(values["message"]) > 4000:
-        errors["message"] = ["Tối đa 4000 ký tự."]
+        errors["message"] = [at_most_chars(4000)]
     if errors:
         raise ValidationFailed(N_("Thông tin đăng ký áp dụng chưa hợp lệ."), errors)
     with unit_of_work(session):

@@ -96,10 +96,13 @@ from ideadb.ideas.validation import (
     MAX_AUTHORS,
     MAX_TEXT,
     TEXT_FIELDS,
+    as_message,
+    at_most_chars,
     check_complete,
     clean_idea,
     nfc,
 )
+from scoring.messages import Message
 
 S = IdeaStatus
 
@@ -405,7 +408,10 @@ def _attach_all(
                 continue
             except DomainError as exc:
                 item = exc
-        errors.extend(f"{name}: {message}" for message in item.fields.get("file", [item.message]))
+        errors.extend(
+            Message(N_("%(name)s: %(message)s"), name=name, message=as_message(message))
+            for message in item.fields.get("file", [item.message])
+        )
     return errors
 
 
@@ -554,16 +560,16 @@ def screen_idea(
     if action is None:
         raise ValidationFailed(
             N_("Quyết định không hợp lệ."),
-            {"decision": ["Chọn một trong: eligible, ineligible, needs_revision."]},
+            {"decision": [N_("Chọn một trong: eligible, ineligible, needs_revision.")]},
         )
     require(actor, "idea.screen", idea)
     if decision == "needs_revision" and not note and transition_for(idea.status, action):
         raise ValidationFailed(
             N_("Cần ghi rõ nội dung yêu cầu bổ sung."),
-            {"note": ["Vui lòng ghi rõ nội dung cần bổ sung."]},
+            {"note": [N_("Vui lòng ghi rõ nội dung cần bổ sung.")]},
         )
     if note and len(note) > MAX_TEXT:
-        raise ValidationFailed(N_("Ghi chú quá dài."), {"note": [f"Tối đa {MAX_TEXT} ký tự."]})
+        raise ValidationFailed(N_("Ghi chú quá dài."), {"note": [at_most_chars(MAX_TEXT)]})
     with unit_of_work(session):
         _apply(session, actor, idea, action, note=note)
     return idea
@@ -582,7 +588,9 @@ def _ideas_by_id(session: Session, idea_ids: Iterable[int]) -> list[Idea]:
     found = {i.id: i for i in session.scalars(sa.select(Idea).where(Idea.id.in_(ids)))}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound("Không tìm thấy ý tưởng: " + ", ".join(map(str, missing)))
+        raise NotFound(
+            Message(N_("Không tìm thấy ý tưởng: %(ids)s"), ids=", ".join(map(str, missing)))
+        )
     return [found[i] for i in ids]
 
 
@@ -595,8 +603,10 @@ def mark_in_review(
     wrong = [i for i in ideas if transition_for(i.status, "start_review") is None]
     if wrong:
         raise Conflict(
-            "Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: "
-            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
+            Message(
+                N_("Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: %(ideas)s"),
+                ideas="; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
+            ),
             {"idea_ids": [str(i.id) for i in wrong]},
         )
     with unit_of_work(session):
@@ -629,7 +639,8 @@ def record_recognition(
     require(actor, "idea.review")
     if scope not in SCOPES:
         raise ValidationFailed(
-            N_("Cấp công nhận không hợp lệ."), {"scope": [f"Một trong {SCOPES}."]}
+            N_("Cấp công nhận không hợp lệ."),
+            {"scope": [Message(N_("Một trong %(values)s."), values=str(SCOPES))]},
         )
     idea = session.get(Idea, idea_id)
     if idea is None:

@@ -19,6 +19,7 @@ from ideadb.ideas.lifecycle import CONTENT_FIELDS
 from ideadb.ideas.models import Idea
 from ideadb.units.models import Area, Unit
 from ideadb.units.service import abolished_before, district_of, ended_message
+from scoring.messages import Message
 
 __all__ = ["CONTENT_FIELDS", "MAX_AUTHORS", "MAX_TEXT", "TEXT_FIELDS"]
 
@@ -36,6 +37,35 @@ MAX_AUTHORS = 30
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
 
+def at_most_chars(limit: int) -> str:
+    return Message(N_("Tối đa %(max)s ký tự."), max=limit)
+
+
+def year_range_message(last: int) -> str:
+    return Message(N_("Năm phải từ 1990 đến %(last)s."), last=last)
+
+
+def shares_total_message(total: int) -> str:
+    return Message(
+        N_("Tổng tỷ lệ đóng góp của các tác giả phải bằng 100%% (hiện là %(total)s%%)."),
+        total=total,
+    )
+
+
+def as_message(text: str) -> Message:
+    """A message as a :class:`Message` (a plain catalogue msgid keeps no values)."""
+    return text if isinstance(text, Message) else Message(text)
+
+
+def joined(items: list[str], glue: str) -> str:
+    """Items one after another, ``glue`` (a msgid with %(first)s and %(rest)s) between two;
+    the items that are messages are translated where the whole is shown."""
+    out = items[-1]
+    for item in reversed(items[:-1]):
+        out = Message(glue, first=item, rest=out)
+    return out
+
+
 def nfc(value: Any) -> Any:
     """A string in Unicode NFC without surrounding blanks; anything else as it is."""
     return clean(value) if isinstance(value, str) else value
@@ -50,7 +80,7 @@ def clean_authors(
         errors["authors"] = [N_("Danh sách tác giả không hợp lệ.")]
         return None
     if len(raw) > MAX_AUTHORS:
-        errors["authors"] = [f"Tối đa {MAX_AUTHORS} tác giả."]
+        errors["authors"] = [Message(N_("Tối đa %(count)s tác giả."), count=MAX_AUTHORS)]
         return None
     out = []
     for i, row in enumerate(raw):
@@ -84,9 +114,7 @@ def clean_authors(
         out.append({"name": name, "unit": unit, "share": share, "user_id": user_id})
     shares = [a["share"] for a in out]
     if out and all(isinstance(s, int) for s in shares) and sum(shares) != 100:
-        errors.setdefault("authors", []).append(
-            f"Tổng tỷ lệ đóng góp của các tác giả phải bằng 100% (hiện là {sum(shares)}%)."
-        )
+        errors.setdefault("authors", []).append(shares_total_message(sum(shares)))
     return out
 
 
@@ -139,7 +167,7 @@ def clean_idea(
             if not isinstance(values[key], str):
                 errors[key] = [N_("Giá trị không hợp lệ.")]
             elif len(values[key]) > MAX_TEXT:
-                errors[key] = [f"Tối đa {MAX_TEXT} ký tự."]
+                errors[key] = [at_most_chars(MAX_TEXT)]
     if "owner_name" in values:
         values["owner_name"] = values["owner_name"] or None
         if values["owner_name"] and len(values["owner_name"]) > 255:
@@ -153,7 +181,7 @@ def clean_idea(
         year = values["year"]
         this_year = datetime.now(LOCAL_TZ).year
         if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= this_year + 1:
-            errors["year"] = [f"Năm phải từ 1990 đến {this_year + 1}."]
+            errors["year"] = [year_range_message(this_year + 1)]
     if "publish_consent" in values:
         values["publish_consent"] = bool(values["publish_consent"])
     if "applied_from" in values and values["applied_from"] is not None:

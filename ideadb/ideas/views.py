@@ -208,7 +208,7 @@ def _handle_form(form: IdeaForm, idea=None):
     idea = result.idea
     form.version.data = str(idea.version)
     if result.file_errors:
-        form.files.errors = [*list(form.files.errors), *result.file_errors]
+        form.files.errors = [*list(form.files.errors), *shown_all(result.file_errors)]
         flash(_("Đã lưu bản nháp, nhưng có tệp chưa được nhận."), "warning")
         return _render_form(form, idea), 422
     if result.submit_error is not None:

@@ -6,6 +6,7 @@ from flask import Blueprint, request, url_for
 
 from ideadb.core.api import api_actor, doc, signed_in_actor
 from ideadb.core.errors import BadRequest
+from ideadb.core.text import N_
 from ideadb.extensions import db
 from ideadb.search import service
 from ideadb.search.schemas import (
@@ -14,6 +15,7 @@ from ideadb.search.schemas import (
     SimilarListSchema,
     SimilarTextListSchema,
 )
+from scoring.messages import Message
 
 bp = Blueprint("search_api", __name__)
 TAGS = ["search"]
@@ -33,7 +35,7 @@ def _page_args() -> tuple[int, int]:
         if values[name] < 1:
             errors[name] = ["Phải lớn hơn hoặc bằng 1."]
     if values.get("per_page", 0) > MAX_PER_PAGE:
-        errors["per_page"] = [f"Tối đa {MAX_PER_PAGE}."]
+        errors["per_page"] = [Message(N_("Tối đa %(max)s."), max=MAX_PER_PAGE)]
     if values.get("page", 0) > 10_000:
         errors["page"] = ["Quá lớn."]
     if errors:
