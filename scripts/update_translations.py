@@ -2,7 +2,8 @@
 
 Usage: python scripts/update_translations.py
 Vietnamese is the source language; English msgstrs live in scripts/translations_en.json so that
-translators edit one reviewed file. Untranslated messages fall back to Vietnamese.
+translators edit one reviewed file; a message with a context (``pgettext``) is keyed
+``"context|msgid"``. Untranslated messages fall back to Vietnamese.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def main() -> int:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "-o",
             str(POT),
@@ -55,6 +58,8 @@ def main() -> int:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.context:  # pgettext: the same words read differently ("Đơn vị": unit, units)
+            key = f"{message.context}|{key}"
         if key in table:
             message.string = table[key]
         else:

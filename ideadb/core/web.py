@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, session
 from flask import url_for as flask_url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, lazy_pgettext, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
@@ -60,7 +60,7 @@ NAV: list[tuple[Any, str, str | None]] = [
     (_l("Tìm kiếm nội bộ"), "search.staff", "search.staff"),
     (_l("Báo cáo"), "reports.index", "report.summary"),
     (_l("Người dùng"), "accounts.users", "user.list"),
-    (_l("Đơn vị"), "units.index", "unit.list"),
+    (lazy_pgettext("danh mục", "Đơn vị"), "units.index", "unit.list"),
     (_l("Nhật ký"), "audit.index", "audit.view"),
     (_l("Công việc nền"), "jobs.index", "job.list"),
 ]
