@@ -12,10 +12,12 @@ from scoring.messages import Message
 
 
 def shown(message: str) -> str:
-    """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language;
-    a message the catalogue does not hold (one with values written in) stays as it is."""
+    """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language,
+    its values that are messages too; a message the catalogue does not hold (one with values
+    written in) stays as it is."""
     if isinstance(message, Message):
-        return gettext(message.msgid, **message.params)
+        params = {k: shown(v) if isinstance(v, Message) else v for k, v in message.params.items()}
+        return gettext(message.msgid, **params)
     return gettext(message) if isinstance(message, str) and message else message
 
 
