@@ -37,6 +37,7 @@ from ideadb.reviews import register as register_service
 from ideadb.reviews.labels import LEVEL_LABELS, in_documents
 from ideadb.reviews.models import RegisterEntry, Round
 from ideadb.units.models import Unit
+from scoring.messages import Message
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,8 +136,18 @@ def _amendment(session: Session, entry: RegisterEntry) -> str:
     if entry.version == 1:
         return ""
     day = entry.decided_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
-    what = "Sửa đổi" if entry.status == "recognized" else "Thu hồi công nhận"
-    return f"{what} theo kết quả giải quyết khiếu nại ngày {day}"
+    if entry.status == "recognized":
+        return Message(N_("Sửa đổi theo kết quả giải quyết khiếu nại ngày %(day)s"), day=day)
+    return Message(N_("Thu hồi công nhận theo kết quả giải quyết khiếu nại ngày %(day)s"), day=day)
+
+
+def _register_note(session: Session, entry: RegisterEntry) -> str:
+    """The register's note on a version: the amendment and its reason (a page translates the
+    amendment; the reason stays as written)."""
+    amendment = _amendment(session, entry)
+    if amendment and entry.reason:
+        return Message(N_("%(amendment)s: %(reason)s"), amendment=amendment, reason=entry.reason)
+    return amendment + (f": {entry.reason}" if entry.reason else "")
 
 
 def _recognised(session: Session, entry: RegisterEntry, idea: Idea) -> RecognisedIdea:
@@ -287,7 +298,7 @@ def register_lines(
                 level_name=e.level_name,
                 round_name=rounds[e.round_id].name,
                 decided_on=e.decided_at.astimezone(LOCAL_TZ).date(),
-                note=_amendment(session, e) + (f": {e.reason}" if e.reason else ""),
+                note=_register_note(session, e),
             )
         )
     return lines
