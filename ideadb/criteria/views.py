@@ -199,7 +199,8 @@ def criteria_alignment(criteria_set: Any) -> guidelines.Alignment | None:
 
 @bp.app_template_filter("departure")
 def departure(difference: alignment.Difference) -> str:
-    return guidelines.describe(difference)
+    """One departure from the template in the reader's language."""
+    return shown(guidelines.describe(difference))
 
 
 @bp.get("/huong-dan")

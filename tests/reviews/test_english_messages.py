@@ -170,6 +170,7 @@ def test_words_inside_a_message_are_translated_with_it(app):
     from ideadb.core.forms import shown
     from ideadb.criteria.alignment import Difference
     from ideadb.criteria.guidelines import describe
+    from ideadb.criteria.views import departure
     from ideadb.reviews.nomination import _scope
     from scoring.messages import N_, Message, joined
 
@@ -197,6 +198,10 @@ def test_words_inside_a_message_are_translated_with_it(app):
             "at provincial level: BK-2021-0001 (round “Đợt A”)"
         )
         assert shown(weight) == "weight of TINH_MOI: 30 → 35 (allowed 20–40)"
+        # The criteria page lists departures through its filter.
+        assert departure(Difference("criterion_removed", "HIEU_QUA", 30, None, False)) == (
+            "criterion HIEU_QUA removed (required)"
+        )
     with app.test_request_context(), force_locale("vi"):
         assert shown(refusal) == refusal
 
