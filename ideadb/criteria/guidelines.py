@@ -403,7 +403,8 @@ def activate(
     text = clean(justification)
     if len(text) > MAX_JUSTIFICATION:
         raise ValidationFailed(
-            N_("Giải trình quá dài."), {"justification": [f"Tối đa {MAX_JUSTIFICATION} ký tự."]}
+            N_("Giải trình quá dài."),
+            {"justification": [Message(N_("Tối đa %(n)s ký tự."), n=str(MAX_JUSTIFICATION))]},
         )
     if criteria_set.status != SetStatus.DRAFT:
         return service.activate(session, actor, set_id)

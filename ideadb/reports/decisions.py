@@ -75,7 +75,9 @@ def soffice() -> str | None:
 def pdf_missing_reason() -> str | None:
     """Why a PDF cannot be made here, or None when it can."""
     if soffice() is None:
-        return "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word (.docx)."
+        return N_(
+            "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word (.docx)."
+        )
     return None
 
 
@@ -107,10 +109,10 @@ def to_pdf(docx: bytes) -> bytes:
                 env={**os.environ, "HOME": str(folder)},
             )
         except (OSError, subprocess.SubprocessError):
-            raise PdfUnavailable("LibreOffice không chuyển được văn bản sang PDF.") from None
+            raise PdfUnavailable(N_("LibreOffice không chuyển được văn bản sang PDF.")) from None
         target = folder / "van-ban.pdf"
         if not target.exists():
-            raise PdfUnavailable("LibreOffice không chuyển được văn bản sang PDF.")
+            raise PdfUnavailable(N_("LibreOffice không chuyển được văn bản sang PDF."))
         return target.read_bytes()
 
 
@@ -118,7 +120,7 @@ def _file(docx: bytes, fmt: str, stem: str) -> ExportFile:
     if fmt not in FORMATS:
         from ideadb.core.errors import ValidationFailed
 
-        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": ["docx hoặc pdf."]})
+        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": [N_("docx hoặc pdf.")]})
     if fmt == "pdf":
         return ExportFile(f"{stem}.pdf", PDF, io.BytesIO(to_pdf(docx)))
     return ExportFile(f"{stem}.docx", DOCX, io.BytesIO(docx))

@@ -229,3 +229,16 @@ def test_a_step_refused_in_this_phase_names_the_phase_in_english(
     )
     assert "This cannot be done while the review round is at the stage “In preparation”." in page
     assert "Không thể thực hiện" not in page
+
+
+def test_why_a_pdf_cannot_be_made_reads_in_english(app, monkeypatch):
+    from flask_babel import force_locale
+
+    from ideadb.core.forms import shown
+    from ideadb.reports import decisions
+
+    monkeypatch.setattr(decisions, "soffice", lambda: None)
+    why = decisions.pdf_missing_reason()
+    assert why.startswith("Máy chủ chưa cài LibreOffice")
+    with app.test_request_context(), force_locale("en"):
+        assert shown(why).startswith("LibreOffice is not installed on the server")
