@@ -15,6 +15,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Final
 
+from scoring.messages import N_, Message
 from scoring.numbers import (
     FIXED_SCALE,
     fixed_div_sqrt,
@@ -221,10 +222,15 @@ def aggregate_units(
                 notes.append(
                     Note(
                         "final_score_clamped",
-                        f"Điểm chuẩn hóa của ý tưởng {idea_id} "
-                        f"({format_number(round_half_up(Fraction(fixed, FIXED_SCALE)))}) nằm "
-                        "ngoài thang 0–100 nên được đưa về "
-                        f"{'0' if fixed < 0 else '100'}.",
+                        Message(
+                            N_(
+                                "Điểm chuẩn hóa của ý tưởng %(idea)s (%(score)s) nằm ngoài thang "
+                                "0–100 nên được đưa về %(bound)s."
+                            ),
+                            idea=str(idea_id),
+                            score=format_number(round_half_up(Fraction(fixed, FIXED_SCALE))),
+                            bound="0" if fixed < 0 else "100",
+                        ),
                         idea_id=idea_id,
                     )
                 )
@@ -251,11 +257,20 @@ def _reviewer_groups(entries: Sequence[tuple[int, int, int]]) -> dict[int, list[
 
 
 def _few_totals_note(reviewer_id: int, count: int, how: str) -> Note:
+    """``how`` names the round's centre and scale, marked with ``N_``."""
     return Note(
         "reviewer_standardised_by_round",
-        f"Thành viên hội đồng {reviewer_id} mới có {count} phiếu đã nộp trong đợt (cần ít "
-        f"nhất {MIN_TOTALS_FOR_OWN_SCALE}), nên tổng điểm của thành viên này được chuẩn hóa "
-        f"theo {how} của cả đợt thay cho của riêng mình.",
+        Message(
+            N_(
+                "Thành viên hội đồng %(reviewer)s mới có %(count)s phiếu đã nộp trong đợt (cần ít "
+                "nhất %(min)s), nên tổng điểm của thành viên này được chuẩn hóa theo %(how)s của "
+                "cả đợt thay cho của riêng mình."
+            ),
+            reviewer=str(reviewer_id),
+            count=str(count),
+            min=str(MIN_TOTALS_FOR_OWN_SCALE),
+            how=Message(how),
+        ),
         reviewer_id=reviewer_id,
         count=count,
     )
@@ -265,8 +280,14 @@ def _constant_note(reviewer_id: int, units: int, denominator: int) -> Note:
     shown = format_number(round_half_up(Fraction(units, denominator)))
     return Note(
         "reviewer_constant_totals",
-        f"Thành viên hội đồng {reviewer_id} cho mọi ý tưởng cùng một tổng điểm ({shown}); "
-        "độ lệch bằng 0 nên điểm chuẩn hóa (z) của các phiếu này bằng 0.",
+        Message(
+            N_(
+                "Thành viên hội đồng %(reviewer)s cho mọi ý tưởng cùng một tổng điểm (%(total)s); "
+                "độ lệch bằng 0 nên điểm chuẩn hóa (z) của các phiếu này bằng 0."
+            ),
+            reviewer=str(reviewer_id),
+            total=shown,
+        ),
         reviewer_id=reviewer_id,
     )
 
@@ -288,7 +309,9 @@ def _plain_z(
         n = len(values)
         total = sum(values)
         if n < MIN_TOTALS_FOR_OWN_SCALE:
-            notes.append(_few_totals_note(reviewer_id, n, "trung bình và độ lệch chuẩn tổng thể"))
+            notes.append(
+                _few_totals_note(reviewer_id, n, N_("trung bình và độ lệch chuẩn tổng thể"))
+            )
             own[reviewer_id] = (n_all, sum_all, round_radicand)
             continue
         radicand = n * sum(v * v for v in values) - total * total
@@ -299,8 +322,10 @@ def _plain_z(
         notes.append(
             Note(
                 "round_constant_totals",
-                "Mọi phiếu trong đợt có cùng một tổng điểm; điểm chuẩn hóa của mọi ý tưởng "
-                "bằng điểm trung bình của đợt.",
+                N_(
+                    "Mọi phiếu trong đợt có cùng một tổng điểm; điểm chuẩn hóa của mọi ý tưởng "
+                    "bằng điểm trung bình của đợt."
+                ),
             )
         )
     result = []
@@ -334,7 +359,9 @@ def _robust_z(
     for reviewer_id, values in sorted(_reviewer_groups(entries).items()):
         if len(values) < MIN_TOTALS_FOR_OWN_SCALE:
             notes.append(
-                _few_totals_note(reviewer_id, len(values), "trung vị và độ lệch tuyệt đối trung vị")
+                _few_totals_note(
+                    reviewer_id, len(values), N_("trung vị và độ lệch tuyệt đối trung vị")
+                )
             )
             scale_of[reviewer_id] = (round_centre, round_mad)
             continue
@@ -343,9 +370,14 @@ def _robust_z(
             notes.append(
                 Note(
                     "reviewer_zero_mad",
-                    f"Hơn một nửa số phiếu của thành viên hội đồng {reviewer_id} có cùng tổng "
-                    "điểm; độ lệch tuyệt đối trung vị bằng 0 nên điểm chuẩn hóa (z) của các "
-                    "phiếu này bằng 0.",
+                    Message(
+                        N_(
+                            "Hơn một nửa số phiếu của thành viên hội đồng %(reviewer)s có cùng "
+                            "tổng điểm; độ lệch tuyệt đối trung vị bằng 0 nên điểm chuẩn hóa (z) "
+                            "của các phiếu này bằng 0."
+                        ),
+                        reviewer=str(reviewer_id),
+                    ),
                     reviewer_id=reviewer_id,
                 )
             )

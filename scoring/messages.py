@@ -7,6 +7,7 @@ page can show it in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -16,7 +17,11 @@ def N_(message: str) -> str:
 
 
 class Message(str):
-    """``Message(N_("Chưa chấm tiêu chí “%(name)s”."), name="Tính mới")``."""
+    """``Message(N_("Chưa chấm tiêu chí “%(name)s”."), name="Tính mới")``.
+
+    A value may itself be a Message (a word such as a field's name, or :func:`joined` parts):
+    it is translated too where the message is shown.
+    """
 
     msgid: str
     params: dict[str, Any]
@@ -33,3 +38,21 @@ class Message(str):
 
 def _rebuild(msgid: str, params: dict[str, Any]) -> Message:
     return Message(msgid, **params)
+
+
+# A list of messages, each translated on its own, in the order written.
+_JOINS = {
+    "; ": N_("%(first)s; %(rest)s"),
+    ", ": N_("%(first)s, %(rest)s"),
+}
+
+
+def joined(parts: Iterable[str], separator: str = "; ") -> str:
+    """``separator.join(parts)`` as a Message whose parts stay translatable ("" when empty)."""
+    items = list(parts)
+    if not items:
+        return ""
+    result = items[-1]
+    for part in reversed(items[:-1]):
+        result = Message(_JOINS[separator], first=part, rest=result)
+    return result

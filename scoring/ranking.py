@@ -22,6 +22,7 @@ from scoring.aggregation import (
     RoundStats,
     aggregate_units,
 )
+from scoring.messages import N_, Message, joined
 from scoring.numbers import Number, format_number, round_half_up, to_fraction
 from scoring.reliability import Reliability, reliability
 from scoring.rubric import Problem, Rubric
@@ -303,8 +304,14 @@ def rank_round(
         notes.append(
             Note(
                 "unranked_ideas",
-                f"{len(unranked)} ý tưởng có ít hơn {reviewers_per_idea} phiếu chấm đã nộp nên "
-                "được liệt kê cuối danh sách và không xếp hạng.",
+                Message(
+                    N_(
+                        "%(count)s ý tưởng có ít hơn %(n)s phiếu chấm đã nộp nên được liệt kê "
+                        "cuối danh sách và không xếp hạng."
+                    ),
+                    count=str(len(unranked)),
+                    n=str(reviewers_per_idea),
+                ),
                 count=len(unranked),
             )
         )
@@ -383,24 +390,43 @@ def what_if(
 def explain(item: RankedIdea, ranking: RoundRanking) -> str:
     """One Vietnamese sentence on how an idea got its place, for the council's minutes."""
     if item.final_score is None:
-        return "Chưa có phiếu chấm nào được nộp."
-    parts = [f"Điểm cuối cùng {format_number(round_half_up(item.final_score))}"]
-    parts.append(f"từ {item.n_reviews} phiếu")
+        return N_("Chưa có phiếu chấm nào được nộp.")
+    parts = [
+        Message(
+            N_("Điểm cuối cùng %(score)s"), score=format_number(round_half_up(item.final_score))
+        ),
+        Message(N_("từ %(n)s phiếu"), n=str(item.n_reviews)),
+    ]
     if item.rank is None:
-        parts.append(f"(chưa đủ {ranking.reviewers_per_idea} phiếu nên không xếp hạng)")
+        parts.append(
+            Message(
+                N_("(chưa đủ %(n)s phiếu nên không xếp hạng)"), n=str(ranking.reviewers_per_idea)
+            )
+        )
     if item.tie_broken_by == "top_criterion":
         parts.append(
-            f"bằng điểm với ý tưởng xếp trên, phân định theo điểm trung bình tiêu chí "
-            f"{ranking.top_criterion}"
+            Message(
+                N_(
+                    "bằng điểm với ý tưởng xếp trên, phân định theo điểm trung bình tiêu chí "
+                    "%(code)s"
+                ),
+                code=ranking.top_criterion,
+            )
         )
     elif item.tie_broken_by == "submitted_at":
-        parts.append("bằng điểm với ý tưởng xếp trên, phân định theo thời điểm nộp hồ sơ")
+        parts.append(
+            Message(N_("bằng điểm với ý tưởng xếp trên, phân định theo thời điểm nộp hồ sơ"))
+        )
     elif item.tie_broken_by == "idea_id":
-        parts.append("bằng điểm với ý tưởng xếp trên, phân định theo mã số")
+        parts.append(Message(N_("bằng điểm với ý tưởng xếp trên, phân định theo mã số")))
     if item.knocked_out:
         parts.append(
-            "không đạt điểm tối thiểu của tiêu chí "
-            + ", ".join(item.knocked_out_by)
-            + " nên không được đề nghị công nhận"
+            Message(
+                N_(
+                    "không đạt điểm tối thiểu của tiêu chí %(codes)s nên không được đề nghị "
+                    "công nhận"
+                ),
+                codes=", ".join(item.knocked_out_by),
+            )
         )
-    return ", ".join(parts) + "."
+    return Message(N_("%(parts)s."), parts=joined(parts, ", "))

@@ -29,11 +29,25 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Final
 
+from scoring.messages import N_, Message
 from scoring.numbers import format_number, round_half_up
 
 METHOD: Final = "krippendorff_alpha_interval"
 RELIABLE: Final = Fraction(8, 10)
 TENTATIVE: Final = Fraction(667, 1000)
+
+_RELIABLE: Final = N_(
+    "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+    "các thành viên hội đồng chấm nhất quán."
+)
+_TENTATIVE: Final = N_(
+    "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+    "mức nhất quán chấp nhận được, nên thận trọng khi kết luận."
+)
+_UNRELIABLE: Final = N_(
+    "Hệ số alpha của Krippendorff là %(alpha)s, tính trên %(n)s ý tưởng có từ hai phiếu: "
+    "các thành viên hội đồng chấm chưa nhất quán, nên xem lại các ý tưởng chênh lệch lớn."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +108,17 @@ def describe(alpha: Fraction | None, n_ideas: int) -> tuple[str, str]:
     if alpha is None:
         return (
             "undefined",
-            "Chưa tính được độ tin cậy giữa các thành viên hội đồng: cần ít nhất hai ý tưởng "
-            "có từ hai phiếu chấm trở lên và các tổng điểm không trùng hết nhau.",
+            N_(
+                "Chưa tính được độ tin cậy giữa các thành viên hội đồng: cần ít nhất hai ý tưởng "
+                "có từ hai phiếu chấm trở lên và các tổng điểm không trùng hết nhau."
+            ),
         )
-    shown = format_number(round_half_up(alpha, 3)) if alpha is not None else ""
-    base = f"Hệ số alpha của Krippendorff là {shown}, tính trên {n_ideas} ý tưởng có từ hai phiếu"
+    values = {"alpha": format_number(round_half_up(alpha, 3)), "n": str(n_ideas)}
     if alpha >= RELIABLE:
-        return "reliable", f"{base}: các thành viên hội đồng chấm nhất quán."
+        return "reliable", Message(_RELIABLE, **values)
     if alpha >= TENTATIVE:
-        return "tentative", f"{base}: mức nhất quán chấp nhận được, nên thận trọng khi kết luận."
-    return (
-        "unreliable",
-        f"{base}: các thành viên hội đồng chấm chưa nhất quán, nên xem lại các ý tưởng "
-        "chênh lệch lớn.",
-    )
+        return "tentative", Message(_TENTATIVE, **values)
+    return "unreliable", Message(_UNRELIABLE, **values)
 
 
 def reliability(

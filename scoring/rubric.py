@@ -156,7 +156,7 @@ class Rubric:
         if unknown:
             raise InvalidRubric(
                 [
-                    Problem(f"weights.{code}", "Không có tiêu chí mã này trong bộ tiêu chí.")
+                    Problem(f"weights.{code}", N_("Không có tiêu chí mã này trong bộ tiêu chí."))
                     for code in sorted(unknown)
                 ]
             )
@@ -182,11 +182,16 @@ class Rubric:
         """Every problem that makes this set unusable, in field order (empty when valid)."""
         problems: list[Problem] = []
         if not self.name or not self.name.strip():
-            problems.append(Problem("name", "Tên bộ tiêu chí không được để trống."))
+            problems.append(Problem("name", N_("Tên bộ tiêu chí không được để trống.")))
         elif len(self.name) > NAME_MAX_LENGTH:
-            problems.append(Problem("name", f"Tên bộ tiêu chí dài quá {NAME_MAX_LENGTH} ký tự."))
+            problems.append(
+                Problem(
+                    "name",
+                    Message(N_("Tên bộ tiêu chí dài quá %(max)s ký tự."), max=str(NAME_MAX_LENGTH)),
+                )
+            )
         if not self.criteria:
-            problems.append(Problem("criteria", "Bộ tiêu chí phải có ít nhất một tiêu chí."))
+            problems.append(Problem("criteria", N_("Bộ tiêu chí phải có ít nhất một tiêu chí.")))
         seen: dict[str, int] = {}
         for index, criterion in enumerate(self.criteria):
             problems.extend(_criterion_problems(f"criteria[{index}]", criterion))
@@ -194,8 +199,11 @@ class Rubric:
                 problems.append(
                     Problem(
                         f"criteria[{index}].code",
-                        f"Mã tiêu chí {criterion.code} bị trùng với tiêu chí thứ "
-                        f"{seen[criterion.code] + 1}.",
+                        Message(
+                            N_("Mã tiêu chí %(code)s bị trùng với tiêu chí thứ %(n)s."),
+                            code=criterion.code,
+                            n=str(seen[criterion.code] + 1),
+                        ),
                     )
                 )
             else:
@@ -249,16 +257,16 @@ def parse_rubric(data: Mapping[str, Any]) -> Rubric:
     def number(path: str, value: object, *, optional: bool = False) -> Decimal | None:
         if value is None or value == "":
             if not optional:
-                problems.append(Problem(path, "Trường này là bắt buộc."))
+                problems.append(Problem(path, N_("Trường này là bắt buộc.")))
             return None
         try:
             fraction = to_fraction(value)
         except NotANumber:
-            problems.append(Problem(path, "Phải là một số."))
+            problems.append(Problem(path, N_("Phải là một số.")))
             return None
         decimal = Decimal(fraction.numerator) / Decimal(fraction.denominator)
         if Fraction(decimal) != fraction:
-            problems.append(Problem(path, "Số có quá nhiều chữ số thập phân."))
+            problems.append(Problem(path, N_("Số có quá nhiều chữ số thập phân.")))
             return None
         return decimal
 
@@ -267,23 +275,23 @@ def parse_rubric(data: Mapping[str, Any]) -> Rubric:
 
     raw_criteria = data.get("criteria") or []
     if not isinstance(raw_criteria, list):
-        problems.append(Problem("criteria", "Phải là một danh sách tiêu chí."))
+        problems.append(Problem("criteria", N_("Phải là một danh sách tiêu chí.")))
         raw_criteria = []
     criteria: list[Criterion] = []
     for index, raw in enumerate(raw_criteria):
         path = f"criteria[{index}]"
         if not isinstance(raw, Mapping):
-            problems.append(Problem(path, "Mỗi tiêu chí phải là một đối tượng."))
+            problems.append(Problem(path, N_("Mỗi tiêu chí phải là một đối tượng.")))
             continue
         bands: list[Band] = []
         raw_bands = raw.get("levels") or []
         if not isinstance(raw_bands, list):
-            problems.append(Problem(f"{path}.levels", "Phải là một danh sách khoảng điểm."))
+            problems.append(Problem(f"{path}.levels", N_("Phải là một danh sách khoảng điểm.")))
             raw_bands = []
         for b_index, raw_band in enumerate(raw_bands):
             b_path = f"{path}.levels[{b_index}]"
             if not isinstance(raw_band, Mapping):
-                problems.append(Problem(b_path, "Mỗi khoảng điểm phải là một đối tượng."))
+                problems.append(Problem(b_path, N_("Mỗi khoảng điểm phải là một đối tượng.")))
                 continue
             low = number(f"{b_path}.min", raw_band.get("min"))
             high = number(f"{b_path}.max", raw_band.get("max"))
@@ -314,12 +322,12 @@ def parse_rubric(data: Mapping[str, Any]) -> Rubric:
     levels: list[RecognitionLevel] = []
     raw_levels = data.get("recognition_levels") or []
     if not isinstance(raw_levels, list):
-        problems.append(Problem("recognition_levels", "Phải là một danh sách mức công nhận."))
+        problems.append(Problem("recognition_levels", N_("Phải là một danh sách mức công nhận.")))
         raw_levels = []
     for index, raw in enumerate(raw_levels):
         path = f"recognition_levels[{index}]"
         if not isinstance(raw, Mapping):
-            problems.append(Problem(path, "Mỗi mức công nhận phải là một đối tượng."))
+            problems.append(Problem(path, N_("Mỗi mức công nhận phải là một đối tượng.")))
             continue
         min_score = number(f"{path}.min_score", raw.get("min_score"))
         levels.append(
@@ -385,71 +393,92 @@ def _decimals_ok(value: Decimal) -> bool:
 
 
 def _number_problems(path: str, value: object, label: str) -> list[Problem]:
+    """``label`` is the field's name marked with ``N_`` (translated where it is shown)."""
+    name = Message(label)
     if not isinstance(value, Decimal | int) or isinstance(value, bool):
-        return [Problem(path, f"{label} phải là một số.")]
+        return [Problem(path, Message(N_("%(label)s phải là một số."), label=name))]
     if isinstance(value, Decimal) and not value.is_finite():
-        return [Problem(path, f"{label} phải là một số hữu hạn.")]
+        return [Problem(path, Message(N_("%(label)s phải là một số hữu hạn."), label=name))]
     if not _decimals_ok(Decimal(value)):
-        return [Problem(path, f"{label} chỉ được có tối đa {MAX_DECIMALS} chữ số thập phân.")]
+        message = N_("%(label)s chỉ được có tối đa %(n)s chữ số thập phân.")
+        return [Problem(path, Message(message, label=name, n=str(MAX_DECIMALS)))]
     return []
 
 
 def _code_problems(path: str, code: str, what: str) -> list[Problem]:
+    """``what`` names the thing coded, marked with ``N_`` ("tiêu chí")."""
     if not code:
-        return [Problem(path, f"Mã {what} không được để trống.")]
+        return [Problem(path, Message(N_("Mã %(what)s không được để trống."), what=Message(what)))]
     if not CODE_PATTERN.match(code):
         return [
             Problem(
                 path,
-                f"Mã {what} “{code}” chỉ được gồm chữ in hoa không dấu, chữ số và dấu gạch "
-                "dưới, bắt đầu bằng một chữ cái, tối đa 40 ký tự (ví dụ TINH_MOI).",
+                Message(
+                    N_(
+                        "Mã %(what)s “%(code)s” chỉ được gồm chữ in hoa không dấu, chữ số và dấu "
+                        "gạch dưới, bắt đầu bằng một chữ cái, tối đa 40 ký tự (ví dụ TINH_MOI)."
+                    ),
+                    what=Message(what),
+                    code=code,
+                ),
             )
         ]
     return []
 
 
 def _criterion_problems(path: str, c: Criterion) -> list[Problem]:
-    problems = _code_problems(f"{path}.code", c.code, "tiêu chí")
+    problems = _code_problems(f"{path}.code", c.code, N_("tiêu chí"))
     if not c.name or not c.name.strip():
-        problems.append(Problem(f"{path}.name", "Tên tiêu chí không được để trống."))
+        problems.append(Problem(f"{path}.name", N_("Tên tiêu chí không được để trống.")))
     elif len(c.name) > NAME_MAX_LENGTH:
-        problems.append(Problem(f"{path}.name", f"Tên tiêu chí dài quá {NAME_MAX_LENGTH} ký tự."))
+        problems.append(
+            Problem(
+                f"{path}.name",
+                Message(N_("Tên tiêu chí dài quá %(max)s ký tự."), max=str(NAME_MAX_LENGTH)),
+            )
+        )
 
-    max_bad = _number_problems(f"{path}.max_points", c.max_points, "Điểm tối đa")
+    max_bad = _number_problems(f"{path}.max_points", c.max_points, N_("Điểm tối đa"))
     if not max_bad and c.max_points <= 0:
-        max_bad = [Problem(f"{path}.max_points", "Điểm tối đa phải lớn hơn 0.")]
+        max_bad = [Problem(f"{path}.max_points", N_("Điểm tối đa phải lớn hơn 0."))]
     problems.extend(max_bad)
 
-    weight_bad = _number_problems(f"{path}.weight", c.weight, "Trọng số")
+    weight_bad = _number_problems(f"{path}.weight", c.weight, N_("Trọng số"))
     if not weight_bad and c.weight <= 0:
-        weight_bad = [Problem(f"{path}.weight", "Trọng số phải lớn hơn 0.")]
+        weight_bad = [Problem(f"{path}.weight", N_("Trọng số phải lớn hơn 0."))]
     problems.extend(weight_bad)
 
     if c.step is not None:
-        step_bad = _number_problems(f"{path}.step", c.step, "Bước điểm")
+        step_bad = _number_problems(f"{path}.step", c.step, N_("Bước điểm"))
         if not step_bad and c.step <= 0:
-            step_bad = [Problem(f"{path}.step", "Bước điểm phải lớn hơn 0.")]
+            step_bad = [Problem(f"{path}.step", N_("Bước điểm phải lớn hơn 0."))]
         # Exact fractions: Decimal's % fails when the quotient outgrows its precision.
         if not step_bad and not max_bad and Fraction(c.max_points) % Fraction(c.step) != 0:
             step_bad = [
                 Problem(
                     f"{path}.step",
-                    f"Điểm tối đa {format_number(c.max_points)} phải là bội số của bước điểm "
-                    f"{format_number(c.step)}.",
+                    Message(
+                        N_("Điểm tối đa %(max)s phải là bội số của bước điểm %(step)s."),
+                        max=format_number(c.max_points),
+                        step=format_number(c.step),
+                    ),
                 )
             ]
         problems.extend(step_bad)
 
     if c.min_points is not None:
-        min_bad = _number_problems(f"{path}.min_points", c.min_points, "Điểm tối thiểu")
+        min_bad = _number_problems(f"{path}.min_points", c.min_points, N_("Điểm tối thiểu"))
         if not min_bad and c.min_points < 0:
-            min_bad = [Problem(f"{path}.min_points", "Điểm tối thiểu không được âm.")]
+            min_bad = [Problem(f"{path}.min_points", N_("Điểm tối thiểu không được âm."))]
         if not min_bad and not max_bad and c.min_points > c.max_points:
             min_bad = [
                 Problem(
                     f"{path}.min_points",
-                    f"Điểm tối thiểu {format_number(c.min_points)} vượt quá điểm tối đa "
-                    f"{format_number(c.max_points)}.",
+                    Message(
+                        N_("Điểm tối thiểu %(min)s vượt quá điểm tối đa %(max)s."),
+                        min=format_number(c.min_points),
+                        max=format_number(c.max_points),
+                    ),
                 )
             ]
         problems.extend(min_bad)
@@ -457,10 +486,12 @@ def _criterion_problems(path: str, c: Criterion) -> list[Problem]:
     checked: list[tuple[int, Band]] = []
     for index, band in enumerate(c.bands):
         b_path = f"{path}.levels[{index}]"
-        band_problems = _number_problems(f"{b_path}.min", band.min, "Điểm đầu khoảng")
-        band_problems += _number_problems(f"{b_path}.max", band.max, "Điểm cuối khoảng")
+        band_problems = _number_problems(f"{b_path}.min", band.min, N_("Điểm đầu khoảng"))
+        band_problems += _number_problems(f"{b_path}.max", band.max, N_("Điểm cuối khoảng"))
         if not band.label:
-            band_problems.append(Problem(f"{b_path}.label", "Mô tả khoảng điểm không được trống."))
+            band_problems.append(
+                Problem(f"{b_path}.label", N_("Mô tả khoảng điểm không được trống."))
+            )
         if band_problems:
             problems.extend(band_problems)
             continue
@@ -468,20 +499,26 @@ def _criterion_problems(path: str, c: Criterion) -> list[Problem]:
             problems.append(
                 Problem(
                     f"{b_path}.min",
-                    f"Điểm đầu {format_number(band.min)} lớn hơn điểm cuối "
-                    f"{format_number(band.max)} của khoảng.",
+                    Message(
+                        N_("Điểm đầu %(min)s lớn hơn điểm cuối %(max)s của khoảng."),
+                        min=format_number(band.min),
+                        max=format_number(band.max),
+                    ),
                 )
             )
             continue
         if band.min < 0:
-            problems.append(Problem(f"{b_path}.min", "Khoảng điểm không được bắt đầu dưới 0."))
+            problems.append(Problem(f"{b_path}.min", N_("Khoảng điểm không được bắt đầu dưới 0.")))
             continue
         if not max_bad and band.max > c.max_points:
             problems.append(
                 Problem(
                     f"{b_path}.max",
-                    f"Khoảng điểm {_range(band)} vượt quá điểm tối đa "
-                    f"{format_number(c.max_points)} của tiêu chí.",
+                    Message(
+                        N_("Khoảng điểm %(range)s vượt quá điểm tối đa %(max)s của tiêu chí."),
+                        range=_range(band),
+                        max=format_number(c.max_points),
+                    ),
                 )
             )
             continue
@@ -490,8 +527,15 @@ def _criterion_problems(path: str, c: Criterion) -> list[Problem]:
                 problems.append(
                     Problem(
                         f"{b_path}.min",
-                        f"Khoảng điểm {_range(band)} chồng lấn với khoảng {_range(other)} "
-                        f"(khoảng thứ {other_index + 1}).",
+                        Message(
+                            N_(
+                                "Khoảng điểm %(range)s chồng lấn với khoảng %(other)s "
+                                "(khoảng thứ %(n)s)."
+                            ),
+                            range=_range(band),
+                            other=_range(other),
+                            n=str(other_index + 1),
+                        ),
                     )
                 )
                 break
@@ -506,21 +550,25 @@ def _levels_problems(levels: Sequence[RecognitionLevel]) -> list[Problem]:
     previous: tuple[int, Decimal] | None = None
     for index, level in enumerate(levels):
         path = f"recognition_levels[{index}]"
-        problems.extend(_code_problems(f"{path}.code", level.code, "mức công nhận"))
+        problems.extend(_code_problems(f"{path}.code", level.code, N_("mức công nhận")))
         if level.code in seen:
             problems.append(
                 Problem(
                     f"{path}.code",
-                    f"Mã mức công nhận {level.code} bị trùng với mức thứ {seen[level.code] + 1}.",
+                    Message(
+                        N_("Mã mức công nhận %(code)s bị trùng với mức thứ %(n)s."),
+                        code=level.code,
+                        n=str(seen[level.code] + 1),
+                    ),
                 )
             )
         elif level.code:
             seen[level.code] = index
         if not level.name or not level.name.strip():
-            problems.append(Problem(f"{path}.name", "Tên mức công nhận không được để trống."))
-        score_bad = _number_problems(f"{path}.min_score", level.min_score, "Điểm tối thiểu")
+            problems.append(Problem(f"{path}.name", N_("Tên mức công nhận không được để trống.")))
+        score_bad = _number_problems(f"{path}.min_score", level.min_score, N_("Điểm tối thiểu"))
         if not score_bad and not 0 <= level.min_score <= 100:
-            score_bad = [Problem(f"{path}.min_score", "Điểm tối thiểu phải nằm trong 0–100.")]
+            score_bad = [Problem(f"{path}.min_score", N_("Điểm tối thiểu phải nằm trong 0–100."))]
         problems.extend(score_bad)
         if score_bad:
             continue
@@ -528,9 +576,15 @@ def _levels_problems(levels: Sequence[RecognitionLevel]) -> list[Problem]:
             problems.append(
                 Problem(
                     f"{path}.min_score",
-                    f"Các mức công nhận phải xếp từ cao xuống thấp với điểm tối thiểu giảm dần: "
-                    f"mức này ({format_number(level.min_score)}) không thấp hơn mức thứ "
-                    f"{previous[0] + 1} ({format_number(previous[1])}).",
+                    Message(
+                        N_(
+                            "Các mức công nhận phải xếp từ cao xuống thấp với điểm tối thiểu giảm "
+                            "dần: mức này (%(score)s) không thấp hơn mức thứ %(n)s (%(previous)s)."
+                        ),
+                        score=format_number(level.min_score),
+                        n=str(previous[0] + 1),
+                        previous=format_number(previous[1]),
+                    ),
                 )
             )
         previous = (index, level.min_score)

@@ -12,8 +12,9 @@ from scoring.messages import Message
 
 
 def shown(message: str) -> str:
-    """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language;
-    a message the catalogue does not hold (one with values written in) stays as it is."""
+    """A service's Vietnamese message (a msgid marked with ``N_``) in the reader's language,
+    its values that are messages too; a message the catalogue does not hold (one with values
+    written in) stays as it is."""
     if isinstance(message, Message):
         # A value that is a message itself (a status's name, a joined list) is translated too.
         params = {k: shown(v) if isinstance(v, Message) else v for k, v in message.params.items()}

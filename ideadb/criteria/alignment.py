@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from scoring.messages import N_, Message
+
 FORMAT = "ideadb-criteria/1"
 KINDS = (
     "criterion_added",
@@ -168,23 +170,23 @@ def _ranges(
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems[field] = ["Phải là một đối tượng {mã: {min, max}}."]
+        problems[field] = [N_("Phải là một đối tượng {mã: {min, max}}.")]
         return {}
     out = {}
     for code, rng in raw.items():
         path = f"{field}.{code}"
         if code not in codes:
-            problems[path] = [f"Không có mã “{code}” trong bộ tiêu chí."]
+            problems[path] = [Message(N_("Không có mã “%(code)s” trong bộ tiêu chí."), code=code)]
             continue
         if not isinstance(rng, dict):
-            problems[path] = ['Phải có dạng {"min": số, "max": số}.']
+            problems[path] = [N_('Phải có dạng {"min": số, "max": số}.')]
             continue
         low, high = _decimal(rng.get("min")), _decimal(rng.get("max"))
         for key, amount in (("min", low), ("max", high)):
             if amount is None or amount < 0 or amount > Decimal(999999):
-                problems[f"{path}.{key}"] = ["Phải là một số từ 0 đến 999999."]
+                problems[f"{path}.{key}"] = [N_("Phải là một số từ 0 đến 999999.")]
         if low is not None and high is not None and low > high and path + ".min" not in problems:
-            problems[f"{path}.min"] = ["Cận dưới lớn hơn cận trên."]
+            problems[f"{path}.min"] = [N_("Cận dưới lớn hơn cận trên.")]
         out[code] = {"min": number(low), "max": number(high)}
     return out
 
@@ -195,17 +197,19 @@ def check_constraints(
     """Read constraints; returns (normalised constraints, problems by field name)."""
     problems: dict[str, list[str]] = {}
     if not isinstance(raw, dict):
-        return {}, {prefix.rstrip(".") or "constraints": ["Phải là một đối tượng."]}
+        return {}, {prefix.rstrip(".") or "constraints": [N_("Phải là một đối tượng.")]}
     required = raw.get("required") or []
     if not isinstance(required, list) or not all(isinstance(c, str) for c in required):
-        problems[f"{prefix}required"] = ["Phải là danh sách mã tiêu chí."]
+        problems[f"{prefix}required"] = [N_("Phải là danh sách mã tiêu chí.")]
         required = []
     for i, code in enumerate(required):
         if code not in criteria_codes:
-            problems[f"{prefix}required.{i}"] = [f"Không có tiêu chí mã “{code}”."]
+            problems[f"{prefix}required.{i}"] = [
+                Message(N_("Không có tiêu chí mã “%(code)s”."), code=code)
+            ]
     unknown = sorted(set(raw) - {"required", "weights", "min_score"})
     for key in unknown:
-        problems[f"{prefix}{key}"] = ["Trường không được hỗ trợ."]
+        problems[f"{prefix}{key}"] = [N_("Trường không được hỗ trợ.")]
     result = {
         "required": list(dict.fromkeys(required)),
         "weights": _ranges(raw.get("weights"), criteria_codes, f"{prefix}weights", problems),

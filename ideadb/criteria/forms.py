@@ -17,6 +17,7 @@ from wtforms import FieldList, Form, FormField, IntegerField, StringField, TextA
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ideadb.core.errors import ValidationFailed
+from ideadb.core.forms import shown, shown_all
 
 
 def _number(label: Any) -> StringField:
@@ -221,7 +222,8 @@ def place_errors(form: CriteriaSetForm, exc: ValidationFailed) -> list[tuple[str
     empty for errors of the whole set.
     """
     summary: list[tuple[str, str, str]] = []
-    for path, messages in exc.fields.items():
+    for path, raw in exc.fields.items():
+        messages = shown_all(raw)
         target: Any = form
         where: list[str] = []
         for part in path.split("."):
@@ -243,8 +245,8 @@ def place_errors(form: CriteriaSetForm, exc: ValidationFailed) -> list[tuple[str
         label = _where(path, target)
         summary.extend((target.id, label, message) for message in messages)
     if not exc.fields:
-        form.form_errors.append(exc.message)
-        summary.append(("", "", exc.message))
+        form.form_errors.append(shown(exc.message))
+        summary.append(("", "", shown(exc.message)))
     return summary
 
 

@@ -26,6 +26,7 @@ from ideadb.core.text import N_, clean, nfc_deep
 from ideadb.criteria import alignment, service
 from ideadb.criteria.alignment import FORMAT, Difference
 from ideadb.criteria.models import CriteriaSet, SetStatus
+from scoring.messages import Message, joined
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 MAX_JUSTIFICATION = 5000
@@ -78,15 +79,17 @@ def _read_template(raw: Any, body: dict[str, Any], problems: dict[str, list[str]
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        problems["set.template"] = ["Phải là một đối tượng {issuer, code, version, constraints}."]
+        problems["set.template"] = [
+            N_("Phải là một đối tượng {issuer, code, version, constraints}.")
+        ]
         return None
     issuer = raw.get("issuer", "")
     if not isinstance(issuer, str) or len(issuer) > 255:
-        problems["set.template.issuer"] = ["Phải là chuỗi tối đa 255 ký tự."]
+        problems["set.template.issuer"] = [N_("Phải là chuỗi tối đa 255 ký tự.")]
     if not isinstance(raw.get("code"), str) or not CODE.match(raw["code"]):
-        problems["set.template.code"] = ["Mã gồm chữ, số, “_”, “.”, “-”, tối đa 80 ký tự."]
+        problems["set.template.code"] = [N_("Mã gồm chữ, số, “_”, “.”, “-”, tối đa 80 ký tự.")]
     if not _version(raw.get("version")):
-        problems["set.template.version"] = ["Phải là số nguyên từ 1."]
+        problems["set.template.version"] = [N_("Phải là số nguyên từ 1.")]
     constraints, found = alignment.check_constraints(
         raw.get("constraints", {}),
         [c["code"] for c in body.get("criteria") or ()],
@@ -106,12 +109,12 @@ def _read_derived(raw: Any, problems: dict[str, list[str]]) -> dict[str, Any] | 
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        problems["set.derived_from"] = ["Phải là một đối tượng {code, version}."]
+        problems["set.derived_from"] = [N_("Phải là một đối tượng {code, version}.")]
         return None
     if not isinstance(raw.get("code"), str) or not CODE.match(raw["code"]):
-        problems["set.derived_from.code"] = ["Mã gồm chữ, số, “_”, “.”, “-”, tối đa 80 ký tự."]
+        problems["set.derived_from.code"] = [N_("Mã gồm chữ, số, “_”, “.”, “-”, tối đa 80 ký tự.")]
     if not _version(raw.get("version")):
-        problems["set.derived_from.version"] = ["Phải là số nguyên từ 1."]
+        problems["set.derived_from.version"] = [N_("Phải là số nguyên từ 1.")]
     return {"code": raw.get("code"), "version": raw.get("version")}
 
 
@@ -123,7 +126,9 @@ def _check_texts(value: Any, path: str, problems: dict[str, list[str]]) -> None:
         for key, limit in _TEXT_LIMITS:
             text = value.get(key)
             if text is not None and (not isinstance(text, str) or len(text) > limit):
-                problems[f"{path}.{key}"] = [f"Phải là chuỗi tối đa {limit} ký tự."]
+                problems[f"{path}.{key}"] = [
+                    Message(N_("Phải là chuỗi tối đa %(n)s ký tự."), n=str(limit))
+                ]
         for key in ("criteria", "levels", "recognition_levels"):
             _check_texts(value.get(key), f"{path}.{key}", problems)
 
@@ -133,26 +138,29 @@ def read_file(data: Any) -> tuple[dict[str, Any], Any, Any]:
     each field that is wrong."""
     if not isinstance(data, dict):
         raise ValidationFailed(
-            N_("Tệp không phải tệp bộ tiêu chí."), {"format": ["Tệp phải là một đối tượng JSON."]}
+            N_("Tệp không phải tệp bộ tiêu chí."),
+            {"format": [N_("Tệp phải là một đối tượng JSON.")]},
         )
     if data.get("format") != FORMAT:
         raise ValidationFailed(
             N_("Tệp không phải tệp bộ tiêu chí của ideadb."),
-            {"format": [f"Phải là “{FORMAT}”."]},
+            {"format": [Message(N_("Phải là “%(format)s”."), format=FORMAT)]},
         )
     raw = data.get("set")
     if not isinstance(raw, dict):
-        raise ValidationFailed(N_("Tệp thiếu bộ tiêu chí."), {"set": ["Phải là một đối tượng."]})
+        raise ValidationFailed(
+            N_("Tệp thiếu bộ tiêu chí."), {"set": [N_("Phải là một đối tượng.")]}
+        )
     raw = nfc_deep(raw)
     problems: dict[str, list[str]] = {}
     unknown = sorted(set(data) - {"format", "set"})
     for key in unknown:
-        problems[key] = ["Trường không được hỗ trợ."]
+        problems[key] = [N_("Trường không được hỗ trợ.")]
     for key in sorted(set(raw) - set(SET_FIELDS)):
-        problems[f"set.{key}"] = ["Trường không được hỗ trợ."]
+        problems[f"set.{key}"] = [N_("Trường không được hỗ trợ.")]
     body = {k: raw[k] for k in SET_FIELDS[:4] if k in raw}
     if not isinstance(body.get("basis", ""), str) or len(body.get("basis", "")) > 10000:
-        problems["set.basis"] = ["Phải là chuỗi tối đa 10000 ký tự."]
+        problems["set.basis"] = [N_("Phải là chuỗi tối đa 10000 ký tự.")]
     _check_texts(body, "set", problems)
     try:
         service.parse(body)
@@ -186,7 +194,14 @@ def _require_new_template(session: Session, code: str, version: int) -> None:
     held = find_template(session, code, version)
     if held is not None:
         raise Conflict(
-            f"Hướng dẫn “{code}” phiên bản {version} đã có ở đây (bộ tiêu chí số {held.id}).",
+            Message(
+                N_(
+                    "Hướng dẫn “%(code)s” phiên bản %(version)s đã có ở đây (bộ tiêu chí số %(id)s)."
+                ),
+                code=code,
+                version=str(version),
+                id=str(held.id),
+            ),
             {"template": [f"{code} v{version}"]},
         )
 
@@ -346,23 +361,36 @@ def report(session: Session, actor: Any, set_id: int) -> Alignment:
 
 
 def describe(d: Difference) -> str:
-    """One difference in words (Vietnamese, for messages and the round's documents)."""
+    """One difference in words (Vietnamese, for messages and the round's documents; a Message
+    that a page shows in the reader's language)."""
 
     def num(value: Any) -> str:
         return "—" if value is None else fmt_number(value, 2).rstrip("0").rstrip(",")
 
-    allowed = f" (cho phép {num(d.allowed[0])}–{num(d.allowed[1])})" if d.allowed else ""
+    values = {"code": d.code, "template": num(d.template), "local": num(d.local)}
+    if d.allowed:
+        values.update(low=num(d.allowed[0]), high=num(d.allowed[1]))
     if d.kind == "criterion_removed":
-        return f"bỏ tiêu chí {d.code}" + ("" if d.within_constraints else " (bắt buộc)")
+        if d.within_constraints:
+            return Message(N_("bỏ tiêu chí %(code)s"), code=d.code)
+        return Message(N_("bỏ tiêu chí %(code)s (bắt buộc)"), code=d.code)
     if d.kind == "criterion_added":
-        return f"thêm tiêu chí {d.code}"
+        return Message(N_("thêm tiêu chí %(code)s"), code=d.code)
     if d.kind == "weight_changed":
-        return f"trọng số {d.code}: {num(d.template)} → {num(d.local)}{allowed}"
+        if d.allowed:
+            message = N_("trọng số %(code)s: %(template)s → %(local)s (cho phép %(low)s–%(high)s)")
+        else:
+            message = N_("trọng số %(code)s: %(template)s → %(local)s")
+        return Message(message, **values)
     if d.kind == "max_points_changed":
-        return f"điểm tối đa {d.code}: {num(d.template)} → {num(d.local)}"
+        return Message(N_("điểm tối đa %(code)s: %(template)s → %(local)s"), **values)
     if d.kind == "level_changed":
-        return f"thang điểm của {d.code} thay đổi"
-    return f"ngưỡng mức {d.code}: {num(d.template)} → {num(d.local)}{allowed}"
+        return Message(N_("thang điểm của %(code)s thay đổi"), code=d.code)
+    if d.allowed:
+        message = N_("ngưỡng mức %(code)s: %(template)s → %(local)s (cho phép %(low)s–%(high)s)")
+    else:
+        message = N_("ngưỡng mức %(code)s: %(template)s → %(local)s")
+    return Message(message, **values)
 
 
 def activate(
@@ -375,16 +403,21 @@ def activate(
     text = clean(justification)
     if len(text) > MAX_JUSTIFICATION:
         raise ValidationFailed(
-            N_("Giải trình quá dài."), {"justification": [f"Tối đa {MAX_JUSTIFICATION} ký tự."]}
+            N_("Giải trình quá dài."),
+            {"justification": [Message(N_("Tối đa %(n)s ký tự."), n=str(MAX_JUSTIFICATION))]},
         )
     if criteria_set.status != SetStatus.DRAFT:
         return service.activate(session, actor, set_id)
     departures = alignment_of(session, criteria_set).outside
     if departures and not text:
-        names = "; ".join(describe(d) for d in departures)
         raise Conflict(
-            f"Bộ tiêu chí khác hướng dẫn ngoài phạm vi cho phép: {names}. "
-            "Hãy ghi giải trình trước khi đưa vào áp dụng.",
+            Message(
+                N_(
+                    "Bộ tiêu chí khác hướng dẫn ngoài phạm vi cho phép: %(departures)s. Hãy ghi "
+                    "giải trình trước khi đưa vào áp dụng."
+                ),
+                departures=joined(describe(d) for d in departures),
+            ),
             {"justification": [describe(d) for d in departures]},
         )
     with unit_of_work(session):

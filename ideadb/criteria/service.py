@@ -26,6 +26,7 @@ from ideadb.core.permissions import SYSTEM, Role, is_signed_in, require, roles_r
 from ideadb.core.text import N_
 from ideadb.criteria import reference
 from ideadb.criteria.models import Band, CriteriaSet, Criterion, RecognitionLevel, SetStatus
+from scoring.messages import Message
 
 roles_rule("criteria.manage", Role.SECRETARY, Role.ADMIN)
 # The criteria pages (list, a set, the trial score sheet): its editors and the auditor.
@@ -141,7 +142,8 @@ def list_sets(
     if status:
         if status not in {s.value for s in SetStatus}:
             raise ValidationFailed(
-                N_("Trạng thái không hợp lệ."), {"status": ["Chỉ nhận draft, active hoặc retired."]}
+                N_("Trạng thái không hợp lệ."),
+                {"status": [N_("Chỉ nhận draft, active hoặc retired.")]},
             )
         stmt = stmt.where(CriteriaSet.status == status)
     if lineage_id:
@@ -316,10 +318,26 @@ def _require_unused(session: Session, criteria_set: CriteriaSet) -> None:
     used = usage(session, criteria_set.id)
     if criteria_set.frozen or used:
         names = ", ".join(f"“{r['name']}”" for r in used)
-        where = f" (đang dùng trong đợt {names})" if names else ""
+        version = str(criteria_set.version)
+        if names:
+            raise Conflict(
+                Message(
+                    N_(
+                        "Bộ tiêu chí phiên bản %(version)s đã được dùng để chấm điểm (đang dùng "
+                        "trong đợt %(rounds)s) nên không thể sửa hay xóa; hãy tạo phiên bản mới."
+                    ),
+                    version=version,
+                    rounds=names,
+                )
+            )
         raise Conflict(
-            f"Bộ tiêu chí phiên bản {criteria_set.version} đã được dùng để chấm điểm{where} nên "
-            "không thể sửa hay xóa; hãy tạo phiên bản mới."
+            Message(
+                N_(
+                    "Bộ tiêu chí phiên bản %(version)s đã được dùng để chấm điểm nên không thể "
+                    "sửa hay xóa; hãy tạo phiên bản mới."
+                ),
+                version=version,
+            )
         )
 
 
@@ -416,7 +434,10 @@ def revise(session: Session, actor: Any, set_id: int) -> CriteriaSet:
     )
     if open_draft is not None and not usage(session, open_draft.id):
         raise Conflict(
-            f"Bộ tiêu chí này đã có bản nháp phiên bản {open_draft.version}; hãy sửa bản nháp đó.",
+            Message(
+                N_("Bộ tiêu chí này đã có bản nháp phiên bản %(version)s; hãy sửa bản nháp đó."),
+                version=str(open_draft.version),
+            ),
             {"draft_id": [str(open_draft.id)]},
         )
     latest = session.scalar(

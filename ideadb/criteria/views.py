@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideadb.core.errors import Conflict, ValidationFailed
-from ideadb.core.forms import shown
+from ideadb.core.forms import shown, shown_all
 from ideadb.core.permissions import require
 from ideadb.core.web import paginate_select
 from ideadb.criteria import alignment, guidelines, service
@@ -199,7 +199,8 @@ def criteria_alignment(criteria_set: Any) -> guidelines.Alignment | None:
 
 @bp.app_template_filter("departure")
 def departure(difference: alignment.Difference) -> str:
-    return guidelines.describe(difference)
+    """One departure from the template in the reader's language."""
+    return shown(guidelines.describe(difference))
 
 
 @bp.get("/huong-dan")
@@ -306,7 +307,7 @@ def issue(set_id: int):
             )
         except (Conflict, ValidationFailed) as exc:
             flash(shown(exc.message), "danger")
-            problems = exc.fields
+            problems = {k: shown_all(v) for k, v in exc.fields.items()}
         else:
             flash(_("Đã ban hành hướng dẫn; hãy tải tệp về để gửi cho cấp dưới."), "success")
             return redirect(url_for("criteria.show", set_id=set_id))
@@ -344,7 +345,7 @@ def import_file():
                 created = guidelines.import_set(db.session(), current_user, data)
             except (Conflict, ValidationFailed) as exc:
                 form.file.errors.append(shown(exc.message))
-                problems = exc.fields
+                problems = {k: shown_all(v) for k, v in exc.fields.items()}
             else:
                 flash(_("Đã nhập bộ tiêu chí thành bản nháp."), "success")
                 return redirect(url_for("criteria.show", set_id=created.id))

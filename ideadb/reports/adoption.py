@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ideadb.core.text import N_
 from ideadb.ideas.adoption import STATUS_LABELS, STATUSES, AdoptionReport, adoption_report
 from ideadb.ideas.models import AdoptionInterest
 from ideadb.reports.documents import INT, MONEY, TEXT, Column
 from ideadb.units.labels import area_label
 from ideadb.units.models import Area
 
-NO_AREA = "Chưa ghi lĩnh vực"
+NO_AREA = N_("Chưa ghi lĩnh vực")  # a page shows it through shown()
 TOTAL = "Tổng cộng"
 
 

@@ -37,6 +37,7 @@ from ideadb.reviews import register as register_service
 from ideadb.reviews.labels import LEVEL_LABELS, in_documents
 from ideadb.reviews.models import RegisterEntry, Round
 from ideadb.units.models import Unit
+from scoring.messages import Message
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +75,9 @@ def soffice() -> str | None:
 def pdf_missing_reason() -> str | None:
     """Why a PDF cannot be made here, or None when it can."""
     if soffice() is None:
-        return "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word (.docx)."
+        return N_(
+            "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; hãy tải bản Word (.docx)."
+        )
     return None
 
 
@@ -106,10 +109,10 @@ def to_pdf(docx: bytes) -> bytes:
                 env={**os.environ, "HOME": str(folder)},
             )
         except (OSError, subprocess.SubprocessError):
-            raise PdfUnavailable("LibreOffice không chuyển được văn bản sang PDF.") from None
+            raise PdfUnavailable(N_("LibreOffice không chuyển được văn bản sang PDF.")) from None
         target = folder / "van-ban.pdf"
         if not target.exists():
-            raise PdfUnavailable("LibreOffice không chuyển được văn bản sang PDF.")
+            raise PdfUnavailable(N_("LibreOffice không chuyển được văn bản sang PDF."))
         return target.read_bytes()
 
 
@@ -117,7 +120,7 @@ def _file(docx: bytes, fmt: str, stem: str) -> ExportFile:
     if fmt not in FORMATS:
         from ideadb.core.errors import ValidationFailed
 
-        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": ["docx hoặc pdf."]})
+        raise ValidationFailed(N_("Định dạng không hỗ trợ."), {"format": [N_("docx hoặc pdf.")]})
     if fmt == "pdf":
         return ExportFile(f"{stem}.pdf", PDF, io.BytesIO(to_pdf(docx)))
     return ExportFile(f"{stem}.docx", DOCX, io.BytesIO(docx))
@@ -135,8 +138,18 @@ def _amendment(session: Session, entry: RegisterEntry) -> str:
     if entry.version == 1:
         return ""
     day = entry.decided_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y")
-    what = "Sửa đổi" if entry.status == "recognized" else "Thu hồi công nhận"
-    return f"{what} theo kết quả giải quyết khiếu nại ngày {day}"
+    if entry.status == "recognized":
+        return Message(N_("Sửa đổi theo kết quả giải quyết khiếu nại ngày %(day)s"), day=day)
+    return Message(N_("Thu hồi công nhận theo kết quả giải quyết khiếu nại ngày %(day)s"), day=day)
+
+
+def _register_note(session: Session, entry: RegisterEntry) -> str:
+    """The register's note on a version: the amendment and its reason (a page translates the
+    amendment; the reason stays as written)."""
+    amendment = _amendment(session, entry)
+    if amendment and entry.reason:
+        return Message(N_("%(amendment)s: %(reason)s"), amendment=amendment, reason=entry.reason)
+    return amendment + (f": {entry.reason}" if entry.reason else "")
 
 
 def _recognised(session: Session, entry: RegisterEntry, idea: Idea) -> RecognisedIdea:
@@ -287,7 +300,7 @@ def register_lines(
                 level_name=e.level_name,
                 round_name=rounds[e.round_id].name,
                 decided_on=e.decided_at.astimezone(LOCAL_TZ).date(),
-                note=_amendment(session, e) + (f": {e.reason}" if e.reason else ""),
+                note=_register_note(session, e),
             )
         )
     return lines

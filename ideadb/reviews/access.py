@@ -39,6 +39,7 @@ from ideadb.reviews.models import (
     RoundReviewer,
     RoundStatus,
 )
+from scoring.messages import Message
 
 R = RoundStatus
 A = AssignmentStatus
@@ -240,8 +241,11 @@ def require_in_phase(actor: Any, permission: str, obj: Any, rnd: Round, action: 
 def require_phase(rnd: Round, action: str) -> None:
     if not policy.allowed(rnd, action):
         raise InvalidTransition(
-            "Không thể thực hiện thao tác này khi đợt xét chọn ở giai đoạn "
-            f"“{labels.status_label(rnd.status)}”."
+            Message(
+                N_("Không thể thực hiện thao tác này khi đợt xét chọn ở giai đoạn “%(status)s”."),
+                # The phase's Vietnamese name (its msgid), translated where the sentence is shown.
+                status=Message(labels.in_documents(labels.STATUS_LABELS, rnd.status)),
+            )
         )
 
 

@@ -26,6 +26,7 @@ from ideadb.reviews.access import is_secretary, load_round, nfc
 from ideadb.reviews.models import Appeal, AppealStatus, Decision, RegisterEntry, Round, RoundIdea
 from ideadb.reviews.rounds import level_rank, recognised_at_or_above
 from ideadb.reviews.sheets import rubric_for
+from scoring.messages import Message
 
 S = AppealStatus
 MAX_REASON = 10_000
@@ -116,11 +117,12 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
     text = nfc(reason) if isinstance(reason, str) else ""
     if not text:
         raise ValidationFailed(
-            N_("Vui lòng nêu lý do khiếu nại."), {"reason": ["Lý do khiếu nại là bắt buộc."]}
+            N_("Vui lòng nêu lý do khiếu nại."), {"reason": [N_("Lý do khiếu nại là bắt buộc.")]}
         )
     if len(text) > MAX_REASON:
         raise ValidationFailed(
-            N_("Lý do khiếu nại quá dài."), {"reason": [f"Tối đa {MAX_REASON} ký tự."]}
+            N_("Lý do khiếu nại quá dài."),
+            {"reason": [Message(N_("Tối đa %(n)s ký tự."), n=str(MAX_REASON))]},
         )
     rnd = contested_round(session, idea_id)
     if rnd is None:
@@ -129,7 +131,10 @@ def file_appeal(session: Session, actor: Any, idea_id: int, reason: Any) -> Appe
     closes = window_closes(rnd)
     if closes is None or utcnow() > closes:
         raise Conflict(
-            f"Đã hết thời hạn khiếu nại ({rnd.appeal_days} ngày kể từ ngày công bố kết quả)."
+            Message(
+                N_("Đã hết thời hạn khiếu nại (%(days)s ngày kể từ ngày công bố kết quả)."),
+                days=str(rnd.appeal_days),
+            )
         )
     if open_appeal(session, rnd.id, idea_id) is not None:
         raise Conflict(N_("Ý tưởng đã có một khiếu nại đang chờ giải quyết."))
@@ -201,14 +206,18 @@ def resolve(
         raise Conflict(N_("Khiếu nại này đã được giải quyết."))
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
-        errors["outcome"] = ["Một trong: upheld (chấp nhận), rejected (không chấp nhận)."]
+        errors["outcome"] = [N_("Một trong: upheld (chấp nhận), rejected (không chấp nhận).")]
     text = nfc(note) if isinstance(note, str) else ""
     if not text:
-        errors["note"] = ["Vui lòng ghi nội dung trả lời khiếu nại."]
+        errors["note"] = [N_("Vui lòng ghi nội dung trả lời khiếu nại.")]
     rubric = rubric_for(session, rnd)
     names = {lv.code: lv.name for lv in rubric.levels}
     if decision is not None and decision not in names:
-        errors["decision"] = ["Mức công nhận không có trong bộ tiêu chí: " + ", ".join(names)]
+        errors["decision"] = [
+            Message(
+                N_("Mức công nhận không có trong bộ tiêu chí: %(codes)s"), codes=", ".join(names)
+            )
+        ]
     if errors:
         raise ValidationFailed(N_("Thông tin giải quyết khiếu nại chưa hợp lệ."), errors)
     upheld = outcome == S.UPHELD
@@ -216,8 +225,13 @@ def resolve(
         earlier = recognised_at_or_above(session, appeal.idea_id, rnd.level, exclude=rnd.id)
         if earlier is not None:
             raise Conflict(
-                f"Sáng kiến đã được công nhận ở cấp này hoặc cấp cao hơn ({earlier.name}); "
-                "mỗi sáng kiến chỉ được công nhận một lần ở mỗi cấp."
+                Message(
+                    N_(
+                        "Sáng kiến đã được công nhận ở cấp này hoặc cấp cao hơn (%(round)s); mỗi "
+                        "sáng kiến chỉ được công nhận một lần ở mỗi cấp."
+                    ),
+                    round=earlier.name,
+                )
             )
     idea = _load_idea(session, appeal.idea_id)
     with unit_of_work(session):

@@ -50,6 +50,7 @@ from ideadb.reviews.models import (
     RoundStatus,
 )
 from ideadb.reviews.models import Conflict as ConflictRow
+from scoring.messages import Message, joined
 
 R = RoundStatus
 A = AssignmentStatus
@@ -181,43 +182,73 @@ def _label_users(session: Session, ids: Iterable[int]) -> str:
 
 
 def explain_infeasible(session: Session, exc: assignment_algorithm.AssignmentInfeasible) -> str:
-    """A Vietnamese explanation of why no assignment meets the rules."""
+    """A Vietnamese explanation of why no assignment meets the rules (a Message)."""
     alg = assignment_algorithm
-    parts = []
+    parts: list[str] = []
     for p in exc.problems:
         if isinstance(p, alg.PanelTooSmall):
             parts.append(
-                f"Hội đồng có {p.reviewers} thành viên nhưng mỗi ý tưởng cần {p.per_idea} người chấm"
-            )
-        elif isinstance(p, alg.TooFewEligible):
-            parts.append(
-                f"Ý tưởng {_label_ideas(session, [p.idea_id])} cần thêm {p.needed} người chấm "
-                f"nhưng chỉ còn {len(p.eligible_reviewer_ids)} thành viên không xung đột"
-                + (
-                    f" (xung đột: {_label_users(session, p.conflicted_reviewer_ids)})"
-                    if p.conflicted_reviewer_ids
-                    else ""
+                Message(
+                    N_(
+                        "Hội đồng có %(reviewers)s thành viên nhưng mỗi ý tưởng cần %(n)s người chấm"
+                    ),
+                    reviewers=str(p.reviewers),
+                    n=str(p.per_idea),
                 )
             )
+        elif isinstance(p, alg.TooFewEligible):
+            values = {
+                "idea": _label_ideas(session, [p.idea_id]),
+                "needed": str(p.needed),
+                "eligible": str(len(p.eligible_reviewer_ids)),
+            }
+            if p.conflicted_reviewer_ids:
+                message = N_(
+                    "Ý tưởng %(idea)s cần thêm %(needed)s người chấm nhưng chỉ còn %(eligible)s "
+                    "thành viên không xung đột (xung đột: %(conflicted)s)"
+                )
+                values["conflicted"] = _label_users(session, p.conflicted_reviewer_ids)
+            else:
+                message = N_(
+                    "Ý tưởng %(idea)s cần thêm %(needed)s người chấm nhưng chỉ còn %(eligible)s "
+                    "thành viên không xung đột"
+                )
+            parts.append(Message(message, **values))
         elif isinstance(p, alg.Bottleneck):
             parts.append(
-                f"Các ý tưởng {_label_ideas(session, p.short_idea_ids)} còn thiếu {p.missing} lượt "
-                f"chấm: nhóm ý tưởng {_label_ideas(session, p.competing_idea_ids)} chỉ có thể giao "
-                f"cho {_label_users(session, p.reviewer_ids)}, những người này đã nhận tối đa "
-                f"{p.max_load} phiếu (số phiếu của các thành viên chỉ được lệch nhau 1)"
+                Message(
+                    N_(
+                        "Các ý tưởng %(ideas)s còn thiếu %(missing)s lượt chấm: nhóm ý tưởng "
+                        "%(competing)s chỉ có thể giao cho %(reviewers)s, những người này đã nhận "
+                        "tối đa %(max)s phiếu (số phiếu của các thành viên chỉ được lệch nhau 1)"
+                    ),
+                    ideas=_label_ideas(session, p.short_idea_ids),
+                    missing=str(p.missing),
+                    competing=_label_ideas(session, p.competing_idea_ids),
+                    reviewers=_label_users(session, p.reviewer_ids),
+                    max=str(p.max_load),
+                )
             )
         elif isinstance(p, alg.Underloaded):
             parts.append(
-                f"Thành viên {_label_users(session, p.reviewer_ids)} không thể nhận đủ tối thiểu "
-                f"{p.min_load} phiếu vì xung đột với hầu hết ý tưởng; hãy bỏ họ khỏi hội đồng "
-                "hoặc bổ sung ý tưởng"
+                Message(
+                    N_(
+                        "Thành viên %(reviewers)s không thể nhận đủ tối thiểu %(min)s phiếu vì "
+                        "xung đột với hầu hết ý tưởng; hãy bỏ họ khỏi hội đồng hoặc bổ sung ý tưởng"
+                    ),
+                    reviewers=_label_users(session, p.reviewer_ids),
+                    min=str(p.min_load),
+                )
             )
         elif isinstance(p, alg.Overloaded):
             parts.append(
-                f"Thành viên {_label_users(session, p.reviewer_ids)} đã được giao quá "
-                f"{p.max_load} phiếu bằng tay"
+                Message(
+                    N_("Thành viên %(reviewers)s đã được giao quá %(max)s phiếu bằng tay"),
+                    reviewers=_label_users(session, p.reviewer_ids),
+                    max=str(p.max_load),
+                )
             )
-    return "Không thể phân công tự động. " + "; ".join(parts) + "."
+    return Message(N_("Không thể phân công tự động. %(reasons)s."), reasons=joined(parts))
 
 
 def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) -> None:
@@ -230,7 +261,7 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
         )
         is None
     ):
-        errors["idea_id"] = ["Ý tưởng không thuộc đợt này."]
+        errors["idea_id"] = [N_("Ý tưởng không thuộc đợt này.")]
     if (
         session.scalar(
             sa.select(RoundReviewer.id).where(
@@ -239,7 +270,7 @@ def _check_pair(session: Session, rnd: Round, idea_id: int, reviewer_id: int) ->
         )
         is None
     ):
-        errors["reviewer_id"] = ["Người này không thuộc hội đồng của đợt."]
+        errors["reviewer_id"] = [N_("Người này không thuộc hội đồng của đợt.")]
     if errors:
         raise ValidationFailed(N_("Phân công chưa hợp lệ."), errors)
     sync_conflicts(session, rnd)
@@ -282,7 +313,7 @@ def withdraw_assignment(
     require_in_phase(actor, "round.manage", rnd, rnd, "assign")
     if not policy.can_withdraw(a):
         raise Conflict(N_("Chỉ rút được phân công chưa nộp phiếu."))
-    reason = nfc(reason) or "Thư ký rút phân công"
+    reason = nfc(reason) or N_("Thư ký rút phân công")
     with unit_of_work(session):
         end_assignment(session, actor, a, reason)
         if replace:
@@ -355,14 +386,14 @@ def declare_conflict(
     reason = nfc(reason)
     errors: dict[str, list[str]] = {}
     if not reason:
-        errors["reason"] = ["Vui lòng ghi lý do xung đột lợi ích."]
+        errors["reason"] = [N_("Vui lòng ghi lý do xung đột lợi ích.")]
     if reviewer_on_panel is None:
-        errors["user_id"] = ["Người này không thuộc hội đồng của đợt."]
+        errors["user_id"] = [N_("Người này không thuộc hội đồng của đợt.")]
     in_round = session.scalar(
         sa.select(RoundIdea.id).where(RoundIdea.round_id == rnd.id, RoundIdea.idea_id == idea_id)
     )
     if in_round is None:
-        errors["idea_id"] = ["Ý tưởng không thuộc đợt này."]
+        errors["idea_id"] = [N_("Ý tưởng không thuộc đợt này.")]
     if errors:
         raise ValidationFailed(N_("Khai báo xung đột chưa hợp lệ."), errors)
     kind = ConflictKind.REVIEWER if actor.id == user_id else ConflictKind.SECRETARY

@@ -38,6 +38,7 @@ from ideadb.reviews.models import (
 )
 from ideadb.reviews.results import check_ranking, compute, resolutions
 from ideadb.reviews.rounds import level_rank, recognised_at_or_above
+from scoring.messages import Message, joined
 
 R = RoundStatus
 A = AssignmentStatus
@@ -51,8 +52,13 @@ def deliberate(session: Session, actor: Any, round_id: int, *, force: bool = Fal
     unsubmitted = [a for a in live_assignments(session, rnd) if policy.is_open(a)]
     if unsubmitted and not force:
         raise Conflict(
-            f"Còn {len(unsubmitted)} phiếu chấm chưa nộp; chờ nộp đủ hoặc kết thúc chấm "
-            "và đánh dấu các phiếu đó là không nộp."
+            Message(
+                N_(
+                    "Còn %(n)s phiếu chấm chưa nộp; chờ nộp đủ hoặc kết thúc chấm và đánh dấu các "
+                    "phiếu đó là không nộp."
+                ),
+                n=str(len(unsubmitted)),
+            )
         )
     with unit_of_work(session):
         before = round_snapshot(rnd)
@@ -90,7 +96,7 @@ def add_discussion(
     _in_round(session, rnd, idea_id)
     note = nfc(note)
     if not note:
-        raise ValidationFailed(N_("Vui lòng ghi nội dung thảo luận."), {"note": ["Bắt buộc."]})
+        raise ValidationFailed(N_("Vui lòng ghi nội dung thảo luận."), {"note": [N_("Bắt buộc.")]})
     with unit_of_work(session):
         row = Discussion(round_id=rnd.id, idea_id=idea_id, note=note, author_id=actor.id)
         session.add(row)
@@ -127,7 +133,7 @@ def _in_round(session: Session, rnd: Round, idea_id: int) -> None:
         is None
     ):
         raise ValidationFailed(
-            N_("Ý tưởng không thuộc đợt này."), {"idea_id": ["Không thuộc đợt."]}
+            N_("Ý tưởng không thuộc đợt này."), {"idea_id": [N_("Không thuộc đợt.")]}
         )
 
 
@@ -141,10 +147,21 @@ def _already_recognised(session: Session, rnd: Round, idea_id: int) -> None:
         and idea.recognized_round_id != rnd.id
         and level_rank(scope) >= level_rank(rnd.level)
     ):
+        if earlier is None:
+            raise Conflict(
+                N_(
+                    "Sáng kiến đã được công nhận ở cấp này hoặc cấp cao hơn; mỗi sáng kiến chỉ "
+                    "được công nhận một lần ở mỗi cấp."
+                )
+            )
         raise Conflict(
-            "Sáng kiến đã được công nhận ở cấp này hoặc cấp cao hơn"
-            + (f" ({earlier.name})" if earlier is not None else "")
-            + "; mỗi sáng kiến chỉ được công nhận một lần ở mỗi cấp."
+            Message(
+                N_(
+                    "Sáng kiến đã được công nhận ở cấp này hoặc cấp cao hơn (%(round)s); mỗi "
+                    "sáng kiến chỉ được công nhận một lần ở mỗi cấp."
+                ),
+                round=earlier.name,
+            )
         )
 
 
@@ -162,13 +179,13 @@ def stage_decision(
     if level is not None and level not in codes:
         raise ValidationFailed(
             N_("Mức công nhận không có trong bộ tiêu chí."),
-            {"level": ["Một trong: " + ", ".join(sorted(codes))]},
+            {"level": [Message(N_("Một trong: %(codes)s"), codes=", ".join(sorted(codes)))]},
         )
     note = nfc(note)
     proposed = result.item(idea_id).proposed_level
     if level != proposed and not note:
         raise ValidationFailed(
-            N_("Quyết định khác mức đề xuất cần ghi lý do."), {"note": ["Vui lòng ghi lý do."]}
+            N_("Quyết định khác mức đề xuất cần ghi lý do."), {"note": [N_("Vui lòng ghi lý do.")]}
         )
     if level is not None:
         _already_recognised(session, rnd, idea_id)
@@ -208,7 +225,10 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
     unsubmitted = [a for a in live_assignments(session, rnd) if policy.is_open(a)]
     if unsubmitted:
         raise Conflict(
-            f"Còn {len(unsubmitted)} phiếu chấm chưa nộp (thành viên được bổ sung khi họp xét)."
+            Message(
+                N_("Còn %(n)s phiếu chấm chưa nộp (thành viên được bổ sung khi họp xét)."),
+                n=str(len(unsubmitted)),
+            )
         )
     computed = compute(session, rnd)
     ideas, result = computed.ideas, computed.result
@@ -216,8 +236,13 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
     open_flags = [i for i in result.items if i.flagged and not resolved.get(i.idea_id)]
     if open_flags:
         raise Conflict(
-            "Còn ý tưởng có chênh lệch điểm lớn chưa được xử lý (bổ sung người chấm hoặc ghi "
-            "biên bản thảo luận): " + "; ".join(_named(ideas[i.idea_id]) for i in open_flags),
+            Message(
+                N_(
+                    "Còn ý tưởng có chênh lệch điểm lớn chưa được xử lý (bổ sung người chấm hoặc "
+                    "ghi biên bản thảo luận): %(ideas)s"
+                ),
+                ideas="; ".join(_named(ideas[i.idea_id]) for i in open_flags),
+            ),
             {"idea_ids": [str(i.idea_id) for i in open_flags]},
         )
     staged = {
@@ -228,11 +253,23 @@ def finalize(session: Session, actor: Any, round_id: int) -> Round:
     undecided = [i for i in result.items if i.rank is None and i.idea_id not in staged]
     if undecided:
         raise Conflict(
-            "Còn ý tưởng chưa đủ phiếu chấm để xếp hạng, cần hội đồng quyết định trước khi "
-            "công bố: "
-            + ", ".join(
-                f"{_named(ideas[i.idea_id])} ({i.n_reviews}/{rnd.reviewers_per_idea} phiếu)"
-                for i in undecided
+            Message(
+                N_(
+                    "Còn ý tưởng chưa đủ phiếu chấm để xếp hạng, cần hội đồng quyết định trước "
+                    "khi công bố: %(ideas)s"
+                ),
+                ideas=joined(
+                    (
+                        Message(
+                            N_("%(idea)s (%(n)s/%(per_idea)s phiếu)"),
+                            idea=_named(ideas[i.idea_id]),
+                            n=str(i.n_reviews),
+                            per_idea=str(rnd.reviewers_per_idea),
+                        )
+                        for i in undecided
+                    ),
+                    ", ",
+                ),
             ),
             {"idea_ids": [str(i.idea_id) for i in undecided]},
         )

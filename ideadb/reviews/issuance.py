@@ -15,6 +15,7 @@ from ideadb.core.text import N_
 from ideadb.reviews.access import load_round, nfc
 from ideadb.reviews.models import Round
 from ideadb.reviews.rounds import DOCUMENT_KEYS
+from scoring.messages import Message
 
 # The settings an official document cannot do without (NĐ 30/2020: header, number, signature).
 REQUIRED_KEYS = ("issuing_body", "number", "place", "signer_name")
@@ -33,19 +34,19 @@ def update_document(session: Session, actor: Any, round_id: int, data: Any) -> R
     require_rule(actor, "round.manage", rnd)
     if not isinstance(data, dict):
         raise ValidationFailed(
-            N_("Thông tin văn bản phải là một đối tượng."), {"document": ["Sai kiểu dữ liệu."]}
+            N_("Thông tin văn bản phải là một đối tượng."), {"document": [N_("Sai kiểu dữ liệu.")]}
         )
     errors: dict[str, list[str]] = {}
     values = dict(rnd.document or {})
     for key, value in data.items():
         if key not in DOCUMENT_KEYS:
-            errors[key] = ["Không phải thông tin văn bản."]
+            errors[key] = [N_("Không phải thông tin văn bản.")]
             continue
         text = nfc(value) if isinstance(value, str) else ("" if value is None else None)
         if text is None:
-            errors[key] = ["Phải là chuỗi ký tự."]
+            errors[key] = [N_("Phải là chuỗi ký tự.")]
         elif len(text) > MAX_LENGTH:
-            errors[key] = [f"Tối đa {MAX_LENGTH} ký tự."]
+            errors[key] = [Message(N_("Tối đa %(n)s ký tự."), n=str(MAX_LENGTH))]
         elif text:
             values[key] = text
         else:

@@ -10,6 +10,7 @@ from ideadb.core.errors import Conflict
 from ideadb.criteria.models import RecognitionLevel
 from ideadb.ideas.models import Idea, IdeaStatus
 from ideadb.reviews.models import LEVELS, Decision, Round, RoundIdea, RoundStatus
+from scoring.messages import N_, Message, joined
 
 
 def level_rank(level: str | None) -> int:
@@ -46,13 +47,17 @@ def highest_level(session: Session, set_id: int) -> str | None:
     )
 
 
-# Stored and API messages keep the Vietnamese source text.
+# Stored and API messages keep the Vietnamese source text (a page translates these words).
 _SCOPE_WORDS = {
-    "co_so": "cấp cơ sở",
-    "huyen": "cấp huyện",
-    "tinh": "cấp tỉnh",
-    "trung_uong": "cấp trung ương",
+    "co_so": N_("cấp cơ sở"),
+    "huyen": N_("cấp huyện"),
+    "tinh": N_("cấp tỉnh"),
+    "trung_uong": N_("cấp trung ương"),
 }
+
+
+def _scope(level: str) -> str:
+    return Message(_SCOPE_WORDS[level]) if level in _SCOPE_WORDS else level
 
 
 def _label(idea: Idea) -> str:
@@ -72,11 +77,15 @@ def refuse_recognised_or_elsewhere(session: Session, rnd: Round, new: list[Idea]
         or recognised_at_or_above(session, i.id, rnd.level, exclude=rnd.id) is not None
     ]
     if recognised:
-        scope = _SCOPE_WORDS.get(rnd.level, rnd.level)
         raise Conflict(
-            f"Đã được công nhận ở {scope} (hoặc cấp cao hơn), không đưa vào đợt {scope} nữa — "
-            "mỗi sáng kiến chỉ được công nhận một lần ở mỗi cấp: "
-            + ", ".join(_label(i) for i in recognised),
+            Message(
+                N_(
+                    "Đã được công nhận ở %(scope)s (hoặc cấp cao hơn), không đưa vào đợt %(scope)s "
+                    "nữa — mỗi sáng kiến chỉ được công nhận một lần ở mỗi cấp: %(ideas)s"
+                ),
+                scope=_scope(rnd.level),
+                ideas=", ".join(_label(i) for i in recognised),
+            ),
             {"idea_ids": [str(i.id) for i in recognised]},
         )
     if not new:
@@ -94,10 +103,24 @@ def refuse_recognised_or_elsewhere(session: Session, rnd: Round, new: list[Idea]
     ).all()
     if elsewhere:
         by_id = {i.id: i for i in new}
-        scope = _SCOPE_WORDS.get(rnd.level, rnd.level)
         raise Conflict(
-            f"Mỗi ý tưởng chỉ ở một đợt đang diễn ra của mỗi cấp; đã nằm trong đợt {scope} "
-            "chưa kết thúc: "
-            + ", ".join(f"{_label(by_id[idea_id])} (đợt “{name}”)" for idea_id, name in elsewhere),
+            Message(
+                N_(
+                    "Mỗi ý tưởng chỉ ở một đợt đang diễn ra của mỗi cấp; đã nằm trong đợt "
+                    "%(scope)s chưa kết thúc: %(ideas)s"
+                ),
+                scope=_scope(rnd.level),
+                ideas=joined(
+                    (
+                        Message(
+                            N_("%(idea)s (đợt “%(round)s”)"),
+                            idea=_label(by_id[idea_id]),
+                            round=name,
+                        )
+                        for idea_id, name in elsewhere
+                    ),
+                    ", ",
+                ),
+            ),
             {"idea_ids": sorted({str(idea_id) for idea_id, _ in elsewhere})},
         )

@@ -103,7 +103,7 @@ def check_ranking(session: Session, actor: Any, rnd: Round) -> None:
     require_rule(actor, "round.ranking", rnd)
     if not policy.allowed(rnd, "ranking"):
         # Nobody sees an aggregate before deliberation: the same answer as no permission.
-        raise NotAllowed("Bảng xếp hạng chỉ có khi đợt xét chọn đã vào giai đoạn họp xét.")
+        raise NotAllowed(N_("Bảng xếp hạng chỉ có khi đợt xét chọn đã vào giai đoạn họp xét."))
 
 
 def resolutions(session: Session, rnd: Round) -> dict[int, list[str]]:

@@ -61,6 +61,7 @@ from ideadb.reviews.nomination import (
     recognised_at_or_above,
     refuse_recognised_or_elsewhere,
 )
+from scoring.messages import Message
 
 # Deliberation reads the scope ladder through this module.
 __all__ = ["level_rank", "recognised_at_or_above"]
@@ -115,18 +116,20 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
     if creating or "name" in data:
         name = nfc(data.get("name"))
         if not name:
-            errors["name"] = ["Vui lòng nhập tên đợt xét chọn."]
+            errors["name"] = [N_("Vui lòng nhập tên đợt xét chọn.")]
         elif len(name) > 255:
-            errors["name"] = ["Tên tối đa 255 ký tự."]
+            errors["name"] = [N_("Tên tối đa 255 ký tự.")]
         out["name"] = name
     if creating or "year" in data:
         year = data.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            errors["year"] = ["Năm phải là số từ 2000 đến 2100."]
+            errors["year"] = [N_("Năm phải là số từ 2000 đến 2100.")]
         out["year"] = year
     if creating or "level" in data:
         if data.get("level") not in LEVELS:
-            errors["level"] = ["Cấp xét chọn phải là một trong: " + ", ".join(LEVELS) + "."]
+            errors["level"] = [
+                Message(N_("Cấp xét chọn phải là một trong: %(values)s."), values=", ".join(LEVELS))
+            ]
         out["level"] = data.get("level")
     if creating or "criteria_set_id" in data:
         set_id = data.get("criteria_set_id")
@@ -135,19 +138,24 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
         except NotFound:
             criteria = None
         if criteria is None:
-            errors["criteria_set_id"] = ["Không tìm thấy bộ tiêu chí."]
+            errors["criteria_set_id"] = [N_("Không tìm thấy bộ tiêu chí.")]
         elif getattr(criteria, "status", "active") == "draft":
-            errors["criteria_set_id"] = ["Bộ tiêu chí còn là bản nháp; hãy kích hoạt trước."]
+            errors["criteria_set_id"] = [N_("Bộ tiêu chí còn là bản nháp; hãy kích hoạt trước.")]
         out["criteria_set_id"] = set_id
     if creating or given("reviewers_per_idea"):
         k = data.get("reviewers_per_idea", 2)
         if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 20:
-            errors["reviewers_per_idea"] = ["Số thành viên chấm mỗi ý tưởng từ 1 đến 20."]
+            errors["reviewers_per_idea"] = [N_("Số thành viên chấm mỗi ý tưởng từ 1 đến 20.")]
         out["reviewers_per_idea"] = k
     if creating or given("aggregation"):
         agg = data.get("aggregation") or "mean"
         if agg not in AGGREGATIONS:
-            errors["aggregation"] = ["Cách tổng hợp phải là một trong: " + ", ".join(AGGREGATIONS)]
+            errors["aggregation"] = [
+                Message(
+                    N_("Cách tổng hợp phải là một trong: %(values)s"),
+                    values=", ".join(AGGREGATIONS),
+                )
+            ]
         out["aggregation"] = agg
     if creating or given("blind"):
         out["blind"] = bool(data.get("blind", False))
@@ -158,7 +166,7 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
             if isinstance(raw, bool) or not Decimal(0) <= threshold <= Decimal(100):
                 raise ValueError
         except (ArithmeticError, ValueError):
-            errors["disagreement_threshold"] = ["Ngưỡng chênh lệch là số điểm từ 0 đến 100."]
+            errors["disagreement_threshold"] = [N_("Ngưỡng chênh lệch là số điểm từ 0 đến 100.")]
             threshold = Decimal(20)
         out["disagreement_threshold"] = threshold
     if given("deadline") or creating:
@@ -167,7 +175,7 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
             try:
                 deadline = date.fromisoformat(deadline)
             except ValueError:
-                errors["deadline"] = ["Hạn chấm không hợp lệ."]
+                errors["deadline"] = [N_("Hạn chấm không hợp lệ.")]
                 deadline = None
         out["deadline"] = deadline or None
     if given("chair_id") or creating:
@@ -175,19 +183,19 @@ def clean_round(session: Session, data: dict[str, Any], rnd: Round | None) -> di
         if chair_id is not None:
             chair = session.get(User, chair_id)
             if chair is None or not chair.active:
-                errors["chair_id"] = ["Không tìm thấy chủ tịch hội đồng."]
+                errors["chair_id"] = [N_("Không tìm thấy chủ tịch hội đồng.")]
         out["chair_id"] = chair_id
     if creating or given("show_details_to_submitters"):
         out["show_details_to_submitters"] = bool(data.get("show_details_to_submitters", False))
     if creating or given("appeal_days"):
         days = data.get("appeal_days", 30)
         if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365:
-            errors["appeal_days"] = ["Thời hạn khiếu nại là số ngày từ 0 đến 365."]
+            errors["appeal_days"] = [N_("Thời hạn khiếu nại là số ngày từ 0 đến 365.")]
         out["appeal_days"] = days
     if creating or given("document"):
         doc = data.get("document") or {}
         if not isinstance(doc, dict):
-            errors["document"] = ["Thông tin văn bản phải là một đối tượng."]
+            errors["document"] = [N_("Thông tin văn bản phải là một đối tượng.")]
             doc = {}
         out["document"] = {k: nfc(str(v)) for k, v in doc.items() if k in DOCUMENT_KEYS and v}
     if "public_vote" in data:
@@ -254,7 +262,7 @@ def update_round(session: Session, actor: Any, round_id: int, data: dict[str, An
                 "Sau khi mở chấm chỉ được đổi tên, hạn chấm, chủ tịch hội đồng, thông tin văn bản "
                 "và phần kết quả người nộp được xem."
             ),
-            {k: ["Không thể đổi khi đợt đã mở."] for k in sorted(frozen)},
+            {k: [N_("Không thể đổi khi đợt đã mở.")] for k in sorted(frozen)},
         )
     with unit_of_work(session):
         before = round_snapshot(rnd)
@@ -297,12 +305,16 @@ def add_ideas(session: Session, actor: Any, round_id: int, idea_ids: Iterable[in
     require_in_phase(actor, "round.manage", rnd, rnd, "add_ideas")
     ids = list(dict.fromkeys(int(i) for i in idea_ids))
     if not ids:
-        raise ValidationFailed(N_("Chưa chọn ý tưởng nào."), {"idea_ids": ["Chọn ít nhất một."]})
+        raise ValidationFailed(
+            N_("Chưa chọn ý tưởng nào."), {"idea_ids": [N_("Chọn ít nhất một.")]}
+        )
     present = set(session.scalars(sa.select(RoundIdea.idea_id).where(RoundIdea.round_id == rnd.id)))
     ideas = {i.id: i for i in session.scalars(sa.select(Idea).where(Idea.id.in_(ids)))}
     missing = [i for i in ids if i not in ideas]
     if missing:
-        raise NotFound("Không tìm thấy ý tưởng: " + ", ".join(map(str, missing)))
+        raise NotFound(
+            Message(N_("Không tìm thấy ý tưởng: %(ids)s"), ids=", ".join(map(str, missing)))
+        )
     new = [ideas[i] for i in ids if i not in present]
     refuse_recognised_or_elsewhere(session, rnd, new)
     nominated = [i for i in new if _nominated(session, i, rnd.level)]
@@ -310,8 +322,10 @@ def add_ideas(session: Session, actor: Any, round_id: int, idea_ids: Iterable[in
     wrong = [i for i in to_review if i.status != IdeaStatus.ELIGIBLE]
     if wrong:
         raise Conflict(
-            "Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: "
-            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
+            Message(
+                N_("Chỉ đưa vào đợt xét chọn các ý tưởng đủ điều kiện: %(ideas)s"),
+                ideas="; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in wrong),
+            ),
             {"idea_ids": [str(i.id) for i in wrong]},
         )
     with unit_of_work(session):
@@ -339,7 +353,9 @@ def add_reviewers(session: Session, actor: Any, round_id: int, user_ids: Iterabl
     require_in_phase(actor, "round.manage", rnd, rnd, "add_reviewers")
     ids = list(dict.fromkeys(int(i) for i in user_ids))
     if not ids:
-        raise ValidationFailed(N_("Chưa chọn thành viên nào."), {"user_ids": ["Chọn ít nhất một."]})
+        raise ValidationFailed(
+            N_("Chưa chọn thành viên nào."), {"user_ids": [N_("Chọn ít nhất một.")]}
+        )
     users = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(ids)))}
     bad = [
         i for i in ids if i not in users or not users[i].active or "reviewer" not in users[i].roles
@@ -347,7 +363,12 @@ def add_reviewers(session: Session, actor: Any, round_id: int, user_ids: Iterabl
     if bad:
         raise ValidationFailed(
             N_("Chỉ thêm được người dùng có vai trò thành viên hội đồng (reviewer)."),
-            {"user_ids": [f"Người dùng {i} không có vai trò reviewer." for i in bad]},
+            {
+                "user_ids": [
+                    Message(N_("Người dùng %(id)s không có vai trò reviewer."), id=str(i))
+                    for i in bad
+                ]
+            },
         )
     present = set(
         session.scalars(sa.select(RoundReviewer.user_id).where(RoundReviewer.round_id == rnd.id))
@@ -433,8 +454,10 @@ def open_round(session: Session, actor: Any, round_id: int) -> Round:
     short = [i for i in ideas if per_idea.get(i.id, 0) < rnd.reviewers_per_idea]
     if short:
         raise Conflict(
-            "Còn ý tưởng chưa đủ người chấm: "
-            + "; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in short),
+            Message(
+                N_("Còn ý tưởng chưa đủ người chấm: %(ideas)s"),
+                ideas="; ".join(f"«{i.title}»" + (f" ({i.code})" if i.code else "") for i in short),
+            ),
             {"idea_ids": [str(i.id) for i in short]},
         )
     with unit_of_work(session):
@@ -482,7 +505,11 @@ def recognised_ideas(
         if level not in known:
             raise ValidationFailed(
                 N_("Mức đề nghị không có trong bộ tiêu chí của các đợt nguồn."),
-                {"nominate_level": ["Một trong: " + ", ".join(sorted(known)) + "."]},
+                {
+                    "nominate_level": [
+                        Message(N_("Một trong: %(codes)s."), codes=", ".join(sorted(known)))
+                    ]
+                },
             )
     wanted = [
         sa.and_(Decision.round_id == r.id, Decision.level == (level or top))
@@ -514,7 +541,7 @@ def create_next_round(
     sources = list(dict.fromkeys(int(i) for i in source_round_ids))
     if not sources:
         raise ValidationFailed(
-            N_("Chọn ít nhất một đợt đã công bố."), {"source_round_ids": ["Bắt buộc."]}
+            N_("Chọn ít nhất một đợt đã công bố."), {"source_round_ids": [N_("Bắt buộc.")]}
         )
     ideas = recognised_ideas(session, actor, sources, nominate_level or None)
     top = max(
@@ -527,7 +554,7 @@ def create_next_round(
     if level_rank(data.get("level")) <= top:
         raise ValidationFailed(
             N_("Đợt đề nghị phải ở cấp cao hơn các đợt nguồn."),
-            {"level": ["Chọn cấp cao hơn."]},
+            {"level": [N_("Chọn cấp cao hơn.")]},
         )
     if not ideas:
         raise Conflict(N_("Các đợt đã chọn không có sáng kiến nào được công nhận ở mức đề nghị."))

@@ -47,6 +47,7 @@ from ideadb.reviews.models import (
     RoundStatus,
 )
 from ideadb.search import service as search_service
+from scoring.messages import Message
 
 SIMILAR_LIMIT = 5
 R = RoundStatus
@@ -155,7 +156,9 @@ def review_total(rubric: scoring.Rubric, scores: dict[str, Any]) -> float | None
 
 def _clean_points(rubric: scoring.Rubric, scores: Any, *, complete: bool) -> dict[str, str]:
     if not isinstance(scores, dict):
-        raise ValidationFailed(N_("Điểm không hợp lệ."), {"scores": ["Phải là bảng mã → điểm."]})
+        raise ValidationFailed(
+            N_("Điểm không hợp lệ."), {"scores": [N_("Phải là bảng mã → điểm.")]}
+        )
     cleaned = {k: v for k, v in scores.items() if v is not None and v != ""}
     problems = scoring.validate_sheet(rubric, cleaned, complete=complete)
     if problems:
@@ -183,7 +186,7 @@ def _editable(a: Assignment) -> None:
         raise Conflict(N_("Phân công này không còn hiệu lực."))
 
 
-STALE_MESSAGE = (
+STALE_MESSAGE = N_(
     "Phiếu chấm đã được thay đổi ở một thẻ hoặc phiên khác. Hãy tải lại phiếu để xem bản mới "
     "nhất trước khi lưu."
 )
@@ -213,7 +216,7 @@ def save_review(
     }
     text = nfc(comment)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise ValidationFailed(N_("Phiên bản không hợp lệ."), {"version": ["Số nguyên ≥ 0."]})
+        raise ValidationFailed(N_("Phiên bản không hợp lệ."), {"version": [N_("Số nguyên ≥ 0.")]})
     now = utcnow()
     with unit_of_work(session):
         existing = session.scalar(sa.select(Review).where(Review.assignment_id == a.id))
@@ -346,7 +349,7 @@ def reopen_review(session: Session, actor: Any, assignment_id: int, reason: str)
     reason = nfc(reason)
     if not reason:
         raise ValidationFailed(
-            N_("Vui lòng ghi lý do mở lại."), {"reason": ["Vui lòng ghi lý do."]}
+            N_("Vui lòng ghi lý do mở lại."), {"reason": [N_("Vui lòng ghi lý do.")]}
         )
     with unit_of_work(session):
         before = review_snapshot(review)
@@ -407,7 +410,7 @@ def idea_for_reviewer(session: Session, a: Assignment) -> dict[str, Any]:
         out["attachments"] = [
             {
                 "id": att.id,
-                "name": f"Tệp {n}{_extension(att.original_name)}",
+                "name": Message(N_("Tệp %(n)s%(ext)s"), n=n, ext=_extension(att.original_name)),
                 "size": att.size,
                 "blind_number": n,
                 "extension": _extension(att.original_name),
@@ -440,7 +443,7 @@ def attachment_for_reviewer(
     """(attachment, download name) of a file of the assigned idea; neutral name when blind."""
     a = visible_assignment(session, actor, assignment_id, "assignment.view")
     if not policy.shows_idea(a):
-        raise NotAllowed("Hãy xác nhận không có xung đột lợi ích trước khi xem hồ sơ.")
+        raise NotAllowed(N_("Hãy xác nhận không có xung đột lợi ích trước khi xem hồ sơ."))
     files = [att for att in a.idea.attachments if att.removed_at is None]
     for n, att in enumerate(files, start=1):
         if att.id == attachment_id:

@@ -37,18 +37,23 @@ from ideadb.reviews import policy
 from ideadb.reviews.access import load_round, round_snapshot
 from ideadb.reviews.models import PublicVote, Round, RoundIdea, RoundReviewer
 from scoring import public_vote as public_scoring
+from scoring.messages import Message
 
 STAFF_ROLES = (Role.SECRETARY, Role.ADMIN, Role.AUDITOR)
-NO_VOTE = "Đợt xét chọn này không có bình chọn công khai."
-NOT_OPEN = "Bình chọn công khai của đợt này chưa mở hoặc đã kết thúc."
-ALREADY = "Bạn đã bình chọn cho ý tưởng này rồi. Mỗi tài khoản chỉ được bình chọn một lần."
-UNVERIFIED = (
+NO_VOTE = N_("Đợt xét chọn này không có bình chọn công khai.")
+NOT_OPEN = N_("Bình chọn công khai của đợt này chưa mở hoặc đã kết thúc.")
+ALREADY = N_("Bạn đã bình chọn cho ý tưởng này rồi. Mỗi tài khoản chỉ được bình chọn một lần.")
+UNVERIFIED = N_(
     "Chỉ tài khoản đã xác nhận địa chỉ thư điện tử mới được bình chọn. "
     "Hãy mở liên kết trong thư xác nhận (hoặc yêu cầu gửi lại)."
 )
 
 
 # --- settings ------------------------------------------------------------------------------
+
+
+def _not_a_time(key: str) -> str:
+    return Message(N_("“%(key)s” không phải thời điểm hợp lệ."), key=key)
 
 
 def _parse_time(value: Any, key: str, errors: dict[str, list[str]]) -> datetime | None:
@@ -60,13 +65,15 @@ def _parse_time(value: Any, key: str, errors: dict[str, list[str]]) -> datetime 
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            errors.setdefault("public_vote", []).append(f"“{key}” không phải thời điểm hợp lệ.")
+            errors.setdefault("public_vote", []).append(_not_a_time(key))
             return None
     else:
-        errors.setdefault("public_vote", []).append(f"“{key}” không phải thời điểm hợp lệ.")
+        errors.setdefault("public_vote", []).append(_not_a_time(key))
         return None
     if parsed.tzinfo is None:
-        errors.setdefault("public_vote", []).append(f"“{key}” cần có múi giờ (+07:00 hoặc Z).")
+        errors.setdefault("public_vote", []).append(
+            Message(N_("“%(key)s” cần có múi giờ (+07:00 hoặc Z)."), key=key)
+        )
         return None
     return parsed
 
@@ -83,7 +90,7 @@ def clean_public_vote(
         }
     elif not isinstance(value, dict):
         errors.setdefault("public_vote", []).append(
-            "Bình chọn công khai phải là một đối tượng {weight, opens_at, closes_at} hoặc null."
+            N_("Bình chọn công khai phải là một đối tượng {weight, opens_at, closes_at} hoặc null.")
         )
         return {}
     else:
@@ -94,7 +101,7 @@ def clean_public_vote(
             or not 0 <= weight <= public_scoring.MAX_WEIGHT
         ):
             errors.setdefault("public_vote", []).append(
-                "Tỷ trọng bình chọn công khai là số nguyên từ 0 đến 50 (điểm trên 100)."
+                N_("Tỷ trọng bình chọn công khai là số nguyên từ 0 đến 50 (điểm trên 100).")
             )
             return {}
         # A key left out keeps the round's current time (a PATCH of the weight alone).
@@ -110,7 +117,7 @@ def clean_public_vote(
         )
         if opens is not None and closes is not None and closes <= opens:
             errors.setdefault("public_vote", []).append(
-                "Thời điểm kết thúc bình chọn phải sau thời điểm mở."
+                N_("Thời điểm kết thúc bình chọn phải sau thời điểm mở.")
             )
         out = {"public_vote_weight": weight, "vote_opens_at": opens, "vote_closes_at": closes}
     if rnd is None:
@@ -187,16 +194,16 @@ def _idea_of_round(session: Session, rnd: Round, idea_id: int) -> Idea:
 def exclusion(session: Session, rnd: Round, idea: Idea, user: Any) -> str | None:
     """Why ``user`` may not vote for ``idea`` in ``rnd`` (None: they may)."""
     if idea.registrant_id == user.id or any(a.user_id == user.id for a in idea.authors):
-        return "Tác giả, đồng tác giả của ý tưởng không bình chọn cho ý tưởng của mình."
+        return N_("Tác giả, đồng tác giả của ý tưởng không bình chọn cho ý tưởng của mình.")
     if has_role(user, *STAFF_ROLES) or user.id in (rnd.chair_id, rnd.created_by_id):
-        return "Cán bộ tổ chức đợt xét chọn không tham gia bình chọn."
+        return N_("Cán bộ tổ chức đợt xét chọn không tham gia bình chọn.")
     on_panel = session.scalar(
         sa.select(RoundReviewer.id).where(
             RoundReviewer.round_id == rnd.id, RoundReviewer.user_id == user.id
         )
     )
     if on_panel is not None:
-        return "Thành viên hội đồng của đợt không tham gia bình chọn."
+        return N_("Thành viên hội đồng của đợt không tham gia bình chọn.")
     return None
 
 
