@@ -44,6 +44,7 @@ def _rebuild(msgid: str, params: dict[str, Any]) -> Message:
 _JOINS = {
     "; ": N_("%(first)s; %(rest)s"),
     ", ": N_("%(first)s, %(rest)s"),
+    " ": N_("%(first)s %(rest)s"),
 }
 
 

@@ -18,8 +18,8 @@ from ideadb.core.permissions import can
 from ideadb.core.text import N_
 from ideadb.ideas import service
 from ideadb.ideas.models import Idea, IdeaStatus
-from ideadb.ideas.validation import as_message, check_complete, joined
-from scoring.messages import Message
+from ideadb.ideas.validation import as_message, check_complete
+from scoring.messages import Message, joined
 
 MAX_AT_ONCE = 500
 
@@ -65,7 +65,7 @@ def submit_drafts(session: Session, actor: Any, idea_ids: Iterable[int]) -> list
             continue
         missing = _missing(idea)
         if missing:
-            listed = joined([as_message(m) for m in missing], N_("%(first)s %(rest)s"))
+            listed = joined([as_message(m) for m in missing], " ")
             problems.append(Message(N_("%(name)s: %(message)s"), name=idea.title, message=listed))
     if problems:
         raise ValidationFailed(

@@ -17,8 +17,8 @@ from ideadb.core.text import N_
 from ideadb.ideas.import_columns import COLUMN_BY_FIELD
 from ideadb.ideas.import_rows import RowError
 from ideadb.ideas.models import Author, Idea
-from ideadb.ideas.validation import joined, nfc
-from scoring.messages import Message
+from ideadb.ideas.validation import nfc
+from scoring.messages import Message, joined
 
 CHUNK = 500
 
@@ -83,7 +83,7 @@ def find_duplicates(
         key = duplicate_key(title, (a.get("name") or "" for a in authors))
         matches = existing.get(key, [])
         if matches:
-            listed = joined([_label(i) for i in matches[:5]], N_("%(first)s, %(rest)s"))
+            listed = joined([_label(i) for i in matches[:5]], ", ")
             if len(matches) > 5:
                 message = Message(
                     N_(

@@ -57,15 +57,6 @@ def as_message(text: str) -> Message:
     return text if isinstance(text, Message) else Message(text)
 
 
-def joined(items: list[str], glue: str) -> str:
-    """Items one after another, ``glue`` (a msgid with %(first)s and %(rest)s) between two;
-    the items that are messages are translated where the whole is shown."""
-    out = items[-1]
-    for item in reversed(items[:-1]):
-        out = Message(glue, first=item, rest=out)
-    return out
-
-
 def nfc(value: Any) -> Any:
     """A string in Unicode NFC without surrounding blanks; anything else as it is."""
     return clean(value) if isinstance(value, str) else value
