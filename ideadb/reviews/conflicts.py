@@ -83,9 +83,9 @@ def unit_relation(chains: _UnitChains, reviewer_unit: int | None, idea_unit: int
 
 
 UNIT_REASONS = {
-    "same": "Thành viên thuộc đơn vị của ý tưởng.",
-    "above": "Thành viên thuộc đơn vị cấp trên của đơn vị có ý tưởng.",
-    "below": "Thành viên thuộc đơn vị cấp dưới của đơn vị có ý tưởng.",
+    "same": N_("Thành viên thuộc đơn vị của ý tưởng."),
+    "above": N_("Thành viên thuộc đơn vị cấp trên của đơn vị có ý tưởng."),
+    "below": N_("Thành viên thuộc đơn vị cấp dưới của đơn vị có ý tưởng."),
 }
 
 
@@ -100,12 +100,14 @@ def _automatic_conflicts(session: Session, rnd: Round) -> dict[tuple[int, int, s
         author_names = {name_key(a.name) for a in idea.authors}
         for user in reviewers:
             if user.id in author_users or name_key(user.full_name) in author_names:
-                out[(idea.id, user.id, ConflictKind.AUTHOR)] = "Thành viên là tác giả của ý tưởng."
+                out[(idea.id, user.id, ConflictKind.AUTHOR)] = N_(
+                    "Thành viên là tác giả của ý tưởng."
+                )
             relation = unit_relation(chains, user.unit_id, idea.unit_id)
             if relation:
                 out[(idea.id, user.id, ConflictKind.UNIT)] = UNIT_REASONS[relation]
             if idea.registrant_id == user.id:
-                out[(idea.id, user.id, ConflictKind.REGISTRANT)] = (
+                out[(idea.id, user.id, ConflictKind.REGISTRANT)] = N_(
                     "Thành viên là người đăng ký ý tưởng."
                 )
     return out

@@ -31,6 +31,7 @@ from ideadb.reviews.models import (
     RegisterEntryStatus,
     Round,
 )
+from scoring.messages import Message
 
 E = RegisterEntryStatus
 
@@ -247,9 +248,11 @@ def register(
     require_rule(actor, "round.list")
     errors: dict[str, list[str]] = {}
     if year is not None and not 1900 <= year <= 2200:
-        errors["year"] = ["Năm không hợp lệ."]
+        errors["year"] = [N_("Năm không hợp lệ.")]
     if scope not in (None, "") and scope not in SCOPES:
-        errors["scope"] = ["Cấp công nhận phải là một trong: " + ", ".join(SCOPES) + "."]
+        errors["scope"] = [
+            Message(N_("Cấp công nhận phải là một trong: %(scopes)s."), scopes=", ".join(SCOPES))
+        ]
     if errors:
         raise ValidationFailed(N_("Bộ lọc sổ công nhận không hợp lệ."), errors)
     stmt = sa.select(RegisterEntry).order_by(

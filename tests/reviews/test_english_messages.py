@@ -242,3 +242,22 @@ def test_why_a_pdf_cannot_be_made_reads_in_english(app, monkeypatch):
     assert why.startswith("Máy chủ chưa cài LibreOffice")
     with app.test_request_context(), force_locale("en"):
         assert shown(why).startswith("LibreOffice is not installed on the server")
+
+
+def test_automatic_conflicts_are_explained_in_english(
+    client, login, db_session, secretary, create_round, create_idea, create_reviewer
+):
+    from ideadb.reviews import rounds
+
+    rnd = create_round()
+    idea = create_idea(status="eligible")
+    same_unit = create_reviewer(name="Lý Văn Sáng", unit=idea.unit.code)
+    rounds.add_ideas(db_session, secretary(), rnd.id, [idea.id])
+    rounds.add_reviewers(db_session, secretary(), rnd.id, [same_unit.id])
+    login(secretary())
+    page = _page(client.get(f"/dot-xet-chon/{rnd.id}/phan-cong"))
+    assert "Thành viên thuộc đơn vị của ý tưởng." in page
+    _english(client)
+    page = _page(client.get(f"/dot-xet-chon/{rnd.id}/phan-cong"))
+    assert "The member belongs to the idea's unit." in page, page
+    assert untranslated(page, user_data(db_session)) == []
