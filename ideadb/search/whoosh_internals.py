@@ -41,9 +41,17 @@ FAST_REFRESH = whoosh_version == (2, 7, 4) and all(
 )
 
 
+# Postings per block of a term's list (Whoosh's default: 128). Every list is read whole, and
+# each block costs a decompression and an unpickling: with 1,024 a list decodes in half the time
+# and the index is 15 % smaller (20,000 synthetic ideas: 26.1 → 13.4 ms for 146,002 postings,
+# 81 → 69 MB). Segments written with another size stay readable.
+BLOCK_POSTINGS = 1024
+
+
 def codec() -> W3Codec:
-    """Whoosh's standard codec, without per-posting length statistics (lengths are ours)."""
-    result = W3Codec()
+    """Whoosh's standard codec with larger blocks, without per-posting length statistics
+    (lengths are ours)."""
+    result = W3Codec(blocklimit=BLOCK_POSTINGS)
     result.length_stats = False
     return result
 

@@ -134,3 +134,14 @@ def test_a_process_that_only_writes_keeps_the_segments_few_and_drops_deleted_doc
     fresh = search_engine.Engine(index_root)
     assert fresh.search("sửa", visibility=ALL).total == 100
     assert fresh.search("", visibility=ALL).total == 200
+
+
+def test_postings_are_written_in_blocks_of_a_thousand_and_read_whole(make_index, doc):
+    eng = make_index(*[doc(i, f"Nuôi lợn số {i}") for i in range(1, 1501)])
+    (seg,) = eng.snapshot().segs
+    runs = [
+        len(ids) for ids, _ in whoosh_internals.blocks(seg.matcher("title_f", "lon"), frozenset())
+    ]
+    assert runs == [whoosh_internals.BLOCK_POSTINGS, 1500 - whoosh_internals.BLOCK_POSTINGS]
+    ids, weights = whoosh_internals.arrays(seg.matcher("title_f", "lon"), None)
+    assert len(ids) == 1500 and list(ids) == sorted(ids) and weights is None
