@@ -89,12 +89,10 @@ def accumulate(snap: Snapshot, seg: Seg, unit: Unit, cache: Cache) -> Accumulato
     parts = []
     # the body field first, as the frequencies of several fields are summed in that order
     for field, term in sorted(unit.specs, key=_body_first):
-        found_arrays = seg.arrays(field, term)
-        if found_arrays is None or not len(found_arrays[0]):
+        postings = seg.arrays(field, term)
+        if postings is None or not len(postings[0]):
             continue
-        ids, weights = found_arrays
-        if not len(ids):
-            continue
+        ids, weights = postings
         norm = seg.data.norm_array(field, snap.avg(field))[ids]
         parts.append((ids, norm if weights is None else weights * norm))
     if not parts:
