@@ -64,6 +64,8 @@ class Engine:
         self.root = os.path.abspath(root)
         self.lock = threading.RLock()  # searcher state
         self.write_lock = threading.Lock()  # one writer per process
+        # every read of Whoosh's readers (not safe for threads; shared by successive snapshots)
+        self.io = threading.RLock()
         self._gen: str | None = None
         self._marker: str | None = None  # CURRENT as read when the searcher was opened
         self._ix: Any = None
@@ -108,7 +110,8 @@ class Engine:
             self._snap = None
         elif not self._searcher.up_to_date():
             try:
-                self._searcher = whoosh_internals.refresh(self._searcher)
+                with self.io:  # the kept readers may be read by a search meanwhile
+                    self._searcher = whoosh_internals.refresh(self._searcher)
             except Exception:
                 # A commit of another process or thread changed the segments under the reused
                 # readers (Whoosh then fails with ReaderClosed): open the generation afresh.
@@ -122,7 +125,7 @@ class Engine:
     def _snapshot(self) -> Snapshot:
         """The segments of the searcher last ensured (call under ``self.lock``)."""
         if self._snap is None:
-            self._snap = Snapshot(self._searcher, self._loaded)
+            self._snap = Snapshot(self._searcher, self._loaded, self.io)
         return self._snap
 
     def snapshot(self) -> Snapshot:
@@ -187,7 +190,8 @@ class Engine:
         per_page = max(1, min(100, int(per_page)))
         snap = self.snapshot()
         # Searches of several threads run at once on their snapshot: its arrays never change,
-        # its caches are filled under locks and Whoosh's readers are read under ``snap.io``.
+        # its caches are filled under locks and Whoosh's readers are read under ``self.io``
+        # (the same lock for every snapshot of this engine, as they share readers).
         segs = snap.segs
         masks = [seg.data.mask(visibility, filters) for seg in segs]
         scores: evaluation.Scores | None

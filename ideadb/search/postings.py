@@ -185,7 +185,7 @@ class Seg:
     deleted: frozenset[int]
     dead: np.ndarray | None = None  # ``deleted`` as a boolean per docnum
     # Whoosh's readers are not safe for several threads at once (a file is read by seek and
-    # read): every read of this snapshot's readers holds its lock.
+    # read): every read of a reader holds the lock of the engine whose snapshots share it.
     io: Any = dataclass_field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
@@ -273,11 +273,21 @@ class Snapshot:
     except for its lazily filled caches.
     """
 
-    def __init__(self, searcher: Any, loaded: dict[str, SegmentData]) -> None:
+    def __init__(self, searcher: Any, loaded: dict[str, SegmentData], io: Any = None) -> None:
         """Read the segments of ``searcher``; ``loaded`` caches SegmentData by segment id
-        across snapshots (entries of segments that are gone are dropped)."""
+        across snapshots (entries of segments that are gone are dropped). ``io``: the lock of
+        every read of Whoosh's readers, shared by the snapshots that share readers (a refreshed
+        searcher keeps the readers of the segments that did not change)."""
         self.searcher = searcher
-        self.io = threading.RLock()  # see Seg.io
+        self.io = io if io is not None else threading.RLock()
+        with self.io:
+            self._read_segments(searcher, loaded)
+        self._avgs: dict[str, float] | None = None
+        self._dominant: dict[str, str] = {}
+        self._df: dict[tuple[Spec, ...], int] = {}
+        self.terms = TermCache(TERM_CACHE_ENTRIES)
+
+    def _read_segments(self, searcher: Any, loaded: dict[str, SegmentData]) -> None:
         segs = []
         live = set()
         for reader, offset in searcher.reader().leaf_readers():
@@ -295,10 +305,6 @@ class Snapshot:
             if segid not in live:
                 del loaded[segid]
         self.segs: list[Seg] = segs
-        self._avgs: dict[str, float] | None = None
-        self._dominant: dict[str, str] = {}
-        self._df: dict[tuple[Spec, ...], int] = {}
-        self.terms = TermCache(TERM_CACHE_ENTRIES)
 
     def doc_count_all(self) -> int:
         """Documents including deleted ones (the N of idf, as Whoosh counts it)."""

@@ -6,11 +6,24 @@ and a snapshot stays readable after a later commit replaced or merged its segmen
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
+import pytest
 
 from ideadb.search import postings
+
+
+@pytest.fixture(autouse=True)
+def threads_take_turns_often():
+    """Threads switch every microsecond (not every 5 ms), so that a read of a shared file
+    interleaved with another thread's shows here rather than once in a load test."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
 
 WORDS = ["lợn", "cá", "điện", "quế", "miến", "chè", "gạo", "mật ong"]
 
@@ -128,3 +141,34 @@ def test_a_slow_query_does_not_hold_the_queries_of_other_threads(make_index, doc
     finally:
         release.set()
         stuck.join()
+
+
+def test_snapshots_that_share_readers_read_them_one_thread_at_a_time(make_index, doc):
+    """After a commit the new searcher keeps the readers of unchanged segments: a search on the
+    old snapshot and one on the new read the same files."""
+    eng = make_index(*_docs(doc, 1, 3000))
+    old = eng.snapshot()
+    eng.write(_docs(doc, 5000, 10))
+    new = eng.snapshot()
+    assert new is not old and old.segs[0].reader is new.segs[0].reader
+    expected = old.segs[0].arrays("title_f", "sang")[0].tolist()
+    assert len(expected) == 3000
+    errors: list[BaseException] = []
+    wrong: list[int] = []
+
+    def read(snap) -> None:
+        try:
+            for _ in range(150):
+                ids, _weights = snap.segs[0].arrays("title_f", "sang")
+                if ids.tolist() != expected:
+                    wrong.append(len(ids))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(s,)) for s in (old, new) * 4]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    assert not wrong, wrong[:5]
