@@ -67,7 +67,8 @@ def write(
 def _commit(
     eng: Engine, writer: Any, gen: str, ids: Iterable[int], prepared: list[dict[str, Any]]
 ) -> None:
-    with eng.lock:
+    # the engine's io lock: the live searcher's readers are also read by queries of other threads
+    with eng.lock, eng.io:
         # the live searcher finds the old documents faster than the writer's own reader
         searcher = eng.live_searcher(gen)
         if searcher is not None and searcher.reader().generation() != writer.generation - 1:
