@@ -335,6 +335,8 @@ class Results:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cpu_busy: float | None = None  # share of the machine's CPU time busy during the level
+    own_cpu: float = 0.0  # CPU seconds of this load generator per second
 
     def add(self, kind: str, seconds: float, error: str | None) -> None:
         with self.lock:
@@ -477,6 +479,17 @@ class Client(threading.Thread):
                 self.fx.written.append(written)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine since boot (Linux /proc/stat), else zeros."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            values = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
 def run_level(
     fixture: Fixture, clients: int, seconds: float, think: float, run_id: str
 ) -> tuple[Results, float]:
@@ -487,12 +500,16 @@ def run_level(
         Client(n, fixture, sheets[n::clients], stop_at, think, results, f"{run_id}l{clients}")
         for n in range(clients)
     ]
-    started = time.perf_counter()
+    started, (busy0, total0), own0 = time.perf_counter(), cpu_ticks(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - started
+    busy1, total1 = cpu_ticks()
+    wall = time.perf_counter() - started
+    results.cpu_busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else None
+    results.own_cpu = (time.process_time() - own0) / wall
+    return results, wall
 
 
 def report(clients: int, results: Results, wall: float) -> float:
@@ -500,6 +517,12 @@ def report(clients: int, results: Results, wall: float) -> float:
     print(
         f"\n{clients} clients, {wall:.1f} s: {total} requests, {total / wall:.1f} req/s, "
         f"{sum(results.errors.values())} errors"
+        + (
+            f"; machine CPU {results.cpu_busy:.0%} busy (server, PostgreSQL, worker and this "
+            f"load generator, which alone used {results.own_cpu:.2f} of a core)"
+            if results.cpu_busy is not None
+            else ""
+        )
     )
     print(
         f"  {'kind':<12} {'n':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
