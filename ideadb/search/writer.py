@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from whoosh.index import LockError  # type: ignore[import-untyped]
@@ -93,25 +93,48 @@ def needs_merge(stats: list[tuple[int, int]]) -> bool:
     )
 
 
-def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
-    """Merge the segments that are at least half deleted documents, and the smallest ones
-    when there are more than MAX_SEGMENTS, leaving at most MAX_SEGMENTS // 2 + 1.
+def to_merge(segments: Sequence[tuple[int, int]]) -> set[int]:
+    """Which segments, given as (documents, deleted documents), to merge into one.
 
-    (Replacing an idea deletes its old document; without this the large segments of a
-    rebuild keep their deleted documents, and every search walks past them.)
+    Those at least half deleted (replacing an idea deletes its old document; without this the
+    large segments of a rebuild keep their deleted documents, and every search walks past them).
+    Beyond MAX_SEGMENTS, segments of like size: the smallest tier (live documents by powers of
+    4) below the largest that holds two or more; when each such tier holds one, the smallest
+    ones down to MAX_SEGMENTS // 2 + 1. A document is so rewritten about log₄(n) times, not once
+    every few commits as when the smallest segments are always merged together.
     """
+    chosen = {i for i, (docs, deleted) in enumerate(segments) if deleted * 2 >= docs > 0}
+    kept = sorted(
+        (i for i in range(len(segments)) if i not in chosen),
+        key=lambda i: segments[i][0] - segments[i][1],
+    )
+    if len(kept) > MAX_SEGMENTS:
+        tiers: dict[int, list[int]] = {}
+        for i in kept:
+            tiers.setdefault(_tier(segments[i]), []).append(i)
+        top = _tier(segments[kept[-1]])
+        alike = next((tiers[t] for t in sorted(tiers) if t < top and len(tiers[t]) > 1), None)
+        chosen.update(alike or kept[: len(kept) - MAX_SEGMENTS // 2])
+    return chosen
+
+
+def _tier(segment: tuple[int, int]) -> int:
+    live = max(1, segment[0] - segment[1])
+    return (live.bit_length() - 1) // 2  # floor(log4(live))
+
+
+def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge hook: merge what :func:`to_merge` chooses, keep the rest."""
     from whoosh.reading import SegmentReader  # type: ignore[import-untyped]
 
-    merged = [s for s in segments if s.deleted_count() * 2 >= s.doc_count_all() > 0]
-    kept = sorted((s for s in segments if s not in merged), key=lambda s: s.doc_count_all())
-    if len(kept) > MAX_SEGMENTS:
-        take = len(kept) - MAX_SEGMENTS // 2
-        merged, kept = merged + kept[:take], kept[take:]
-    for seg in merged:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
+    chosen = to_merge([(s.doc_count_all(), s.deleted_count()) for s in segments])
+    if len(chosen) == 1 and not segments[next(iter(chosen))].deleted_count():
+        chosen = set()  # one segment without deletions: nothing to gain
+    for i in sorted(chosen):
+        reader = SegmentReader(writer.storage, writer.schema, segments[i])
         writer.add_reader(reader)
         reader.close()
-    return kept
+    return [s for i, s in enumerate(segments) if i not in chosen]
 
 
 def _maybe_merge(eng: Engine, timeout: float) -> None:
