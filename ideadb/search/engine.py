@@ -35,7 +35,7 @@ from ideadb.search.documents import (
     Visibility,
 )
 from ideadb.search.highlight import Marker
-from ideadb.search.postings import SegmentData, Snapshot
+from ideadb.search.postings import TERM_CACHE_ENTRIES, SegmentData, Snapshot, TermCache
 from ideadb.search.query import ParsedQuery, parse
 from ideadb.search.schema import TEXT_FIELDS
 from ideadb.search.similar import SIMILAR_THRESHOLD, similar
@@ -66,6 +66,7 @@ class Engine:
         self.write_lock = threading.Lock()  # one writer per process
         # every read of Whoosh's readers (not safe for threads; shared by successive snapshots)
         self.io = threading.RLock()
+        self.terms = TermCache(TERM_CACHE_ENTRIES)  # shared by its snapshots (keyed by segment)
         self._gen: str | None = None
         self._marker: str | None = None  # CURRENT as read when the searcher was opened
         self._ix: Any = None
@@ -125,7 +126,7 @@ class Engine:
     def _snapshot(self) -> Snapshot:
         """The segments of the searcher last ensured (call under ``self.lock``)."""
         if self._snap is None:
-            self._snap = Snapshot(self._searcher, self._loaded, self.io)
+            self._snap = Snapshot(self._searcher, self._loaded, self.io, self.terms)
         return self._snap
 
     def snapshot(self) -> Snapshot:

@@ -52,7 +52,8 @@ LOOKALIKE = 0.3
 
 # Docnums holding a unit (ascending) and its length-normalised, field-weighted frequency there.
 Accumulator = tuple[np.ndarray, np.ndarray]
-Cache = dict[tuple[int, str], Accumulator]
+# (segment, deletions), versions of the length factors used, unit → accumulator
+Cache = dict[tuple[Any, tuple[int, ...], str], Accumulator]
 # Per segment: the matched docnums (an int64 array), and their scores in the same order (None
 # when not scored).
 Matched = list[np.ndarray]
@@ -82,18 +83,20 @@ def _body_first(spec: Spec) -> int:
 
 def accumulate(snap: Snapshot, seg: Seg, unit: Unit, cache: Cache) -> Accumulator:
     """Docnums holding ``unit`` in ``seg`` and its length-normalised, field-weighted frequency."""
-    key = (id(seg), unit.key)
+    specs = sorted(unit.specs, key=_body_first)
+    norms = {field: seg.data.norm_array(field, snap.avg(field)) for field, _ in specs}
+    key = (seg.key, tuple(version for _, version in norms.values()), unit.key)
     found = cache.get(key)
     if found is not None:
         return found
     parts = []
     # the body field first, as the frequencies of several fields are summed in that order
-    for field, term in sorted(unit.specs, key=_body_first):
+    for field, term in specs:
         postings = seg.arrays(field, term)
         if postings is None or not len(postings[0]):
             continue
         ids, weights = postings
-        norm = seg.data.norm_array(field, snap.avg(field))[ids]
+        norm = norms[field][0][ids]
         parts.append((ids, norm if weights is None else weights * norm))
     if not parts:
         acc = _NOTHING

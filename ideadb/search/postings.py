@@ -6,6 +6,7 @@ row column) are loaded once per process and reused by every searcher that still 
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from array import array
@@ -27,10 +28,14 @@ Spec = tuple[str, str]  # (field, term)
 FOLDED_TEXT = ("title_f", "text_f")
 
 
+_SERIALS = itertools.count(1)
+
+
 class SegmentData:
     """Per-document arrays of one (immutable) segment, loaded once per process."""
 
     def __init__(self, reader: Any) -> None:
+        self.serial = next(_SERIALS)  # names it in caches (an id() may be reused)
         n = reader.doc_count_all()
         self.size = n
         ids = array("q", bytes(8 * n))
@@ -80,7 +85,7 @@ class SegmentData:
         self.status, self.area, self.level, self.stamps = status, area, level, stamps
         self.lens = lens
         self.total = {f: sum(lens[f]) for f in TEXT_FIELDS}
-        self._norms: dict[str, tuple[float, array[float], np.ndarray]] = {}
+        self._norms: dict[str, tuple[float, array[float], np.ndarray, int]] = {}
         self._coded: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._masks: dict[tuple[Visibility, Filters], bytearray] = {}
         self._forms: dict[str, dict[str, int]] | None = None
@@ -89,11 +94,13 @@ class SegmentData:
         """``weight / (1 - b + b * length / avg)`` per document (BM25F length factor)."""
         return self._norm(field, avg)[1]
 
-    def norm_array(self, field: str, avg: float) -> np.ndarray:
-        """:meth:`norm` as a numpy array (the same memory)."""
-        return self._norm(field, avg)[2]
+    def norm_array(self, field: str, avg: float) -> tuple[np.ndarray, int]:
+        """:meth:`norm` as a numpy array (the same memory), and a number that names this
+        version of it (the factors are computed again when the average length moves)."""
+        found = self._norm(field, avg)
+        return found[2], found[3]
 
-    def _norm(self, field: str, avg: float) -> tuple[float, array[float], np.ndarray]:
+    def _norm(self, field: str, avg: float) -> tuple[float, array[float], np.ndarray, int]:
         cached = self._norms.get(field)
         if cached and abs(cached[0] - avg) <= 0.02 * avg:
             return cached
@@ -101,7 +108,8 @@ class SegmentData:
         avg = avg or 1.0
         c1, c2 = 1.0 - b, b / avg
         values = array("d", [w / (c1 + c2 * length) for length in self.lens[field]])
-        found = (avg, values, np.frombuffer(values, dtype=np.float64) if values else np.empty(0))
+        array_ = np.frombuffer(values, dtype=np.float64) if values else np.empty(0)
+        found = (avg, values, array_, next(_SERIALS))
         self._norms[field] = found
         return found
 
@@ -189,6 +197,9 @@ class Seg:
     io: Any = dataclass_field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
+        # what its term accumulators depend on besides the length factors: the segment and
+        # its deletions (a later searcher may hold the same segment with more deleted)
+        self.key = (self.data.serial, len(self.deleted), hash(self.deleted))
         if self.deleted and self.dead is None:
             dead = np.zeros(self.data.size, dtype=bool)
             dead[np.fromiter(self.deleted, dtype=np.int64, count=len(self.deleted))] = True
@@ -273,7 +284,13 @@ class Snapshot:
     except for its lazily filled caches.
     """
 
-    def __init__(self, searcher: Any, loaded: dict[str, SegmentData], io: Any = None) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        loaded: dict[str, SegmentData],
+        io: Any = None,
+        terms: TermCache | None = None,
+    ) -> None:
         """Read the segments of ``searcher``; ``loaded`` caches SegmentData by segment id
         across snapshots (entries of segments that are gone are dropped). ``io``: the lock of
         every read of Whoosh's readers, shared by the snapshots that share readers (a refreshed
@@ -285,7 +302,9 @@ class Snapshot:
         self._avgs: dict[str, float] | None = None
         self._dominant: dict[str, str] = {}
         self._df: dict[tuple[Spec, ...], int] = {}
-        self.terms = TermCache(TERM_CACHE_ENTRIES)
+        # term accumulators, keyed by segment: an engine passes the one cache of all its
+        # snapshots, so that a commit (a new snapshot) keeps what unchanged segments decoded
+        self.terms = terms if terms is not None else TermCache(TERM_CACHE_ENTRIES)
 
     def _read_segments(self, searcher: Any, loaded: dict[str, SegmentData]) -> None:
         segs = []
