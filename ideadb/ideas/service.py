@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ideadb.audit.service import record
@@ -67,6 +66,7 @@ from ideadb.ideas.attachments import (
     remove_attachment,
     upload_dir,
 )
+from ideadb.ideas.codes import next_code, next_codes
 from ideadb.ideas.files import sanitize_filename
 from ideadb.ideas.interests import (
     add_adoption_interest,
@@ -90,7 +90,7 @@ from ideadb.ideas.lifecycle import (
     snapshot_values,
     transition_for,
 )
-from ideadb.ideas.models import SCOPES, Idea, IdeaCodeCounter, IdeaRevision, IdeaStatus
+from ideadb.ideas.models import SCOPES, Idea, IdeaRevision, IdeaStatus
 from ideadb.ideas.notices import idea_target
 from ideadb.ideas.validation import (
     MAX_AUTHORS,
@@ -495,44 +495,6 @@ def _apply(
     record(session, actor, plan.audit_action, "idea", idea.id, plan.before, plan.after)
     record_idea_change(session, idea.id)
     notices.send_for_idea(session, actor, idea, plan.notices)
-
-
-def next_code(session: Session, year: int, prefix: str | None = None) -> str:
-    """The next free code ``<PROVINCE>-<year>-<NNNN>``, safe when two submits race."""
-    return next_codes(session, year, 1, prefix)[0]
-
-
-def next_codes(session: Session, year: int, count: int, prefix: str | None = None) -> list[str]:
-    """The next ``count`` free codes of a year, in order (bulk loads take many at once).
-
-    One atomic upsert on the counter row: PostgreSQL holds its row lock until the transaction
-    ends, so concurrent submits get consecutive numbers; SQLite serialises writers anyway.
-    Codes already taken (e.g. imported with their old numbers) are skipped.
-    """
-    if prefix is None:
-        from flask import current_app
-
-        prefix = current_app.config.get("PROVINCE_CODE", "BK")
-    postgres = session.get_bind().dialect.name == "postgresql"
-    insert: Any = postgresql.insert if postgres else sqlite.insert
-    counters = cast(sa.Table, IdeaCodeCounter.__table__)
-    codes: list[str] = []
-    while len(codes) < count:
-        wanted = count - len(codes)
-        stmt = (
-            insert(counters)
-            .values(prefix=prefix, year=year, last=wanted)
-            .on_conflict_do_update(
-                index_elements=["prefix", "year"],
-                set_={"last": counters.c.last + wanted},
-            )
-            .returning(counters.c.last)
-        )
-        last = session.execute(stmt).scalar_one()
-        fresh = [f"{prefix}-{year}-{n:04d}" for n in range(last - wanted + 1, last + 1)]
-        taken = set(session.scalars(sa.select(Idea.code).where(Idea.code.in_(fresh))))
-        codes.extend(c for c in fresh if c not in taken)
-    return codes
 
 
 def submit_idea(session: Session, actor: Any, idea_id: int) -> Idea:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 
+import pytest
 import sqlalchemy as sa
 
+from ideadb.core.errors import DomainError
 from tests.english import untranslated, user_data
 from tests.reviews.conftest import SCORES_HIGH, SCORES_LOW
 
@@ -51,11 +53,9 @@ def test_an_impossible_automatic_assignment_is_explained_in_english(
         idea_id=ideas[0].id,
         reason="Cùng đơn vị",
     )
-    try:
+    with pytest.raises(DomainError) as refused:  # the API keeps the Vietnamese text
         assignments.auto_assign(db_session, secretary(), rnd.id)
-    except Exception as exc:  # the API keeps the Vietnamese text
-        vietnamese = exc.message
-    assert vietnamese.startswith("Không thể phân công tự động. Ý tưởng ")
+    assert refused.value.message.startswith("Không thể phân công tự động. Ý tưởng ")
     page = _page(client.submit(f"{url}/phan-cong-tu-dong", {}, form_url=url, follow_redirects=True))
     code = db_session.get(type(ideas[0]), ideas[0].id).code
     assert (
@@ -140,15 +140,12 @@ def test_a_refused_finalisation_reads_in_english(
     score_all(rnd, points=lambda a: SCORES_HIGH if a.reviewer_id == high else SCORES_LOW)
     deliberation.deliberate(db_session, secretary(), rnd.id)
     idea = db_session.get(type(ideas[0]), ideas[0].id)
-    try:
+    with pytest.raises(Conflict) as refused:
         deliberation.finalize(db_session, secretary(), rnd.id)
-    except Conflict as exc:
-        assert exc.message == (
-            "Còn ý tưởng có chênh lệch điểm lớn chưa được xử lý (bổ sung người chấm hoặc ghi "
-            f"biên bản thảo luận): «{idea.title}» ({idea.code})"
-        )
-    else:
-        raise AssertionError("finalize should refuse an unresolved spread")
+    assert refused.value.message == (
+        "Còn ý tưởng có chênh lệch điểm lớn chưa được xử lý (bổ sung người chấm hoặc ghi "
+        f"biên bản thảo luận): «{idea.title}» ({idea.code})"
+    )
     login(secretary())
     _english(client)
     url = f"/dot-xet-chon/{rnd.id}"
@@ -213,14 +210,11 @@ def test_a_step_refused_in_this_phase_names_the_phase_in_english(
     from ideadb.reviews import deliberation
 
     rnd, _ideas, _reviewers = ready_round(1, 2, open=False)
-    try:
+    with pytest.raises(InvalidTransition) as refused:
         deliberation.finalize(db_session, secretary(), rnd.id)
-    except InvalidTransition as exc:
-        assert exc.message == (
-            "Không thể thực hiện thao tác này khi đợt xét chọn ở giai đoạn “Đang chuẩn bị”."
-        )
-    else:
-        raise AssertionError("a round in preparation is not finalised")
+    assert refused.value.message == (
+        "Không thể thực hiện thao tác này khi đợt xét chọn ở giai đoạn “Đang chuẩn bị”."
+    )
     login(secretary())
     _english(client)
     url = f"/dot-xet-chon/{rnd.id}"
