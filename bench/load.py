@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from proc_cpu import seconds_by_group, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -337,6 +338,7 @@ class Results:
     lock: threading.Lock = field(default_factory=threading.Lock)
     cpu_busy: float | None = None  # share of the machine's CPU time busy during the level
     own_cpu: float = 0.0  # CPU seconds of this load generator per second
+    cores: dict[str, float] = field(default_factory=dict)  # cores used per group of processes
 
     def add(self, kind: str, seconds: float, error: str | None) -> None:
         with self.lock:
@@ -491,7 +493,7 @@ def cpu_ticks() -> tuple[int, int]:
 
 
 def run_level(
-    fixture: Fixture, clients: int, seconds: float, think: float, run_id: str
+    fixture: Fixture, clients: int, seconds: float, think: float, run_id: str, roots: dict
 ) -> tuple[Results, float]:
     results = Results()
     stop_at = time.monotonic() + seconds
@@ -501,6 +503,7 @@ def run_level(
         for n in range(clients)
     ]
     started, (busy0, total0), own0 = time.perf_counter(), cpu_ticks(), time.process_time()
+    procs0 = snapshot()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -509,6 +512,8 @@ def run_level(
     wall = time.perf_counter() - started
     results.cpu_busy = (busy1 - busy0) / (total1 - total0) if total1 > total0 else None
     results.own_cpu = (time.process_time() - own0) / wall
+    used = seconds_by_group(procs0, snapshot(), roots, {"PostgreSQL": "postgres"})
+    results.cores = {group: value / wall for group, value in used.items()}
     return results, wall
 
 
@@ -524,6 +529,12 @@ def report(clients: int, results: Results, wall: float) -> float:
             else ""
         )
     )
+    if results.cores:
+        print(
+            "  cores used: "
+            + ", ".join(f"{group} {value:.2f}" for group, value in results.cores.items())
+            + f", load generator {results.own_cpu:.2f}"
+        )
     print(
         f"  {'kind':<12} {'n':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
     )
@@ -644,7 +655,10 @@ def main() -> None:
         log(f"{len(fixture.published)} published ideas to read; run {run_id}")
         rates = {}
         for clients in levels:
-            results, wall = run_level(fixture, clients, args.seconds, args.think / 1000, run_id)
+            roots = {k: p.pid for k, p in (("server", server), ("worker", worker)) if p}
+            results, wall = run_level(
+                fixture, clients, args.seconds, args.think / 1000, run_id, roots
+            )
             rates[clients] = report(clients, results, wall)
         if 1 in rates:
             for clients, rate in rates.items():

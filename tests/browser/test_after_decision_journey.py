@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -181,7 +182,7 @@ def test_finalize_certificate_appeal_upheld_and_amended_register(
     # The register keeps the number and shows the amendment as a second version.
     page.goto(live_server("/so-cong-nhan"))
     lines = page.locator(f'.register-line[data-number="{number}"]')
-    assert lines.count() == 2
+    expect(lines).to_have_count(2)
     assert "Sửa đổi theo kết quả giải quyết khiếu nại" in lines.nth(1).inner_text()
     assert "Công nhận cấp tỉnh" in lines.nth(1).inner_text()
     screenshot(page, "after-decision-register")

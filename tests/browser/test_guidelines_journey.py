@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -137,7 +138,7 @@ def test_province_derives_from_the_guideline_justifies_and_exports(
     page.fill("#criteria-3-weight", "30")
     page.click("#save-set")
     rows = page.locator("#alignment-differences tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "TINH_MOI" in rows.nth(0).inner_text() and "Có" in rows.nth(0).inner_text()
     assert "TINH_KINH_TE" in rows.nth(1).inner_text() and "Không" in rows.nth(1).inner_text()
     assert "cho phép 5–25" in rows.nth(1).inner_text()

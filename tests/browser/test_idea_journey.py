@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -89,7 +90,7 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
     page.get_by_text("Đã nộp hồ sơ. Mã hồ sơ: BK-2021-0001.").wait_for()
     idea_url = page.url
     assert re.search(r"/y-tuong/\d+$", idea_url)
-    assert page.locator("#author-list li").count() == 3
+    expect(page.locator("#author-list li")).to_have_count(3)
     assert page.get_by_role("link", name="ban-do.png").is_visible()
     sign_out(page)
 
@@ -115,7 +116,7 @@ def test_citizen_registers_officer_returns_citizen_fixes_officer_accepts(
     # The duplicate panel looks for ideas like this one, but never lists the dossier itself.
     page.wait_for_load_state("networkidle")
     own_title = "Bản đồ số điểm du lịch cộng đồng hồ Ba Bể"
-    assert page.locator("#similar-ideas li", has_text=own_title).count() == 0
+    expect(page.locator("#similar-ideas li", has_text=own_title)).to_have_count(0)
     screenshot(page, "idea-returned")
     page.get_by_label("Hiệu quả, lợi ích thu được").fill(
         "Năm 2021 đón 4.200 lượt khách, khách đặt phòng trực tuyến tăng 35%."

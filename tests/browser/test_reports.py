@@ -6,6 +6,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -147,12 +148,12 @@ def test_statistics_page_draws_its_charts_with_data_tables(live_server, browser_
     page.goto(live_server("/"))
     page.locator("#nav-links").get_by_role("link", name="Thống kê").click()
     charts = page.locator("svg.chart-svg[role=img]")
-    assert charts.count() == 5
+    expect(charts).to_have_count(5)
     for i in range(5):
         box = charts.nth(i).bounding_box()
         assert box and box["width"] > 200 and box["height"] > 30
-    assert page.locator("#chart-district rect.chart-bar").count() == 3
-    assert page.locator("#table-district tbody tr").count() == 3
+    expect(page.locator("#chart-district rect.chart-bar")).to_have_count(3)
+    expect(page.locator("#table-district tbody tr")).to_have_count(3)
     assert "Huyện Ba Bể" in page.locator("#table-district").inner_text()
     assert page.locator("#chart-area > title").text_content().startswith("Ý tưởng, sáng kiến")
     screenshot(page, "statistics")

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -148,9 +149,8 @@ def test_a_round_from_creation_to_the_published_result(live_server, browser_page
     page.get_by_text("Đã thêm thành viên hội đồng.").wait_for()
     page.locator("#auto-assign").click()
     page.get_by_text("Đã phân công tự động.").wait_for()
-    assert (
-        page.locator("#assignment-table").get_by_text("Chờ xác nhận không xung đột").count() == 12
-    )
+    pending = page.locator("#assignment-table").get_by_text("Chờ xác nhận không xung đột")
+    expect(pending).to_have_count(12)
     screenshot(page, "review-assignments")
     page.goto(round_url)
     page.locator("#open-round").click()
@@ -167,7 +167,8 @@ def test_a_round_from_creation_to_the_published_result(live_server, browser_page
         sign_in(page, live_server, username)
         page.locator("#nav-links").get_by_role("link", name="Phiếu chấm của tôi").click()
         own = [(i, aid) for i, rows in by_idea.items() for aid, u in rows if u == username]
-        assert page.locator("#my-assignments li").count() == len(own) == 3
+        assert len(own) == 3
+        expect(page.locator("#my-assignments li")).to_have_count(3)
         for idea_id, aid in sorted(own):
             points = LOW if (username == second and idea_id == shared_idea) else HIGH
             score_sheet(page, live_server, aid, points)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ideadb.accounts import service as accounts
 from ideadb.core.permissions import SYSTEM
@@ -94,7 +95,7 @@ def test_a_business_finds_an_idea_narrows_by_district_and_registers_interest(
     page.locator("#facet-district_id").get_by_role("link", name=re.compile("Chợ Đồn")).click()
     page.locator("#active-filters").wait_for()
     cards = page.locator("#results .search-hit")
-    assert cards.count() == 1
+    expect(cards).to_have_count(1)
     assert "thân chuối" in cards.first.inner_text()
     screenshot(page, "search-filtered")
 
