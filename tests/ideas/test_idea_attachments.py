@@ -11,18 +11,23 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    # A fixed date: the bytes name the parametrized test, which every xdist worker must agree on.
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
+
 def office_file(kind: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
+        z.writestr(_entry("[Content_Types].xml"), "<Types/>")
+        z.writestr(_entry("word/document.xml" if kind == "docx" else "xl/workbook.xml"), "<x/>")
     return buf.getvalue()
 
 
 def plain_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("readme.txt", "xin chào")
+        z.writestr(_entry("readme.txt"), "xin chào")
     return buf.getvalue()
 
 
