@@ -38,10 +38,10 @@ from ideadb.extensions import db
 from ideadb.ideas.models import Idea
 from ideadb.ideas.service import (
     STATUS_LABELS,
+    full_view_ids,
     get_idea,
     idea_document,
     is_published,
-    visible_ideas_filter,
 )
 from ideadb.search import engine as search_engine
 from ideadb.search import follow
@@ -165,14 +165,10 @@ def visibility_for(session: Session, actor: Any) -> Visibility:
     if is_staff(actor) or reads_everything(actor):
         return Visibility.everything()
     unit_ids: frozenset[int] = frozenset()
-    condition = visible_ideas_filter(session, actor, include_public=False)
     if has_role(actor, Role.UNIT_OFFICER) and getattr(actor, "unit_id", None) is not None:
         unit_ids = frozenset(jurisdiction_ids(session, actor.unit_id))
-        # ideas of those units are covered by unit_ids; list only the others one by one
-        condition = sa.and_(
-            condition, sa.or_(Idea.unit_id.is_(None), Idea.unit_id.not_in(unit_ids))
-        )
-    idea_ids = frozenset(session.scalars(sa.select(Idea.id).where(condition)))
+    # ideas of those units are covered by unit_ids; list only the others one by one
+    idea_ids = frozenset(full_view_ids(session, actor, outside_units=unit_ids))
     return Visibility(published=True, unit_ids=unit_ids, idea_ids=idea_ids)
 
 
