@@ -140,7 +140,7 @@ def full_view_ids(session: Session, actor: Any, *, outside_units: Iterable[int] 
         sa.select(Idea.id).where(condition, outside)
         for condition in _full_view_conditions(session, actor, with_units=False)
     ]
-    return set(session.scalars(sa.union(*parts))) if parts else set()
+    return set(session.scalars(sa.union(*parts)).all()) if parts else set()
 
 
 def can_see_in_full(actor: Any, idea: Idea) -> bool:
