@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
 
+    from sqlalchemy.orm import joinedload
+
     from ideadb.accounts.models import User
     from ideadb.accounts.service import configure_hashing
 
@@ -54,7 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        # the roles come in the same query: every page asks for them
+        return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
 
     _register_features(app)
     api_bp = make_api_blueprint(app.extensions["ideadb.api_blueprints"])

@@ -310,7 +310,8 @@ def issue_token(session: Session, user: User, lifetime: timedelta) -> tuple[str,
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(
         sa.select(ApiToken)
-        .options(joinedload(ApiToken.user))  # one query per authenticated request
+        # one query per authenticated request: the token, its user and the user's roles
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
         .where(ApiToken.token_hash == _digest(token))
     )
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():

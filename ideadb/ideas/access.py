@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from ideadb.core.errors import NotFound
 from ideadb.core.permissions import (
@@ -207,7 +207,9 @@ def get_idea(session: Session, actor: Any, idea_id: int) -> Idea:
 
 
 def get_public_idea(session: Session, idea_id: int) -> Idea:
-    idea = session.get(Idea, idea_id) if isinstance(idea_id, int) else None
+    # the public page names the unit and the district: one query with the idea
+    options = [joinedload(Idea.unit), joinedload(Idea.district)]
+    idea = session.get(Idea, idea_id, options=options) if isinstance(idea_id, int) else None
     if idea is None or not is_published(idea):
         raise NotFound(N_("Không tìm thấy ý tưởng."))
     return idea

@@ -152,10 +152,21 @@ class Engine:
             count: int = self._ensure().doc_count()
             return count
 
-    def live_searcher(self, gen: str) -> Any:
-        """The up-to-date searcher when ``gen`` is the generation open here, else None."""
+    def live_searcher(self, gen: str, *, open_closed: bool = False) -> Any:
+        """The up-to-date searcher when ``gen`` is the generation open here, else None.
+
+        ``open_closed``: open the current generation when none is open yet (a process that
+        only writes keeps one searcher, refreshed segment by segment after each commit,
+        instead of reading every segment again for each commit's deletions).
+        """
         with self.lock:
-            return self._ensure() if self._gen == gen else None
+            if self._gen != gen and not (open_closed and self._gen is None):
+                return None
+            try:
+                searcher = self._ensure()
+            except SearchUnavailable:
+                return None
+            return searcher if self._gen == gen else None
 
     def refresh(self, gen: str) -> None:
         """See a commit to ``gen`` now (when it is the generation open here)."""

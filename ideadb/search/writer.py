@@ -70,7 +70,7 @@ def _commit(
     # the engine's io lock: the live searcher's readers are also read by queries of other threads
     with eng.lock, eng.io:
         # the live searcher finds the old documents faster than the writer's own reader
-        searcher = eng.live_searcher(gen)
+        searcher = eng.live_searcher(gen, open_closed=True)
         if searcher is not None and searcher.reader().generation() != writer.generation - 1:
             searcher = None
         own = writer.searcher() if searcher is None else None  # one reader for every delete

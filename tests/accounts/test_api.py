@@ -247,3 +247,24 @@ def test_session_cookie_does_not_authorise_api_writes(client, make_user, login, 
     )
     assert resp.status_code == 401
     assert db_session.scalar(sa.select(User).where(User.username == "moi123")) is None
+
+
+def test_a_token_brings_every_role_of_its_user_in_one_query(make_user, db_session):
+    from ideadb.accounts import service
+
+    user = make_user("hai.vai", roles=["secretary", "reviewer", "unit_officer"], unit="BK-BB")
+    token, _ = service.issue_token(db_session, user, timedelta(hours=1))
+    db_session.expunge_all()  # nothing loaded before helps
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db_session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        roles = service.user_for_token(db_session, token).roles
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert roles == {"secretary", "reviewer", "unit_officer"}
+    assert len(statements) == 1

@@ -136,6 +136,29 @@ def test_a_process_that_only_writes_keeps_the_segments_few_and_drops_deleted_doc
     assert fresh.search("", visibility=ALL).total == 200
 
 
+def test_a_process_that_only_writes_opens_the_unchanged_segments_once(
+    make_index, doc, index_root, monkeypatch
+):
+    from whoosh import reading
+
+    make_index(*[doc(i, f"ý tưởng số {i}") for i in range(1, 301)])
+    opened: list[str] = []
+    original = reading.SegmentReader.__init__
+
+    def counting(self, storage, schema, segment, *args, **kwargs):
+        opened.append(segment.segment_id())
+        original(self, storage, schema, segment, *args, **kwargs)
+
+    monkeypatch.setattr(reading.SegmentReader, "__init__", counting)
+    only_writes = search_engine.Engine(index_root)  # like `ideadb worker`
+    for i in range(301, 306):  # new ideas: the first segment neither grows nor loses documents
+        only_writes.write([doc(i, f"ý tưởng mới {i}")])
+    first = opened[0]
+    assert opened.count(first) == 1, opened
+    fresh = search_engine.Engine(index_root)
+    assert fresh.search("mới", visibility=ALL).total == 5
+
+
 def test_postings_are_written_in_blocks_of_a_thousand_and_read_whole(make_index, doc):
     eng = make_index(*[doc(i, f"Nuôi lợn số {i}") for i in range(1, 1501)])
     (seg,) = eng.snapshot().segs
