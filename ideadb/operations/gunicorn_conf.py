@@ -38,6 +38,8 @@ max_requests_jitter = _int("IDEADB_MAX_REQUESTS_JITTER", 1000)
 timeout = _int("IDEADB_TIMEOUT", 60)
 graceful_timeout = _int("IDEADB_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("IDEADB_KEEPALIVE", 5)
+# Requests answered on one kept-alive connection before it is closed (0: no limit).
+_KEEPALIVE_REQUESTS = _int("IDEADB_KEEPALIVE_REQUESTS", 100)
 # Each worker builds its own application (database pool, search index) after the fork.
 preload_app = False
 # The client's address and scheme come from ProxyFix and IDEADB_PROXY_COUNT alone.
@@ -54,3 +56,15 @@ errorlog = "-"
 loglevel = os.environ.get("IDEADB_LOG_LEVEL", "info")
 access_log_format = TEXT_ACCESS_FORMAT
 logger_class = JsonLogger
+
+
+def pre_request(worker, req) -> None:
+    """Answer the last request allowed on a kept-alive connection with "Connection: close".
+
+    A client (or nginx's pool of upstream connections) keeps its connection to the worker that
+    accepted it; without a limit, the clients of a replaced worker all reconnect to the other
+    one while the new one starts, and stay there: one process, one core. Reconnecting every
+    ``IDEADB_KEEPALIVE_REQUESTS`` requests spreads them over the workers again.
+    """
+    if _KEEPALIVE_REQUESTS and getattr(req, "req_number", 1) >= _KEEPALIVE_REQUESTS:
+        req.must_close = True

@@ -359,3 +359,48 @@ def test_serve_runs_gunicorn_workers_that_log_json_and_stop_on_sigterm(
     assert any("Shutting down" in e["message"] for e in errors)
     everything = out.read_text() + err.read_text()
     assert "ma-bi-mat-123" not in everything and "serve-test-secret" not in everything
+
+
+def _answers_on_one_connection(port: int, count: int) -> list[tuple[int, str]]:
+    """(status, Connection header) of ``count`` requests sent one after another on one
+    kept-alive connection, until the server closes it."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    answers = []
+    try:
+        for _ in range(count):
+            conn.request("GET", "/kha-nang-tiep-can")
+            resp = conn.getresponse()
+            resp.read()
+            answers.append((resp.status, resp.getheader("Connection", "")))
+            if resp.will_close:
+                break
+    finally:
+        conn.close()
+    return answers
+
+
+def test_a_kept_alive_connection_is_closed_after_its_allowed_requests(app, tmp_path):
+    port = _free_port()
+    err = tmp_path / "serve.err"
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        IDEADB_INSTANCE_DIR=app.config["INSTANCE_DIR"],
+        IDEADB_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        IDEADB_INDEX_DIR=app.config["INDEX_DIR"],
+        IDEADB_UPLOAD_DIR=app.config["UPLOAD_DIR"],
+        IDEADB_SECRET_KEY="serve-test-secret",
+        IDEADB_KEEPALIVE_REQUESTS="3",
+    )
+    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", "1", "--port", str(port)]
+    with err.open("w") as stderr:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/", proc, err)
+        answers = _answers_on_one_connection(port, 10)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
