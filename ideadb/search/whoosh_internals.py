@@ -157,22 +157,22 @@ def refresh(searcher: Any) -> Any:
     if not FAST_REFRESH:
         return searcher.refresh()
     ix = searcher._ix
-    toc = ix._read_toc()
-    if toc.generation == searcher.reader().generation():
-        return searcher
     old: dict[str, tuple[Any, frozenset[int]]] = {}
     for leaf, _offset in searcher.reader().leaf_readers():
         if isinstance(leaf, SegmentReader):
             seg = leaf.segment()
             old[seg.segment_id()] = (leaf, frozenset(seg.deleted_docs()))
-    readers = []
-    for seg in toc.segments:
-        hit = old.get(seg.segment_id())
-        if hit is not None and hit[1] == frozenset(seg.deleted_docs()):
-            del old[seg.segment_id()]
-            readers.append(hit[0])
-        else:
-            readers.append(SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation))
+    for attempt in range(REFRESH_ATTEMPTS):
+        try:
+            toc, readers = _latest_readers(ix, old)
+            break
+        except FileNotFoundError:
+            # A newer commit (a merge of another process) removed files of the commit just
+            # read: read the newest one, still reusing what did not change.
+            if attempt == REFRESH_ATTEMPTS - 1:
+                raise
+    if toc.generation == searcher.reader().generation():
+        return searcher
     # The readers of segments that are gone are not closed here: a search of another thread may
     # still read them through the old searcher; they close when its last reference goes.
     searcher.is_closed = True
@@ -180,6 +180,29 @@ def refresh(searcher: Any) -> Any:
         return ix.searcher()
     reader = MultiReader(readers, generation=toc.generation)
     return Searcher(reader, fromindex=ix, weighting=searcher.weighting)
+
+
+REFRESH_ATTEMPTS = 5
+
+
+def _latest_readers(ix: Any, old: dict[str, tuple[Any, frozenset[int]]]) -> tuple[Any, list[Any]]:
+    """The latest commit and a reader per segment: the old one where nothing changed."""
+    toc = ix._read_toc()
+    readers, opened = [], []
+    try:
+        for seg in toc.segments:
+            hit = old.get(seg.segment_id())
+            if hit is not None and hit[1] == frozenset(seg.deleted_docs()):
+                readers.append(hit[0])
+            else:
+                reader = SegmentReader(ix.storage, toc.schema, seg, generation=toc.generation)
+                opened.append(reader)
+                readers.append(reader)
+    except BaseException:
+        for reader in opened:
+            reader.close()
+        raise
+    return toc, readers
 
 
 def segment_stats(ix: Any) -> list[tuple[int, int]]:

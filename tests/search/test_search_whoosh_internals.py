@@ -118,6 +118,36 @@ def test_a_refresh_keeps_the_readers_of_unchanged_segments_and_sees_every_change
     )
 
 
+def test_a_refresh_that_loses_a_race_with_a_merge_reads_the_newer_commit_without_reopening(
+    make_index, doc, index_root, monkeypatch, caplog
+):
+    from whoosh.index import FileIndex
+
+    eng = make_index(*[doc(i, f"nuôi lợn đợt {i}") for i in range(1, 30)])
+    assert eng.search("lợn", visibility=ALL).total == 29
+    other = search_engine.Engine(index_root)  # another process
+    other.write([doc(200, "trồng chè shan tuyết")])  # a new segment the next refresh opens
+    original = FileIndex._read_toc
+    raced = []
+
+    def read_then_merge(self):
+        toc = original(self)
+        if not raced:
+            raced.append(True)
+            # before this refresh opens the new segment, the other process replaces its only
+            # idea: the segment is all deleted, merged away, its files removed
+            other.write([doc(200, "trồng chè xanh")])
+        return toc
+
+    monkeypatch.setattr(FileIndex, "_read_toc", read_then_merge)
+    refreshes = eng.refreshes
+    with caplog.at_level("INFO", logger="ideadb.search.engine"):
+        found = eng.search("chè", visibility=ALL)
+    assert raced and [item.id for item in found.items] == [200]
+    assert "xanh" in found.items[0].title
+    assert eng.refreshes == refreshes + 1 and "reopening" not in caplog.text
+
+
 def test_a_process_that_only_writes_keeps_the_segments_few_and_drops_deleted_documents(
     make_index, doc, index_root
 ):
