@@ -25,7 +25,7 @@ def default_workers() -> int:
 bind = [os.environ.get("IDEADB_BIND", "127.0.0.1:5000")]
 workers = _int("IDEADB_WORKERS", default_workers())
 # Threads per worker: a request waiting on the database or the disk does not hold the others.
-worker_class = "gthread"
+worker_class = "ideadb.operations.gthread.FreeThreadWorker"
 threads = _int("IDEADB_THREADS", 4)
 # Each worker is replaced after about this many requests (jitter: not all at once), so that a
 # slow leak never grows for long.
@@ -37,9 +37,9 @@ max_requests_jitter = _int("IDEADB_MAX_REQUESTS_JITTER", 1000)
 # A request running longer than this kills its worker (long work belongs to `ideadb worker`).
 timeout = _int("IDEADB_TIMEOUT", 60)
 graceful_timeout = _int("IDEADB_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("IDEADB_KEEPALIVE", 5)
-# Requests answered on one kept-alive connection before it is closed (0: no limit).
-_KEEPALIVE_REQUESTS = _int("IDEADB_KEEPALIVE_REQUESTS", 100)
+# 0: each request on its own connection, taken from the kernel's queue by the first worker with
+# a free thread (see ideadb.operations.gthread); nginx in front keeps the clients' connections.
+keepalive = _int("IDEADB_KEEPALIVE", 0)
 # Each worker builds its own application (database pool, search index) after the fork.
 preload_app = False
 # The client's address and scheme come from ProxyFix and IDEADB_PROXY_COUNT alone.
@@ -56,15 +56,3 @@ errorlog = "-"
 loglevel = os.environ.get("IDEADB_LOG_LEVEL", "info")
 access_log_format = TEXT_ACCESS_FORMAT
 logger_class = JsonLogger
-
-
-def pre_request(worker, req) -> None:
-    """Answer the last request allowed on a kept-alive connection with "Connection: close".
-
-    A client (or nginx's pool of upstream connections) keeps its connection to the worker that
-    accepted it; without a limit, the clients of a replaced worker all reconnect to the other
-    one while the new one starts, and stay there: one process, one core. Reconnecting every
-    ``IDEADB_KEEPALIVE_REQUESTS`` requests spreads them over the workers again.
-    """
-    if _KEEPALIVE_REQUESTS and getattr(req, "req_number", 1) >= _KEEPALIVE_REQUESTS:
-        req.must_close = True

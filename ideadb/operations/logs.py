@@ -98,5 +98,6 @@ class JsonLogger(Logger):
             # After ProxyFix (IDEADB_PROXY_COUNT): the client's address, not the proxy's.
             "remote": environ.get("REMOTE_ADDR", ""),
             "bytes": getattr(resp, "sent", None),
+            "worker": os.getpid(),  # which gunicorn worker answered
         }
         self.access_log.info(json.dumps(entry, ensure_ascii=False))

@@ -361,29 +361,12 @@ def test_serve_runs_gunicorn_workers_that_log_json_and_stop_on_sigterm(
     assert "ma-bi-mat-123" not in everything and "serve-test-secret" not in everything
 
 
-def _answers_on_one_connection(port: int, count: int) -> list[tuple[int, str]]:
-    """(status, Connection header) of ``count`` requests sent one after another on one
-    kept-alive connection, until the server closes it."""
+def test_workers_take_requests_in_turn_each_on_its_own_connection(app, tmp_path):
     import http.client
+    from concurrent.futures import ThreadPoolExecutor
 
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    answers = []
-    try:
-        for _ in range(count):
-            conn.request("GET", "/kha-nang-tiep-can")
-            resp = conn.getresponse()
-            resp.read()
-            answers.append((resp.status, resp.getheader("Connection", "")))
-            if resp.will_close:
-                break
-    finally:
-        conn.close()
-    return answers
-
-
-def test_a_kept_alive_connection_is_closed_after_its_allowed_requests(app, tmp_path):
     port = _free_port()
-    err = tmp_path / "serve.err"
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
     env = dict(
         os.environ,
         PYTHONPATH=str(ROOT),
@@ -392,15 +375,70 @@ def test_a_kept_alive_connection_is_closed_after_its_allowed_requests(app, tmp_p
         IDEADB_INDEX_DIR=app.config["INDEX_DIR"],
         IDEADB_UPLOAD_DIR=app.config["UPLOAD_DIR"],
         IDEADB_SECRET_KEY="serve-test-secret",
-        IDEADB_KEEPALIVE_REQUESTS="3",
+        IDEADB_LOG_FORMAT="json",
+        IDEADB_THREADS="1",
     )
-    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", "1", "--port", str(port)]
-    with err.open("w") as stderr:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", "2", "--port", str(port)]
+    with out.open("w") as stdout, err.open("w") as stderr:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=stdout, stderr=stderr)
+
+    def client(_n: int) -> list[str]:
+        said = []
+        for _ in range(15):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/kha-nang-tiep-can")
+            resp = conn.getresponse()
+            resp.read()
+            said.append(f"{resp.status} {resp.getheader('Connection')}")
+            conn.close()
+        return said
+
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/", proc, err)
-        answers = _answers_on_one_connection(port, 10)
+        with ThreadPoolExecutor(6) as pool:
+            answers = [a for said in pool.map(client, range(6)) for a in said]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-    assert answers == [(200, "keep-alive"), (200, "keep-alive"), (200, "close")]
+    assert answers == ["200 close"] * 90
+    access = [json.loads(line) for line in out.read_text().splitlines() if line.startswith("{")]
+    served = [e["worker"] for e in access if e["path"] == "/kha-nang-tiep-can"]
+    assert len(served) == 90 and len(set(served)) == 2
+    # six clients kept both single-thread workers busy: each answered a fair share
+    assert min(served.count(pid) for pid in set(served)) >= 25, sorted(served)
+
+
+def test_a_worker_listens_for_new_connections_only_while_a_thread_is_free():
+    import selectors
+
+    from gunicorn.config import Config
+
+    from ideadb.operations.gthread import FreeThreadWorker
+
+    cfg = Config()
+    cfg.set("threads", 2)
+    cfg.set("keepalive", 0)
+    worker = FreeThreadWorker.__new__(FreeThreadWorker)  # the parts the decision reads
+    worker.cfg, worker.in_flight, worker._accepting = cfg, 0, False
+    worker.poller = selectors.DefaultSelector()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        worker.sockets = [listener]
+
+        def listening() -> bool:
+            return listener in [key.fileobj for key in worker.poller.get_map().values()]
+
+        worker.set_accept_enabled(True)
+        assert listening()
+        worker.in_flight = 2  # both threads busy: the next connection is another's
+        worker.set_accept_enabled(True)
+        assert not listening()
+        worker.in_flight = 1
+        worker.set_accept_enabled(True)
+        assert listening()
+        cfg.set("keepalive", 5)  # with keep-alive it listens as gthread does
+        worker.in_flight = 2
+        worker.set_accept_enabled(True)
+        assert listening()
+        worker.poller.close()
