@@ -149,7 +149,12 @@ def _maybe_merge(eng: Engine, timeout: float) -> None:
         writer = ix.writer(timeout=min(timeout, 0.5), delay=0.02, codec=whoosh_internals.codec())
     except LockError:
         return
-    writer.commit(mergetype=merge_policy)
+    try:
+        writer.commit(mergetype=merge_policy)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()  # a failed commit keeps the lock: every later write would wait
+        raise
     eng.refresh(gen)
 
 

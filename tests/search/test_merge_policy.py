@@ -44,3 +44,31 @@ def test_half_deleted_segments_are_merged_and_large_alike_segments_left_alone():
     assert 4 in chosen  # six of ten deleted
     assert not chosen & {0, 1, 2, 3}  # the four of the rebuild stay
     assert writer.to_merge([(2500, 0)] * 4 + [(1, 0)] * 4) == set()  # 8 segments: enough
+
+
+def test_segment_names_do_not_repeat_when_the_program_seeds_random(make_index, doc):
+    from ideadb.search.documents import Visibility
+
+    eng = make_index(doc(1, "ý tưởng đầu"))
+    for i in range(2, 30):
+        random.seed(7)  # as a test framework replaying examples does
+        eng.write([doc(i % 5 + 1, f"ý tưởng số {i}")])  # replacements: segments merge
+    assert eng.search("ý tưởng", visibility=Visibility(all=True)).total == 5
+
+
+def test_a_failed_merge_releases_the_index_for_the_next_write(make_index, doc, monkeypatch):
+    import pytest
+
+    from ideadb.search.documents import Visibility
+
+    eng = make_index(doc(1, "trồng chè"))
+
+    def broken(w, segments):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer, "merge_policy", broken)
+    with pytest.raises(OSError, match="disk full"):
+        eng.write([doc(1, "trồng chè xanh")])  # the old segment is all deleted: a merge
+    monkeypatch.undo()
+    eng.write([doc(2, "nuôi ong")], timeout=1.0)  # waited for a lock that was never released
+    assert eng.search("ong", visibility=Visibility(all=True)).total == 1
