@@ -100,7 +100,8 @@ def main() -> None:
         with hosts[0][0].app_context():
             db.create_all()
             load_reference_data(db.session)
-            unit = db.session.scalar(sa.select(Unit.id).where(Unit.code == "BK-BB-NM"))
+            # a unit that exists today (the Bắc Kạn units ended on 1/7/2025)
+            unit = db.session.scalar(sa.select(Unit.id).where(Unit.code == "TN"))
             owner_id = accounts.create_user(
                 db.session, SYSTEM, username="chuho", password="mat-khau-do", full_name="Chủ hộ",
                 roles=["submitter"], unit_id=unit,
