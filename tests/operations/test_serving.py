@@ -301,13 +301,9 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, seconds: float =
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
-@needs_redis
-def test_serve_runs_gunicorn_workers_that_log_json_and_stop_on_sigterm(
-    app, make_user, db_session, tmp_path
-):
-    make_user("an.nv")
-    db_session.remove()
-    prefix = f"ideadb-test-{uuid.uuid4().hex}"
+def _start_serve(app, tmp_path: Path, workers: int, **settings: str):
+    """``ideadb serve`` on the test application's database and folders, in JSON logs; returns
+    (process, port, stdout file, stderr file). ``settings``: more IDEADB_* variables."""
     port = _free_port()
     out, err = tmp_path / "serve.out", tmp_path / "serve.err"
     env = dict(
@@ -319,12 +315,28 @@ def test_serve_runs_gunicorn_workers_that_log_json_and_stop_on_sigterm(
         IDEADB_UPLOAD_DIR=app.config["UPLOAD_DIR"],
         IDEADB_SECRET_KEY="serve-test-secret",
         IDEADB_LOG_FORMAT="json",
+        **settings,
+    )
+    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", str(workers), "--port", str(port)]
+    with out.open("w") as stdout, err.open("w") as stderr:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=stdout, stderr=stderr)
+    return proc, port, out, err
+
+
+@needs_redis
+def test_serve_runs_gunicorn_workers_that_log_json_and_stop_on_sigterm(
+    app, make_user, db_session, tmp_path
+):
+    make_user("an.nv")
+    db_session.remove()
+    prefix = f"ideadb-test-{uuid.uuid4().hex}"
+    proc, port, out, err = _start_serve(
+        app,
+        tmp_path,
+        2,
         IDEADB_RATELIMIT_STORAGE_URI=REDIS_URI,
         IDEADB_RATELIMIT_KEY_PREFIX=prefix,
     )
-    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", "2", "--port", str(port)]
-    with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=stdout, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/", proc, err)
@@ -365,22 +377,7 @@ def test_workers_take_requests_in_turn_each_on_its_own_connection(app, tmp_path)
     import http.client
     from concurrent.futures import ThreadPoolExecutor
 
-    port = _free_port()
-    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        IDEADB_INSTANCE_DIR=app.config["INSTANCE_DIR"],
-        IDEADB_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        IDEADB_INDEX_DIR=app.config["INDEX_DIR"],
-        IDEADB_UPLOAD_DIR=app.config["UPLOAD_DIR"],
-        IDEADB_SECRET_KEY="serve-test-secret",
-        IDEADB_LOG_FORMAT="json",
-        IDEADB_THREADS="1",
-    )
-    cmd = [sys.executable, "-m", "ideadb", "serve", "--workers", "2", "--port", str(port)]
-    with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=stdout, stderr=stderr)
+    proc, port, out, err = _start_serve(app, tmp_path, 2, IDEADB_THREADS="1")
 
     def client(_n: int) -> list[str]:
         said = []
